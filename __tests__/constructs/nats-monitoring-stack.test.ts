@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { containersByName, resourcesOf, synthStack, type Plan } from "../helpers/plan.js";
+
+/** Every string in the plan with the path that leads to it. */
+function* strings(value: unknown, path = ""): Generator<[string, string]> {
+  if (typeof value === "string") yield [path, value];
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* strings(v, `${path}[${i}]`);
+  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) yield* strings(v, `${path}.${k}`);
+}
+
+const REFERENCE = /^\$\{[a-z_]+\.[\w-]+\.[\w]+\}$|^"\$\{[a-z_]+\.[\w-]+\.[\w]+\}"$|^\$[A-Z_]+$/;
+
+/** Values assigned to anything named like a secret, in env, JSON, YAML or nats-server.conf form. */
+function secretAssignments(plan: Plan): [string, string][] {
+  const found: [string, string][] = [];
+  const assignment = /(?:^|[\s{,"])([\w.-]*(?:password|secret|token)[\w.-]*)"?\s*[:=]\s*("[^"\n]*"|[^\s,}\n]+)/gi;
+  for (const [path, text] of strings(plan.resource)) {
+    for (const match of text.matchAll(assignment)) found.push([`${path} ${match[1]}`, match[2].replace(/^"(.*)"$/, "$1")]);
+  }
+  return found;
+}
+
+describe("NatsMonitoringStack", () => {
+  it("uses the Docker and random providers and a dedicated bridge network", () => {
+    const { plan } = synthStack();
+    expect(Object.keys(plan.provider ?? {})).toEqual(expect.arrayContaining(["docker", "random"]));
+    expect(Object.values(resourcesOf(plan, "docker_network"))).toEqual([
+      expect.objectContaining({ name: "nats-monitoring", driver: "bridge" }),
+    ]);
+  });
+
+  it("writes no secret as a literal: every password is a Terraform reference or an env variable", () => {
+    const { plan, json } = synthStack();
+    const assignments = secretAssignments(plan);
+    expect(assignments.length).toBeGreaterThanOrEqual(3);
+    for (const [where, value] of assignments) expect(value, where).toMatch(REFERENCE);
+    expect(json).not.toContain("admin123");
+  });
+
+  it("the secret scan catches a literal password", () => {
+    const plan = { resource: { docker_container: { x: { env: ["GF_SECURITY_ADMIN_PASSWORD=admin123"] } } } };
+    expect(secretAssignments(plan as unknown as Plan)).toEqual([[".docker_container.x.env[0] GF_SECURITY_ADMIN_PASSWORD", "admin123"]]);
+  });
+
+  it("publishes no host port on 0.0.0.0 by default", () => {
+    const ports = Object.values(containersByName(synthStack().plan)).flatMap((c) => c.ports ?? []);
+    expect(ports.length).toBeGreaterThan(0);
+    for (const port of ports) expect(port.ip).toBe("127.0.0.1");
+  });
+
+  it("opens ports to every network only when asked", () => {
+    const ports = Object.values(containersByName(synthStack({ bindAddress: "0.0.0.0" }).plan)).flatMap((c) => c.ports ?? []);
+    expect(ports.every((p) => p.ip === "0.0.0.0")).toBe(true);
+  });
+
+  it("prefixes the network and every container", () => {
+    const { plan } = synthStack({ namePrefix: "staging" });
+    expect(Object.values(resourcesOf(plan, "docker_network"))[0].name).toBe("staging-nats-monitoring");
+    for (const name of Object.keys(containersByName(plan))) expect(name).toMatch(/^staging-/);
+  });
+
+  it("outputs what the natsmon CLI needs, the password as sensitive", () => {
+    const { plan } = synthStack();
+    expect(plan.output?.nats_url.value).toBe("nats://127.0.0.1:4222");
+    expect(plan.output?.nats_system_password.sensitive).toBe(true);
+    expect(plan.output?.nats_servers.value).toEqual(["nats-node1", "nats-node2", "nats-node3"]);
+  });
+
+  it("rejects a network name that is not a DNS label", () => {
+    expect(() => synthStack({ networkName: "My Net" })).toThrow(/NatsMonitoringStack "test": networkName must be a DNS label/);
+  });
+});

@@ -1,0 +1,230 @@
+import { createHash } from "node:crypto";
+import { Container, type ContainerConfig } from "@cdktf/provider-docker/lib/container/index.js";
+import type { Network } from "@cdktf/provider-docker/lib/network/index.js";
+import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
+import { Lazy, type ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { claimHostPort } from "./host-ports.js";
+import { sharedImage } from "./shared-image.js";
+import { propError } from "./validation.js";
+
+/** Label keys every container of the project carries. */
+export const LABELS = {
+  /** The stack a container belongs to: the log collector keeps only these. */
+  project: "natsmon.project",
+  /** The part of the topology: nats, nats-box, surveyor, prometheus, ... */
+  component: "natsmon.component",
+  /** A hash of the whole container spec: any change recreates the container. */
+  specHash: "natsmon.spec-hash",
+} as const;
+
+/** A container port published on the Docker host. */
+export interface PublishedPort {
+  /** The port inside the container. */
+  readonly internal: number;
+  /** The port on the Docker host. */
+  readonly external: number;
+  /** The host address it binds to. */
+  readonly ip: string;
+}
+
+/** A config file uploaded into the container before it starts. */
+export interface UploadedFile {
+  /** Absolute path inside the container. */
+  readonly path: string;
+  /** The file's text. May contain Terraform references (tokens). */
+  readonly content: string;
+  /** @default false */
+  readonly executable?: boolean;
+}
+
+/** A named Docker volume mounted into the container. */
+export interface VolumeMount {
+  readonly volume: Volume;
+  readonly containerPath: string;
+  /** @default false */
+  readonly readOnly?: boolean;
+}
+
+/** A path of the Docker host mounted into the container. */
+export interface HostMount {
+  readonly hostPath: string;
+  readonly containerPath: string;
+  readonly readOnly: boolean;
+}
+
+/** A Docker healthcheck. */
+export interface HealthcheckSpec {
+  /** Docker's form: ["CMD", "wget", ...] or ["CMD-SHELL", "..."]. */
+  readonly test: string[];
+  /** @default "10s" */
+  readonly interval?: string;
+  /** @default "5s" */
+  readonly timeout?: string;
+  /** @default 6 */
+  readonly retries?: number;
+  /** @default "20s" */
+  readonly startPeriod?: string;
+}
+
+/** Everything that describes one container of the topology. */
+export interface DockerServiceProps {
+  /** The network the container joins. */
+  readonly network: Network;
+  /** Container name; also its host name on the network. */
+  readonly name: string;
+  /** Value of the `natsmon.component` label. */
+  readonly component: string;
+  /** The image reference, e.g. "nats:2.14.5-alpine". */
+  readonly image: string;
+  /** Overrides the image's entrypoint. */
+  readonly entrypoint?: string[];
+  /** Overrides the image's command. */
+  readonly command?: string[];
+  /** Environment variables. Values may be Terraform references. */
+  readonly env?: Record<string, string>;
+  /** User to run as, e.g. "10001:10001". @default the image's */
+  readonly user?: string;
+  /** Config files uploaded into the container. */
+  readonly files?: UploadedFile[];
+  /** Named volumes for data. */
+  readonly volumes?: VolumeMount[];
+  /** Host paths, such as the Docker socket for a log collector. */
+  readonly hostMounts?: HostMount[];
+  /** Extra host names on the network besides `name`. */
+  readonly aliases?: string[];
+  /** Ports published on the Docker host. */
+  readonly ports?: PublishedPort[];
+  /** The container's healthcheck; `wait` uses it at apply time. */
+  readonly healthcheck: HealthcheckSpec;
+  /** Memory limit in bytes. */
+  readonly memoryLimitBytes: number;
+  /** @default "SIGTERM" (Docker's) */
+  readonly stopSignal?: string;
+  /** Seconds Docker waits after the stop signal before it kills the container. @default 10 (Docker's) */
+  readonly stopTimeoutSeconds?: number;
+  /** Seconds `terraform apply` waits for the container to turn healthy. @default 120 */
+  readonly waitTimeoutSeconds?: number;
+  /** Extra labels. */
+  readonly labels?: Record<string, string>;
+  /** Resources that must exist before this container starts. */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** Size of each json-file log and how many are kept: 3 x 10 MB per container. */
+const LOG_OPTS = { "max-size": "10m", "max-file": "3" };
+
+/**
+ * The one place that turns a service spec into a `docker_image` and a
+ * `docker_container`, with the project's defaults: restart `unless-stopped`,
+ * a healthcheck that `terraform apply` waits for, json-file log rotation,
+ * no TTY (nats-server colours its log levels on a TTY), labels for the log
+ * collector and a spec hash, config files as `upload` blocks, and host
+ * ports that cannot collide within the stack.
+ */
+export class DockerService extends Construct {
+  /** The container resource. */
+  readonly container: Container;
+  /** The container (and host) name. */
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: DockerServiceProps) {
+    super(scope, id);
+    this.name = props.name;
+    for (const port of props.ports ?? []) claimHostPort(this, `${port.ip}:${port.external}`, props.name);
+    for (const file of props.files ?? []) {
+      if (!file.path.startsWith("/")) {
+        throw propError(this, "files", file.path, "must hold absolute container paths", "start the path with /");
+      }
+    }
+
+    const image = sharedImage(this, props.image);
+    // Everything but the labels; the spec hash is computed over exactly this.
+    const spec: ContainerConfig = {
+      name: props.name,
+      image: image.imageId,
+      entrypoint: props.entrypoint,
+      command: props.command,
+      env: Object.entries(props.env ?? {}).map(([key, value]) => `${key}=${escapeTerraform(value)}`),
+      user: props.user,
+      restart: "unless-stopped",
+      tty: false,
+      memory: Math.ceil(props.memoryLimitBytes / 1024 ** 2),
+      logDriver: "json-file",
+      logOpts: LOG_OPTS,
+      stopSignal: props.stopSignal,
+      stopTimeout: props.stopTimeoutSeconds,
+      // The provider stops the container before it removes it; give it the
+      // same grace as `docker stop` so a replaced NATS node drains first.
+      destroyGraceSeconds: props.stopTimeoutSeconds,
+      wait: true,
+      waitTimeout: props.waitTimeoutSeconds ?? 120,
+      healthcheck: {
+        test: props.healthcheck.test,
+        interval: props.healthcheck.interval ?? "10s",
+        timeout: props.healthcheck.timeout ?? "5s",
+        retries: props.healthcheck.retries ?? 6,
+        startPeriod: props.healthcheck.startPeriod ?? "20s",
+      },
+      networksAdvanced: [{ name: props.network.name, aliases: props.aliases }],
+      ports: nonEmpty((props.ports ?? []).map((p) => ({ internal: p.internal, external: p.external, ip: p.ip, protocol: "tcp" }))),
+      volumes: nonEmpty([
+        ...(props.volumes ?? []).map((v) => ({
+          volumeName: v.volume.name,
+          containerPath: v.containerPath,
+          readOnly: v.readOnly ?? false,
+        })),
+        ...(props.hostMounts ?? []).map((m) => ({
+          hostPath: m.hostPath,
+          containerPath: m.containerPath,
+          readOnly: m.readOnly,
+        })),
+      ]),
+      upload: nonEmpty(
+        (props.files ?? []).map((f) => ({
+          file: f.path,
+          content: escapeTerraform(f.content),
+          executable: f.executable ?? false,
+        })),
+      ),
+    };
+
+    const labels = {
+      [LABELS.project]: props.network.name,
+      [LABELS.component]: props.component,
+      ...props.labels,
+    };
+    const specHash = Lazy.stringValue({
+      // Resolved at synth time, so Terraform references hash by their
+      // expression and the hash is stable from one synth to the next.
+      produce: (context) => sha256(JSON.stringify(context.resolve({ spec, labels }))),
+    });
+
+    this.container = new Container(this, "Container", {
+      ...spec,
+      dependsOn: props.dependsOn,
+      labels: [
+        ...Object.entries(labels).map(([label, value]) => ({ label, value })),
+        { label: LABELS.specHash, value: specHash },
+      ],
+    });
+  }
+}
+
+function nonEmpty<T>(items: T[]): T[] | undefined {
+  return items.length > 0 ? items : undefined;
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 16);
+}
+
+/**
+ * Terraform reads `${` and `%{` in any string as template syntax, which would
+ * break config files that use them literally (Prometheus relabel replacements,
+ * Grafana variables). Doubling them keeps the text as written; cdktf's own
+ * token markers, resolved later, are left alone.
+ */
+export function escapeTerraform(text: string): string {
+  return text.replace(/\$\{(?!TfToken\[)/g, () => "$${").replace(/%\{/g, () => "%%{");
+}

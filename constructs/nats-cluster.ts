@@ -1,0 +1,228 @@
+import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
+import { Password } from "@cdktf/provider-random/lib/password/index.js";
+import { Construct } from "constructs";
+import {
+  JETSTREAM_STORE_DIR,
+  NATS_PORTS,
+  SYSTEM_PASSWORD_ENV,
+  renderNatsServerConf,
+} from "./config/nats-server-conf.js";
+import { DockerService, type PublishedPort } from "./docker-service.js";
+import { DEFAULT_IMAGES } from "./images.js";
+import { NatsBox } from "./nats-box.js";
+import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
+import {
+  propError,
+  requireDnsLabel,
+  requireDuration,
+  requirePort,
+  requireSize,
+} from "./validation.js";
+
+/** The routes of every node point at these first nodes; gossip does the rest. */
+const SEED_COUNT = 3;
+/** Seconds added to lame duck grace + duration before Docker kills a node. */
+const STOP_MARGIN_SECONDS = 15;
+const CONFIG_PATH = "/etc/nats/nats-server.conf";
+
+/** Props of {@link NatsCluster}. */
+export interface NatsClusterProps extends ServiceBaseProps {
+  /**
+   * Number of JetStream servers: odd, so that a quorum survives the loss of
+   * a minority, from 1 to 15. Containers are named nats-node1..N.
+   * @default 3
+   */
+  readonly nodes?: number;
+  /** The cluster's name (`cluster.name`, Surveyor's `server_cluster` label). @default "nats" */
+  readonly clusterName?: string;
+  /** JetStream memory store limit per node. @default "256M" */
+  readonly maxMemoryStore?: string;
+  /** JetStream file store limit per node. @default "10G" */
+  readonly maxFileStore?: string;
+  /** Host port for node1's client port. @default 4222 */
+  readonly clientHostPort?: number;
+  /** Host port for node1's monitoring port (8222). @default not published */
+  readonly monitoringHostPort?: number;
+  /**
+   * Publish every node, not only node1: node k gets `clientHostPort + k - 1`
+   * (and `monitoringHostPort + k - 1` when that is set).
+   * @default false
+   */
+  readonly publishEveryNode?: boolean;
+  /** Name of the system-account user that Surveyor logs in with. @default "sys" */
+  readonly systemUser?: string;
+  /** How long a stopping node spends closing its clients (lame duck mode). @default "30s" */
+  readonly lameDuckDuration?: string;
+  /** How long a stopping node waits before it starts closing clients. @default "10s" */
+  readonly lameDuckGracePeriod?: string;
+  /** Run a nats-box container for operators. @default true */
+  readonly natsBox?: boolean;
+  /** The nats-box image. @default "natsio/nats-box:0.19.7" */
+  readonly natsBoxImage?: string;
+  /**
+   * Refuse to destroy the JetStream volumes (Terraform `prevent_destroy`):
+   * scaling in or `cdktf destroy` then fails instead of deleting stream data.
+   * Set it to false, deploy, then destroy, to remove the data on purpose.
+   * @default true
+   */
+  readonly protectData?: boolean;
+}
+
+/**
+ * A JetStream cluster of N nats-server containers with a system account for
+ * monitoring, one data volume per node and, by default, a nats-box container.
+ *
+ * Nodes route to a fixed seed set (the first three), so scaling out from 3
+ * to 5 nodes adds containers without replacing nodes 1-3. A stopping node
+ * goes through lame duck mode (SIGUSR2) and hands its leaderships over
+ * before it exits.
+ */
+export class NatsCluster extends Construct {
+  /** Number of servers. */
+  readonly nodeCount: number;
+  /** The cluster's name. */
+  readonly clusterName: string;
+  /** Container names, which are also host names on the network: nats-node1..N. */
+  readonly nodeNames: readonly string[];
+  /** Client URLs on the stack network, e.g. nats://nats-node1:4222. */
+  readonly clientUrls: readonly string[];
+  /** Monitoring URLs on the stack network, e.g. http://nats-node1:8222. */
+  readonly monitoringUrls: readonly string[];
+  /** node1's client URL on the Docker host, e.g. nats://127.0.0.1:4222. */
+  readonly hostClientUrl: string;
+  /** The system-account user. */
+  readonly systemUser: string;
+  /** The system user's password: a Terraform reference, never a literal. */
+  readonly systemPassword: string;
+  /** One service per node. */
+  readonly nodes: readonly DockerService[];
+  /** One JetStream data volume per node. */
+  readonly dataVolumes: readonly Volume[];
+  /** The operators' container, unless `natsBox: false`. */
+  readonly natsBox?: NatsBox;
+
+  constructor(scope: Construct, id: string, props: NatsClusterProps) {
+    super(scope, id);
+    const base = resolveServiceBase(this, props, { image: DEFAULT_IMAGES.nats, memoryLimit: "1G" });
+    const nodeCount = props.nodes ?? 3;
+    if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 15 || nodeCount % 2 === 0) {
+      throw propError(
+        this,
+        "nodes",
+        nodeCount,
+        "must be an odd number from 1 to 15 for a JetStream quorum",
+        suggestNodeCount(nodeCount),
+      );
+    }
+    this.nodeCount = nodeCount;
+    this.clusterName = requireDnsLabel(this, "clusterName", props.clusterName ?? "nats");
+    this.systemUser = requireDnsLabel(this, "systemUser", props.systemUser ?? "sys");
+    const maxMemoryStoreBytes = requireSize(this, "maxMemoryStore", props.maxMemoryStore ?? "256M");
+    const maxFileStoreBytes = requireSize(this, "maxFileStore", props.maxFileStore ?? "10G");
+    if (maxMemoryStoreBytes >= base.memoryLimitBytes) {
+      throw propError(
+        this,
+        "maxMemoryStore",
+        props.maxMemoryStore ?? "256M",
+        `must be below the container memory limit (memoryLimit ${props.memoryLimit ?? "1G"}), or JetStream is killed before it reaches its own limit`,
+        "raise memoryLimit or lower maxMemoryStore",
+      );
+    }
+    const lameDuckDuration = props.lameDuckDuration ?? "30s";
+    const lameDuckGracePeriod = props.lameDuckGracePeriod ?? "10s";
+    const stopTimeoutSeconds =
+      requireDuration(this, "lameDuckDuration", lameDuckDuration) +
+      requireDuration(this, "lameDuckGracePeriod", lameDuckGracePeriod) +
+      STOP_MARGIN_SECONDS;
+    const clientHostPort = requirePort(this, "clientHostPort", props.clientHostPort ?? NATS_PORTS.client);
+    const monitoringHostPort =
+      props.monitoringHostPort === undefined ? undefined : requirePort(this, "monitoringHostPort", props.monitoringHostPort);
+    const publishedNodes = props.publishEveryNode ? nodeCount : 1;
+    if (props.publishEveryNode) {
+      requirePort(this, "clientHostPort", clientHostPort + nodeCount - 1);
+      if (monitoringHostPort !== undefined) requirePort(this, "monitoringHostPort", monitoringHostPort + nodeCount - 1);
+    }
+
+    this.nodeNames = Array.from({ length: nodeCount }, (_, i) => base.nameOf(`nats-node${i + 1}`));
+    this.clientUrls = this.nodeNames.map((host) => `nats://${host}:${NATS_PORTS.client}`);
+    this.monitoringUrls = this.nodeNames.map((host) => `http://${host}:${NATS_PORTS.monitoring}`);
+    this.hostClientUrl = `nats://${base.bindAddress === "0.0.0.0" ? "127.0.0.1" : base.bindAddress}:${clientHostPort}`;
+
+    const password = new Password(this, "SystemPassword", { length: 32, special: false });
+    this.systemPassword = password.result;
+    const seeds = this.nodeNames.slice(0, SEED_COUNT);
+
+    const volumes: Volume[] = [];
+    this.nodes = this.nodeNames.map((name, index) => {
+      const nodeId = `node${index + 1}`;
+      const volume = new Volume(this, `${nodeId}-data`, {
+        name: `${name}-data`,
+        lifecycle: { preventDestroy: props.protectData ?? true },
+      });
+      volumes.push(volume);
+      const ports: PublishedPort[] = [];
+      if (index < publishedNodes) {
+        ports.push({ internal: NATS_PORTS.client, external: clientHostPort + index, ip: base.bindAddress });
+        if (monitoringHostPort !== undefined) {
+          ports.push({ internal: NATS_PORTS.monitoring, external: monitoringHostPort + index, ip: base.bindAddress });
+        }
+      }
+      return new DockerService(this, nodeId, {
+        network: base.network,
+        name,
+        component: "nats",
+        image: base.image,
+        entrypoint: ["nats-server"],
+        command: ["--config", CONFIG_PATH],
+        // Quoted, so nats-server reads the bcrypt hash as a string.
+        env: { [SYSTEM_PASSWORD_ENV]: `"${password.bcryptHash}"` },
+        files: [
+          {
+            path: CONFIG_PATH,
+            content: renderNatsServerConf({
+              serverName: name,
+              cluster: nodeCount > 1 ? { name: this.clusterName, seeds } : undefined,
+              maxMemoryStoreBytes,
+              maxFileStoreBytes,
+              systemUser: this.systemUser,
+              lameDuckDuration,
+              lameDuckGracePeriod,
+            }),
+          },
+        ],
+        volumes: [{ volume, containerPath: JETSTREAM_STORE_DIR }],
+        ports,
+        healthcheck: {
+          // 127.0.0.1, not localhost: the server listens on IPv4 only.
+          test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${NATS_PORTS.monitoring}/healthz?js-enabled-only=true`],
+          startPeriod: "30s",
+        },
+        memoryLimitBytes: base.memoryLimitBytes,
+        // SIGUSR2 puts nats-server in lame duck mode: it stops accepting
+        // clients, hands over its leaderships and exits by itself.
+        stopSignal: "SIGUSR2",
+        stopTimeoutSeconds,
+      });
+    });
+    this.dataVolumes = volumes;
+
+    if (props.natsBox ?? true) {
+      this.natsBox = new NatsBox(this, "nats-box", {
+        network: base.network,
+        name: base.nameOf("nats-box"),
+        image: props.natsBoxImage ?? DEFAULT_IMAGES.natsBox,
+        memoryLimitBytes: 128 * 1024 ** 2,
+        clientUrls: this.clientUrls,
+        systemUser: this.systemUser,
+        systemPassword: this.systemPassword,
+        dependsOn: this.nodes.map((node) => node.container),
+      });
+    }
+  }
+}
+
+function suggestNodeCount(nodes: number): string {
+  if (Number.isInteger(nodes) && nodes % 2 === 0 && nodes > 0 && nodes < 16) return `use ${nodes - 1} or ${nodes + 1}`;
+  if (nodes > 15) return "use 15 at most";
+  return "use 3, the default, or another odd number";
+}
