@@ -1,1 +1,2 @@
 export * from "./constructs/index.js";
+export * from "./alerts/index.js";
