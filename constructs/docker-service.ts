@@ -32,8 +32,13 @@ export interface PublishedPort {
 export interface UploadedFile {
   /** Absolute path inside the container. */
   readonly path: string;
-  /** The file's text. May contain Terraform references (tokens). */
-  readonly content: string;
+  /**
+   * The file's text. May contain Terraform references (tokens). A function is
+   * called at synth time, after every construct has been added: use it for
+   * files that later calls change, such as prometheus.yml and its
+   * `addScrapeTarget()`.
+   */
+  readonly content: string | (() => string);
   /** @default false */
   readonly executable?: boolean;
 }
@@ -183,7 +188,7 @@ export class DockerService extends Construct {
       upload: nonEmpty(
         (props.files ?? []).map((f) => ({
           file: f.path,
-          content: escapeTerraform(f.content),
+          content: typeof f.content === "function" ? lazyText(f.content) : escapeTerraform(f.content),
           executable: f.executable ?? false,
         })),
       ),
@@ -209,6 +214,10 @@ export class DockerService extends Construct {
       ],
     });
   }
+}
+
+function lazyText(render: () => string): string {
+  return Lazy.stringValue({ produce: () => escapeTerraform(render()) });
 }
 
 function nonEmpty<T>(items: T[]): T[] | undefined {

@@ -108,3 +108,25 @@ describe("escapeTerraform", () => {
     expect(escapeTerraform("${a} %{b} ${TfToken[TOKEN.1]} $x")).toBe("$${a} %%{b} ${TfToken[TOKEN.1]} $x");
   });
 });
+
+describe("DockerService files rendered at synth time", () => {
+  it("calls a content function after construction, escapes it and hashes its result", () => {
+    const stack = new TerraformStack(Testing.app(), "svc");
+    const network = new Network(stack, "net", { name: "net" });
+    const jobs = ["a"];
+    new DockerService(stack, "Svc", {
+      network,
+      name: "svc",
+      component: "test",
+      image: "busybox",
+      healthcheck: { test: ["CMD", "true"] },
+      memoryLimitBytes: 1024 ** 3,
+      files: [{ path: "/jobs", content: () => `jobs: ${jobs.join(",")} replacement: \${1}\n` }],
+    });
+    const before = labelsOf(container(synthesize(stack).plan, "svc"))["natsmon.spec-hash"];
+    jobs.push("b");
+    const c = container(synthesize(stack).plan, "svc");
+    expect(c.upload[0].content).toBe("jobs: a,b replacement: $${1}\n");
+    expect(labelsOf(c)["natsmon.spec-hash"]).not.toBe(before);
+  });
+});
