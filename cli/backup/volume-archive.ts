@@ -1,0 +1,147 @@
+import { createReadStream, createWriteStream } from "node:fs";
+import { rename, rm, stat } from "node:fs/promises";
+import { Transform, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGunzip, createGzip } from "node:zlib";
+import type Docker from "dockerode";
+import tar from "tar-stream";
+import { NatsmonError } from "../natsmon-error.js";
+
+/** Called with the bytes moved so far. */
+export type ProgressCallback = (bytes: number) => void;
+
+/**
+ * Streams a folder of a container (running or not, e.g. a helper that mounts
+ * a volume) into a .tar.gz whose entries are relative to that folder
+ * (`./`, `./wal/...`), the layout of `tar -C DIR -czf FILE .`: the archive
+ * restores into any volume, whatever folder it was taken from (the volume's
+ * root or a Prometheus snapshot inside it). The file appears only when it is
+ * complete. Ownership, modes, times and links are kept. With a `prefix`,
+ * entries go under that folder instead (`./data/...`).
+ */
+export async function archiveContainerPath(
+  container: Docker.Container,
+  path: string,
+  file: string,
+  options: { readonly onProgress?: ProgressCallback; readonly prefix?: string } = {},
+): Promise<void> {
+  const { onProgress } = options;
+  const prefix = options.prefix ? `${options.prefix.replace(/^\.?\/+|\/+$/g, "")}/` : "";
+  const partial = `${file}.partial`;
+  const source = (await container.getArchive({ path })) as unknown as Readable;
+  const extract = tar.extract();
+  const pack = tar.pack();
+  // The engine's entries start with the folder's own name ("volume/...").
+  const rebase = (name: string) => {
+    const rest = name.replace(/^\/+/, "").split("/").slice(1).join("/");
+    return `./${prefix}${rest}`;
+  };
+  extract.on("entry", (header, stream, next) => {
+    const rebased = { ...header, name: rebase(header.name) };
+    if (header.type === "link" && header.linkname) rebased.linkname = rebase(header.linkname);
+    stream.pipe(pack.entry(rebased, next));
+  });
+  extract.on("finish", () => pack.finalize());
+  // Two pipelines joined by the entry handler; a failure in one ends the other.
+  const reading = pipeline(source, counter(onProgress), extract).catch((error: unknown) => {
+    pack.destroy(error as Error);
+    throw error;
+  });
+  const writing = pipeline(pack, createGzip(), createWriteStream(partial)).catch((error: unknown) => {
+    source.destroy(error as Error);
+    throw error;
+  });
+  try {
+    await Promise.all([reading, writing]);
+    await rename(partial, file);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+}
+
+/** Reports the bytes passing through, at most once a second. */
+function counter(onProgress?: ProgressCallback): Transform {
+  let bytes = 0;
+  let last = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      bytes += chunk.length;
+      if (onProgress && Date.now() - last >= 1000) {
+        last = Date.now();
+        onProgress(bytes);
+      }
+      callback(null, chunk);
+    },
+    flush(callback) {
+      onProgress?.(bytes);
+      callback();
+    },
+  });
+}
+
+/**
+ * Extracts a .tar.gz made by {@link archiveContainerPath} into a container's
+ * folder. The engine keeps the owners and modes that the archive records.
+ */
+export async function restoreIntoContainerPath(container: Docker.Container, path: string, file: string, onProgress?: ProgressCallback): Promise<void> {
+  await checkArchiveLayout(file);
+  const body = createReadStream(file).pipe(counter(onProgress));
+  const response = (await container.putArchive(body, { path })) as unknown as Readable | undefined;
+  // dockerode resolves with the response stream once the engine answered.
+  response?.resume?.();
+}
+
+/**
+ * Reads the archive's first entries: it must be a gzipped tar whose entries
+ * are relative (what `natsmon backup` writes), or restoring it would put its
+ * files somewhere else in the volume.
+ */
+export async function checkArchiveLayout(file: string): Promise<void> {
+  const size = (await stat(file)).size;
+  if (size === 0) throw new NatsmonError(`${file} is empty`, "pick another archive");
+  const extract = tar.extract();
+  const names: string[] = [];
+  const source = createReadStream(file);
+  try {
+    const gunzip = createGunzip();
+    source.pipe(gunzip).pipe(extract);
+    for await (const entry of extract) {
+      names.push(entry.header.name);
+      entry.resume();
+      if (names.length >= 5) break;
+    }
+  } catch (error) {
+    throw new NatsmonError(`${file} is not a .tar.gz archive: ${(error as Error).message}`, "pick an archive made by natsmon backup");
+  } finally {
+    source.destroy();
+  }
+  const absolute = names.find((name) => name.startsWith("/") || name.split("/").includes(".."));
+  if (names.length === 0 || absolute !== undefined) {
+    throw new NatsmonError(
+      names.length === 0 ? `${file} holds no files` : `${file} has an entry outside the volume: ${absolute}`,
+      "pick an archive made by natsmon backup (its entries start with ./)",
+    );
+  }
+}
+
+/**
+ * Whether a folder of a container holds anything. Reads the archive only up
+ * to its second entry (the first is the folder itself).
+ */
+export async function isContainerPathEmpty(container: Docker.Container, path: string): Promise<boolean> {
+  const source = (await container.getArchive({ path })) as unknown as Readable;
+  const extract = tar.extract();
+  source.pipe(extract);
+  let entries = 0;
+  try {
+    for await (const entry of extract) {
+      entries += 1;
+      entry.resume();
+      if (entries > 1) break;
+    }
+  } finally {
+    source.destroy();
+  }
+  return entries <= 1;
+}

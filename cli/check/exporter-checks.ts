@@ -1,0 +1,34 @@
+import type { StackTargets } from "../targets.js";
+import type { CheckRun } from "./check-run.js";
+import { httpGet, joinUrl } from "./http.js";
+import { parsePromText, type Sample } from "./prom-text.js";
+import { fail, ok, type Verdict } from "./verdict.js";
+
+export const EXPORTER_CHECKS = ["exporter.metrics"] as const;
+
+/** prometheus-nats-exporter has no health endpoint: its /metrics is the check. */
+export async function runExporterChecks(targets: StackTargets, run: CheckRun): Promise<void> {
+  const url = joinUrl(targets.exporterUrl, "/metrics");
+  const fix = "start prometheus-nats-exporter (docker ps --filter label=natsmon.component=nats-exporter) or point --exporter-url at it";
+  await run.check("exporter.metrics", { what: `GET ${url}`, fix }, async ({ signal }) => {
+    const response = await httpGet(url, { signal });
+    if (response.status !== 200) {
+      return { verdict: fail(`${url} answered HTTP ${response.status}`, `the exporter serves /metrics on its port (7777 inside, 7778 on the host): ${fix}`) };
+    }
+    return { verdict: exporterVerdict(parsePromText(response.body)) };
+  });
+}
+
+/** Does the exporter read the servers' /varz? */
+export function exporterVerdict(samples: readonly Sample[]): Verdict {
+  const varz = samples.filter((sample) => sample.name.startsWith("gnatsd_varz_"));
+  if (varz.length === 0) {
+    const nats = samples.some((sample) => sample.name.startsWith("gnatsd_") || sample.name.startsWith("jetstream_"));
+    return fail(
+      nats ? "/metrics has NATS metrics but no gnatsd_varz_* series" : "/metrics has no gnatsd_varz_* series",
+      "start the exporter with -varz and the servers' monitoring URLs (http://nats-node1:8222 ...); its log says which server it cannot reach",
+    );
+  }
+  const servers = new Set(varz.map((sample) => sample.labels.server_id).filter((id) => id !== undefined));
+  return ok(`${varz.length} gnatsd_varz_* series${servers.size > 0 ? ` from ${servers.size} server(s)` : ""}`);
+}
