@@ -1,5 +1,6 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import { rename, rm, stat } from "node:fs/promises";
+import { posix } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
@@ -25,39 +26,66 @@ export async function archiveContainerPath(
   file: string,
   options: { readonly onProgress?: ProgressCallback; readonly prefix?: string } = {},
 ): Promise<void> {
-  const { onProgress } = options;
-  const prefix = options.prefix ? `${options.prefix.replace(/^\.?\/+|\/+$/g, "")}/` : "";
   const partial = `${file}.partial`;
+  const prefix = options.prefix ? `${options.prefix.replace(/^\.?\/+|\/+$/g, "")}/` : "";
   const source = (await container.getArchive({ path })) as unknown as Readable;
-  const extract = tar.extract();
-  const pack = tar.pack();
-  // The engine's entries start with the folder's own name ("volume/...").
-  const rebase = (name: string) => {
-    const rest = name.replace(/^\/+/, "").split("/").slice(1).join("/");
-    return `./${prefix}${rest}`;
-  };
-  extract.on("entry", (header, stream, next) => {
-    const rebased = { ...header, name: rebase(header.name) };
-    if (header.type === "link" && header.linkname) rebased.linkname = rebase(header.linkname);
-    stream.pipe(pack.entry(rebased, next));
-  });
-  extract.on("finish", () => pack.finalize());
-  // Two pipelines joined by the entry handler; a failure in one ends the other.
-  const reading = pipeline(source, counter(onProgress), extract).catch((error: unknown) => {
-    pack.destroy(error as Error);
-    throw error;
-  });
-  const writing = pipeline(pack, createGzip(), createWriteStream(partial)).catch((error: unknown) => {
-    source.destroy(error as Error);
-    throw error;
-  });
+  // The engine names entries after the folder itself: "volume/...".
+  const retarred = retar(source.pipe(counter(options.onProgress)), (name) => `./${prefix}${dropFirstComponent(name)}`);
   try {
-    await Promise.all([reading, writing]);
+    await Promise.all([retarred.done, pipeline(retarred.output, createGzip(), createWriteStream(partial))]);
     await rename(partial, file);
   } catch (error) {
+    source.destroy();
     await rm(partial, { force: true });
     throw error;
   }
+}
+
+/**
+ * Extracts a .tar.gz made by {@link archiveContainerPath} into a container's
+ * folder, the folder's own owner and mode included: the engine applies an
+ * entry's metadata to the folder only when the entry names it, so the
+ * entries are renamed from `./...` to `<folder>/...` and sent to its parent.
+ * The engine keeps the owners and modes the archive records.
+ */
+export async function restoreIntoContainerPath(container: Docker.Container, path: string, file: string, onProgress?: ProgressCallback): Promise<void> {
+  await checkArchiveLayout(file);
+  const folder = posix.basename(path);
+  const source = createReadStream(file);
+  const retarred = retar(source.pipe(counter(onProgress)).pipe(createGunzip()), (name) => `${folder}/${name.replace(/^(\.\/)+|^\.$/, "")}`);
+  try {
+    const upload = container.putArchive(retarred.output, { path: posix.dirname(path) }) as unknown as Promise<Readable | undefined>;
+    const [, response] = await Promise.all([retarred.done, upload]);
+    response?.resume?.();
+  } finally {
+    source.destroy();
+  }
+}
+
+/**
+ * Copies a tar stream entry by entry, renaming each entry (and the target of
+ * hard links, which name entries of the same archive). `done` settles when
+ * the input has been read; a failure on either side ends the other.
+ */
+function retar(input: Readable, renameEntry: (name: string) => string): { output: tar.Pack; done: Promise<void> } {
+  const extract = tar.extract();
+  const pack = tar.pack();
+  extract.on("entry", (header, stream, next) => {
+    const renamed = { ...header, name: renameEntry(header.name) };
+    if (header.type === "link" && header.linkname) renamed.linkname = renameEntry(header.linkname);
+    stream.pipe(pack.entry(renamed, next));
+  });
+  extract.on("finish", () => pack.finalize());
+  pack.on("error", (error) => input.destroy(error));
+  const done = pipeline(input, extract).catch((error: unknown) => {
+    pack.destroy(error as Error);
+    throw error;
+  });
+  return { output: pack, done };
+}
+
+function dropFirstComponent(name: string): string {
+  return name.replace(/^\/+/, "").split("/").slice(1).join("/");
 }
 
 /** Reports the bytes passing through, at most once a second. */
@@ -78,18 +106,6 @@ function counter(onProgress?: ProgressCallback): Transform {
       callback();
     },
   });
-}
-
-/**
- * Extracts a .tar.gz made by {@link archiveContainerPath} into a container's
- * folder. The engine keeps the owners and modes that the archive records.
- */
-export async function restoreIntoContainerPath(container: Docker.Container, path: string, file: string, onProgress?: ProgressCallback): Promise<void> {
-  await checkArchiveLayout(file);
-  const body = createReadStream(file).pipe(counter(onProgress));
-  const response = (await container.putArchive(body, { path })) as unknown as Readable | undefined;
-  // dockerode resolves with the response stream once the engine answered.
-  response?.resume?.();
 }
 
 /**
