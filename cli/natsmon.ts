@@ -140,5 +140,5 @@ if (isEntryPoint()) {
   await main(process.argv);
   // Every connection is closed by now; if a library still holds a socket
   // open, do not let it keep the command from ending.
-  setTimeout(() => process.exit(), 1000).unref();
+  setTimeout(() => process.exit(), 100).unref();
 }

@@ -33,7 +33,7 @@ const STACKS_DIR = join("cdktf.out", "stacks");
  *   otherwise no outputs (the defaults and flags apply).
  */
 export async function loadOutputs(path: string | undefined, options: LoadOutputsOptions = {}): Promise<LoadedOutputs> {
-  if (path === undefined) {
+  if (path === undefined || path === "") {
     const stackDir = findDeployedStack(resolve(options.cwd ?? process.cwd()), options.stack, false);
     return stackDir ? readStackFolder(stackDir, options) : { source: "defaults", values: {} };
   }
