@@ -10,8 +10,9 @@ export type SnapshotResult =
 /**
  * POST /api/v1/admin/tsdb/snapshot: Prometheus hard-links its blocks and
  * writes its head block into `<tsdb path>/snapshots/<name>`, a consistent copy
- * taken without stopping it. It answers 503 "admin APIs disabled" unless it
- * runs with --web.enable-admin-api; the caller then falls back to a short stop.
+ * taken without stopping it. Unless it runs with --web.enable-admin-api it
+ * answers "admin APIs disabled" (HTTP 500 from Debian's 2.42: the status
+ * code is not relied on); the caller then falls back to a short stop.
  */
 export async function takeSnapshot(prometheusUrl: string, timeoutMs = 120_000): Promise<SnapshotResult> {
   const url = joinUrl(prometheusUrl, "/api/v1/admin/tsdb/snapshot");

@@ -116,17 +116,23 @@ function counter(onProgress?: ProgressCallback): Transform {
 export async function checkArchiveLayout(file: string): Promise<void> {
   const size = (await stat(file)).size;
   if (size === 0) throw new NatsmonError(`${file} is empty`, "pick another archive");
-  const extract = tar.extract();
   const names: string[] = [];
+  const extract = tar.extract();
   const source = createReadStream(file);
+  // Settles with the failure, if any, so that it is never an unhandled rejection.
+  const reading = pipeline(source, createGunzip(), extract).then(
+    () => undefined,
+    (error: NodeJS.ErrnoException) => error,
+  );
   try {
-    const gunzip = createGunzip();
-    source.pipe(gunzip).pipe(extract);
     for await (const entry of extract) {
       names.push(entry.header.name);
       entry.resume();
       if (names.length >= 5) break;
     }
+    // Stopping early destroys the pipeline on purpose; any other failure is a broken archive.
+    const failure = await reading;
+    if (failure && !(names.length >= 5 && failure.code === "ERR_STREAM_PREMATURE_CLOSE")) throw failure;
   } catch (error) {
     throw new NatsmonError(`${file} is not a .tar.gz archive: ${(error as Error).message}`, "pick an archive made by natsmon backup");
   } finally {
