@@ -132,7 +132,7 @@ export class LokiStack extends Construct implements IDataSource {
     this.dataSource = { uid: "loki", name: "Loki", type: "loki", url: this.url };
 
     const dataVolume = new Volume(this, "data", { name: base.nameOf("loki-data") });
-    this.loki = new DockerService(this, "Loki", {
+    this.loki = new DockerService(this, "Service", {
       network: base.network,
       name,
       component: "loki",
