@@ -55,7 +55,6 @@ export function renderAlloyConfig(input: CollectorConfigInput): string {
       attr("host", input.dockerHost),
       attr("targets", ref("discovery.docker.containers.targets")),
       attr("relabel_rules", ref("discovery.relabel.containers.rules")),
-      attr("refresh_interval", DISCOVERY_INTERVAL),
       attr("forward_to", [ref("loki.process.levels.receiver")]),
     ]),
     block("loki.process", "levels", [
