@@ -3,6 +3,7 @@ import { DockerProvider } from "@cdktf/provider-docker/lib/provider/index.js";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { LokiStack, type LokiStackProps } from "./loki-stack.js";
 import { NatsCluster, type NatsClusterProps } from "./nats-cluster.js";
 import { requireDnsLabel } from "./validation.js";
 
@@ -21,6 +22,8 @@ export interface NatsMonitoringStackProps {
   readonly dockerHost?: string;
   /** The JetStream cluster. @default 3 nodes */
   readonly nats?: PartProps<NatsClusterProps>;
+  /** Loki and its log collector (Grafana Alloy, or `collector: "promtail"`). @default Alloy, 168h retention */
+  readonly loki?: PartProps<LokiStackProps>;
 }
 
 /**
@@ -32,6 +35,8 @@ export class NatsMonitoringStack extends TerraformStack {
   readonly network: Network;
   /** The JetStream cluster. */
   readonly nats: NatsCluster;
+  /** Loki and the log collector. */
+  readonly loki: LokiStack;
 
   constructor(scope: Construct, id: string, props: NatsMonitoringStackProps = {}) {
     super(scope, id);
@@ -44,13 +49,15 @@ export class NatsMonitoringStack extends TerraformStack {
     const shared = { network: this.network, namePrefix: props.namePrefix, bindAddress: props.bindAddress };
 
     this.nats = new NatsCluster(this, "Nats", { ...shared, ...props.nats });
+    this.loki = new LokiStack(this, "Loki", { ...shared, ...props.loki });
 
     new TerraformOutput(this, "nats_url", { value: this.nats.hostClientUrl, description: "NATS client URL on the Docker host" });
     new TerraformOutput(this, "nats_servers", { value: this.nats.nodeNames, description: "NATS server (container) names" });
     new TerraformOutput(this, "nats_system_user", { value: this.nats.systemUser });
     new TerraformOutput(this, "nats_system_password", { value: this.nats.systemPassword, sensitive: true });
+    new TerraformOutput(this, "loki_url", { value: this.loki.hostUrl, description: "Loki's HTTP API on the Docker host" });
     new TerraformOutput(this, "data_volumes", {
-      value: this.nats.dataVolumes.map((volume) => volume.name),
+      value: [...this.nats.dataVolumes, ...this.loki.dataVolumes].map((volume) => volume.name),
       description: "Docker volumes that hold the stack's data",
     });
   }
