@@ -43,7 +43,9 @@ export function readCustomDashboards(dir: string): CustomDashboard[] {
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw new CustomDashboardError(path, `is not valid JSON: ${(error as Error).message}`);
+      // Node's message may quote the offending text across lines.
+      const message = (error as Error).message.replace(/\s*\n\s*/g, " ");
+      throw new CustomDashboardError(path, `is not valid JSON; the parser says: ${message}`);
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       throw new CustomDashboardError(path, "is not a dashboard: the JSON must be an object");
