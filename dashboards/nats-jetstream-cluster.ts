@@ -130,7 +130,7 @@ function metaLeader() {
   return statPanel({
     title: "Meta leader",
     description:
-      "The server that leads the JetStream meta group, which assigns streams and consumers to servers. No value means no leader: the cluster has lost its quorum and accepts no changes to streams.",
+      "The server that leads the JetStream meta group, which assigns streams and consumers to servers. No value means no leader: the cluster has lost its quorum and accepts no changes to streams. Cluster-wide: the server filter does not apply.",
   })
     .withTarget(
       promQuery(`max by (server_name) (${metricSelector("nats_core_jetstream_cluster_raft_group_leader", { filters: ["cluster"] })}) == 1`, { legend: "{{server_name}}", instant: true }),
@@ -157,7 +157,7 @@ function serversAnswering() {
 function streamCount() {
   return statPanel({
     title: "Streams",
-    description: "Streams in the cluster: every stream has one leader, so this sums the stream leaders of all servers. Needs Surveyor's --jsz or --accounts.",
+    description: "Streams in the cluster: every stream has one leader, so this sums the stream leaders of all servers (the server filter does not apply). Needs Surveyor's --jsz or --accounts.",
   })
     .withTarget(promQuery(`sum(${metricSelector("nats_core_jetstream_server_total_stream_leaders", { filters: ["cluster"] })})`, { legend: "streams", instant: true }))
     .textMode(BigValueTextMode.Value)
@@ -168,7 +168,7 @@ function streamCount() {
 function consumerCount() {
   return statPanel({
     title: "Consumers",
-    description: "Consumers in the cluster (the sum of consumer leaders). Needs Surveyor's --jsz or --accounts.",
+    description: "Consumers in the cluster: the sum of consumer leaders of all servers (the server filter does not apply). Needs Surveyor's --jsz or --accounts.",
   })
     .withTarget(promQuery(`sum(${metricSelector("nats_core_jetstream_server_total_consumer_leaders", { filters: ["cluster"] })})`, { legend: "consumers", instant: true }))
     .textMode(BigValueTextMode.Value)
@@ -332,7 +332,7 @@ function consumerBacklog() {
   return timeseriesPanel({
     title: "Consumer backlog (top 10)",
     description:
-      "Messages waiting for each consumer (pending: not delivered yet) and delivered but not acknowledged (ack pending). A growing backlog means consumers fall behind producers; the guide's advice is to watch it. Needs Surveyor's --jsz. Every replica reports, so this takes the largest value per consumer.",
+      "Messages waiting for each consumer (pending: not delivered yet) and delivered but not acknowledged (ack pending). A growing backlog means consumers fall behind producers; the guide's advice is to watch it. Needs Surveyor's --jsz. Every replica reports, so this takes the largest value per consumer; the server filter does not apply.",
   })
     .withTarget(promQuery(top("nats_consumer_num_pending"), { legend: "{{stream}} / {{consumer_name}} pending" }))
     .withTarget(promQuery(top("nats_consumer_num_ack_pending"), { refId: "B", legend: "{{stream}} / {{consumer_name}} ack pending" }))
