@@ -13,7 +13,8 @@ import type { DashboardJson } from "./common.js";
 import { projectDashboards } from "./project-dashboards.js";
 
 /** Where `npm run dashboards` writes without an argument. */
-export const DEFAULT_DASHBOARDS_OUT_DIR = "dist/dashboards";
+// Not dist/dashboards: `npm run build` compiles the dashboards module there.
+export const DEFAULT_DASHBOARDS_OUT_DIR = "dist/grafana-dashboards";
 
 /** Writes each dashboard to `<dir>/<uid>.json` and returns the paths written. */
 export function writeDashboardFiles(dir: string, dashboards: readonly DashboardJson[]): string[] {
