@@ -11,9 +11,12 @@ import {
   dataSourceRefsOf,
   layoutProblems,
   panelsOf,
+  parseableQueries,
   queriesOf,
+  queriesOfType,
   resolveDataSourceType,
   resolveDataSourceUid,
+  splitVariableQuery,
   variablesOf,
   visualPanelsOf,
   type DashboardJsonShape,
@@ -31,29 +34,6 @@ const byUid = { prometheus: "prometheus", loki: "loki" } as const;
 
 /** Labels every scraped series has besides the exporter's own. */
 const TARGET_LABELS = ["job", "instance"];
-
-function queriesOfType(dashboard: DashboardJsonShape, type: "prometheus" | "loki"): QueryInfo[] {
-  return queriesOf(dashboard).filter((q) => resolveDataSourceType(dashboard, q.datasource) === type);
-}
-
-/**
- * Grafana's variable query `label_values(selector, label)` (or
- * `label_values(label)`) split into the selector, which is PromQL or LogQL,
- * and the label; any other query is a selector of its own.
- */
-function splitVariableQuery(expr: string): { selector?: string; label?: string } {
-  const match = /^label_values\((?:(.*),\s*)?(\w+)\)$/.exec(expr);
-  if (!match) return { selector: expr };
-  return { ...(match[1] ? { selector: match[1] } : {}), label: match[2] };
-}
-
-/** The queries of one language that the grammar checks parse, variable selectors included. */
-function parseableQueries(dashboard: DashboardJsonShape, type: "prometheus" | "loki"): QueryInfo[] {
-  return queriesOfType(dashboard, type).flatMap((q) => {
-    const { selector } = splitVariableQuery(q.expr);
-    return selector === undefined ? [] : [{ ...q, expr: selector }];
-  });
-}
 
 /** Problems of one PromQL query against the metric catalog; empty when it is fine. */
 function promqlProblems(query: QueryInfo): string[] {

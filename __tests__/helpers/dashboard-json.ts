@@ -111,6 +111,30 @@ export function resolveDataSourceType(dashboard: DashboardJsonShape, ref: DataSo
   return typeof variable?.query === "string" ? variable.query : undefined;
 }
 
+/** The queries that run on a data source of `type`. */
+export function queriesOfType(dashboard: DashboardJsonShape, type: "prometheus" | "loki"): QueryInfo[] {
+  return queriesOf(dashboard).filter((q) => resolveDataSourceType(dashboard, q.datasource) === type);
+}
+
+/**
+ * Grafana's variable query `label_values(selector, label)` (or
+ * `label_values(label)`) split into the selector, which is PromQL or LogQL,
+ * and the label; any other query is a selector of its own.
+ */
+export function splitVariableQuery(expr: string): { selector?: string; label?: string } {
+  const match = /^label_values\((?:(.*),\s*)?(\w+)\)$/.exec(expr);
+  if (!match) return { selector: expr };
+  return { ...(match[1] ? { selector: match[1] } : {}), label: match[2] };
+}
+
+/** The queries of one language (a data source type) that the grammar checks parse, variable selectors included. */
+export function parseableQueries(dashboard: DashboardJsonShape, type: "prometheus" | "loki"): QueryInfo[] {
+  return queriesOfType(dashboard, type).flatMap((q) => {
+    const { selector } = splitVariableQuery(q.expr);
+    return selector === undefined ? [] : [{ ...q, expr: selector }];
+  });
+}
+
 /** Pairs of panels whose grid rectangles intersect, and panels outside the 24 columns. */
 export function layoutProblems(panels: readonly PanelJson[]): string[] {
   const problems: string[] = [];
