@@ -4,7 +4,7 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { Grafana, type DataSourceSpec, type GrafanaProps, type IDataSource } from "../../index.js";
+import { Grafana, NatsMonitoringStack, type DataSourceSpec, type GrafanaProps, type IDataSource } from "../../index.js";
 import {
   dataSourceRefsOf,
   resolveDataSourceType,
@@ -196,5 +196,13 @@ describe("Grafana", () => {
     expect(Object.values(resourcesOf(plan, "docker_volume")).map((v) => v.name)).toEqual(["team-a-grafana-data"]);
     expect(grafana.scrapeTarget).toEqual({ jobName: "grafana", targets: ["team-a-grafana:3000"], metricsPath: "/metrics" });
     expect(grafana.url).toBe("http://127.0.0.1:3300");
+  });
+
+  it("fits into a NatsMonitoringStack next to the NATS cluster, as the lead will wire it", () => {
+    const stack = new NatsMonitoringStack(Testing.app(), "stack", { namePrefix: "demo" });
+    new Grafana(stack, "Grafana", { network: stack.network, namePrefix: "demo", prometheus, loki });
+    const { plan } = synthesize(stack);
+    expect(container(plan, "demo-grafana").networks_advanced).toEqual([{ name: "${docker_network.network.name}" }]);
+    expect(container(plan, "demo-nats-node1").ports[0]).toMatchObject({ external: 4222 });
   });
 });
