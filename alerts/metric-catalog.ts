@@ -34,6 +34,24 @@ export interface CatalogMetric {
 }
 
 const CORE = ["server_cluster", "server_name", "server_id"] as const;
+/**
+ * Surveyor's JetStream server metrics name the cluster `cluster_name`, not
+ * `server_cluster` (nats-surveyor surveyor/collector_statz.go, jsServerLabels).
+ */
+const JS_SERVER = ["server_id", "server_name", "cluster_name"] as const;
+/** Labels of Surveyor's per-consumer metrics (--jsz consumers|all). */
+const JSZ_CONSUMER = [
+  "account",
+  "account_name",
+  "cluster_name",
+  "raft_group",
+  "server_id",
+  "server_name",
+  "stream",
+  "stream_leader",
+  "consumer_name",
+  "consumer_leader",
+] as const;
 
 const surveyor = (
   name: string,
@@ -70,25 +88,42 @@ export const METRIC_CATALOG: readonly CatalogMetric[] = [
   surveyor("nats_core_slow_consumer_count", "counter", "Slow consumers since start"),
   surveyor("nats_core_route_count", "gauge", "Current routes to other servers"),
   surveyor("nats_core_rtt_nanoseconds", "gauge", "Round trip time from Surveyor to the server"),
-  surveyor("nats_core_jetstream_info", "gauge", "JetStream information; the value is 1", [...CORE, "server_jetstream"]),
-  surveyor("nats_core_jetstream_enabled", "gauge", "1 when JetStream is enabled on the server"),
-  surveyor("nats_core_jetstream_filestore_size_bytes", "gauge", "JetStream file store limit"),
-  surveyor("nats_core_jetstream_filestore_used_bytes", "gauge", "JetStream file store used"),
-  surveyor("nats_core_jetstream_filestore_reserved_bytes", "gauge", "JetStream file store reserved"),
-  surveyor("nats_core_jetstream_memstore_size_bytes", "gauge", "JetStream memory store limit"),
-  surveyor("nats_core_jetstream_memstore_used_bytes", "gauge", "JetStream memory store used"),
-  surveyor("nats_core_jetstream_memstore_reserved_bytes", "gauge", "JetStream memory store reserved"),
-  surveyor("nats_core_jetstream_ha_assets", "gauge", "Replicated JetStream assets on the server"),
-  surveyor("nats_core_jetstream_api_requests", "counter", "JetStream API requests"),
-  surveyor("nats_core_jetstream_api_errors", "counter", "JetStream API errors"),
-  surveyor("nats_core_jetstream_api_pending", "gauge", "Pending JetStream API requests"),
-  surveyor("nats_core_jetstream_cluster_raft_group_leader", "gauge", "1 on the JetStream meta leader"),
-  surveyor("nats_core_jetstream_cluster_raft_group_replica_peer_active", "gauge", "Seconds since the meta peer was active", [...CORE, "peer"]),
-  surveyor("nats_core_jetstream_cluster_raft_group_replica_peer_current", "gauge", "1 when the meta peer is current", [...CORE, "peer"]),
-  surveyor("nats_core_jetstream_cluster_raft_group_replica_peer_offline", "gauge", "1 when the meta peer is offline", [...CORE, "peer"]),
+  surveyor("nats_core_jetstream_info", "gauge", "JetStream information; the value is 1", [
+    "server_name",
+    "server_host",
+    "server_id",
+    "server_cluster",
+    "server_domain",
+    "server_version",
+    "server_jetstream",
+  ]),
+  surveyor("nats_core_jetstream_enabled", "gauge", "1 when JetStream is enabled on the server", JS_SERVER),
+  surveyor("nats_core_jetstream_filestore_size_bytes", "gauge", "JetStream file store limit", JS_SERVER),
+  surveyor("nats_core_jetstream_filestore_used_bytes", "gauge", "JetStream file store used", JS_SERVER),
+  surveyor("nats_core_jetstream_filestore_reserved_bytes", "gauge", "JetStream file store reserved", JS_SERVER),
+  surveyor("nats_core_jetstream_memstore_size_bytes", "gauge", "JetStream memory store limit", JS_SERVER),
+  surveyor("nats_core_jetstream_memstore_used_bytes", "gauge", "JetStream memory store used", JS_SERVER),
+  surveyor("nats_core_jetstream_memstore_reserved_bytes", "gauge", "JetStream memory store reserved", JS_SERVER),
+  surveyor("nats_core_jetstream_ha_assets", "gauge", "Replicated JetStream assets on the server", JS_SERVER),
+  surveyor("nats_core_jetstream_api_requests", "counter", "JetStream API requests", JS_SERVER),
+  surveyor("nats_core_jetstream_api_errors", "counter", "JetStream API errors", JS_SERVER),
+  surveyor("nats_core_jetstream_api_pending", "gauge", "Pending JetStream API requests", JS_SERVER),
+  surveyor("nats_core_jetstream_cluster_raft_group_leader", "gauge", "1 on the JetStream meta leader", JS_SERVER),
+  surveyor("nats_core_jetstream_cluster_raft_group_replica_peer_active", "gauge", "Seconds since the meta peer was active", [...JS_SERVER, "peer"]),
+  surveyor("nats_core_jetstream_cluster_raft_group_replica_peer_current", "gauge", "1 when the meta peer is current", [...JS_SERVER, "peer"]),
+  surveyor("nats_core_jetstream_cluster_raft_group_replica_peer_offline", "gauge", "1 when the meta peer is offline", [...JS_SERVER, "peer"]),
   surveyor("nats_survey_expected_count", "gauge", "Servers Surveyor expects", []),
   surveyor("nats_survey_surveyed_count", "gauge", "Servers that answered the last survey", []),
   surveyor("nats_survey_no_replies_count", "counter", "Surveys that got no reply", []),
+
+  // Surveyor with --accounts or --jsz: JetStream totals per server (from JSZ).
+  surveyor("nats_core_jetstream_server_total_streams", "gauge", "Stream replicas on the server, R1 streams included", JS_SERVER, "surveyor --accounts|--jsz"),
+  surveyor("nats_core_jetstream_server_total_stream_leaders", "gauge", "Streams the server leads; the sum over servers is the number of streams", JS_SERVER, "surveyor --accounts|--jsz"),
+  surveyor("nats_core_jetstream_server_total_consumer_leaders", "gauge", "Consumers the server leads; the sum over servers is the number of consumers", JS_SERVER, "surveyor --accounts|--jsz"),
+
+  // Surveyor with --jsz consumers|all: one series per consumer replica.
+  surveyor("nats_consumer_num_pending", "gauge", "Messages in the stream that the consumer has not delivered yet", JSZ_CONSUMER, "surveyor --jsz"),
+  surveyor("nats_consumer_num_ack_pending", "gauge", "Messages delivered to the consumer and not acknowledged yet", JSZ_CONSUMER, "surveyor --jsz"),
 
   // prometheus-nats-exporter: every value a gauge, named <ns>_<endpoint>_<json path>.
   exporter("gnatsd_varz_in_msgs", "exporter -varz", "Messages received since start"),

@@ -13,4 +13,6 @@ export const DEFAULT_IMAGES = {
   alloy: "grafana/alloy:v1.21.0",
   /** The opt-in collector: the last Promtail, end of life since 2026-03-02. */
   promtail: "grafana/promtail:3.6.11",
+  /** Grafana 13.2 on Alpine: busybox wget for the healthcheck (the -ubuntu and -distroless variants have none). */
+  grafana: "grafana/grafana:13.2.3",
 } as const;
