@@ -10,6 +10,8 @@ import { propsTableNames, readmeSection } from "../helpers/readme.js";
 const DOCUMENTED: Record<string, string> = {
   NatsMonitoringStackProps: "### NatsMonitoringStack",
   NatsClusterProps: "### NatsCluster",
+  LokiStackProps: "### LokiStack",
+  GrafanaProps: "### Grafana",
 };
 
 describe.each(Object.entries(DOCUMENTED))("%s", (interfaceName, heading) => {
