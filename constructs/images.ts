@@ -7,4 +7,12 @@ export const DEFAULT_IMAGES = {
   nats: "nats:2.14.5-alpine",
   /** The `nats` CLI for operators. */
   natsBox: "natsio/nats-box:0.19.7",
+  /** NATS Surveyor; alpine, busybox wget for the healthcheck. */
+  surveyor: "natsio/nats-surveyor:0.9.10",
+  /** prometheus-nats-exporter; alpine, busybox wget for the healthcheck. */
+  natsExporter: "natsio/prometheus-nats-exporter:0.20.1",
+  /** Prometheus 3.5, the long-term-support line; busybox based (wget). */
+  prometheus: "prom/prometheus:v3.5.5",
+  /** Alertmanager; busybox based (wget). */
+  alertmanager: "prom/alertmanager:v0.34.1",
 } as const;
