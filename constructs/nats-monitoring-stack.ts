@@ -4,6 +4,9 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { NatsCluster, type NatsClusterProps } from "./nats-cluster.js";
+import { NatsExporter, type NatsExporterProps } from "./nats-exporter.js";
+import { PrometheusStack, type PrometheusStackProps } from "./prometheus-stack.js";
+import { Surveyor, type SurveyorProps } from "./surveyor.js";
 import { requireDnsLabel } from "./validation.js";
 
 /** A part's props without the network, which the stack provides. */
@@ -21,6 +24,12 @@ export interface NatsMonitoringStackProps {
   readonly dockerHost?: string;
   /** The JetStream cluster. @default 3 nodes */
   readonly nats?: PartProps<NatsClusterProps>;
+  /** NATS Surveyor, connected to the cluster; `false` leaves it out. @default on 127.0.0.1:7777 */
+  readonly surveyor?: PartProps<Omit<SurveyorProps, "cluster">> | false;
+  /** prometheus-nats-exporter, reading every node; `false` leaves it out. @default on 127.0.0.1:7778 */
+  readonly exporter?: PartProps<Omit<NatsExporterProps, "cluster">> | false;
+  /** Prometheus, scraping Surveyor and the exporter; `false` leaves it out. @default on 127.0.0.1:9090 */
+  readonly prometheus?: PartProps<Omit<PrometheusStackProps, "targets">> | false;
 }
 
 /**
@@ -32,6 +41,12 @@ export class NatsMonitoringStack extends TerraformStack {
   readonly network: Network;
   /** The JetStream cluster. */
   readonly nats: NatsCluster;
+  /** NATS Surveyor, unless `surveyor: false`. */
+  readonly surveyor?: Surveyor;
+  /** prometheus-nats-exporter, unless `exporter: false`. */
+  readonly exporter?: NatsExporter;
+  /** Prometheus (and Alertmanager when enabled), unless `prometheus: false`. */
+  readonly prometheus?: PrometheusStack;
 
   constructor(scope: Construct, id: string, props: NatsMonitoringStackProps = {}) {
     super(scope, id);
@@ -44,13 +59,29 @@ export class NatsMonitoringStack extends TerraformStack {
     const shared = { network: this.network, namePrefix: props.namePrefix, bindAddress: props.bindAddress };
 
     this.nats = new NatsCluster(this, "Nats", { ...shared, ...props.nats });
+    const cluster = this.nats;
+    if (props.surveyor !== false) this.surveyor = new Surveyor(this, "Surveyor", { ...shared, ...props.surveyor, cluster });
+    if (props.exporter !== false) this.exporter = new NatsExporter(this, "Exporter", { ...shared, ...props.exporter, cluster });
+    if (props.prometheus !== false) {
+      const targets = [this.surveyor, this.exporter].filter((part) => part !== undefined);
+      this.prometheus = new PrometheusStack(this, "Prometheus", { ...shared, ...props.prometheus, targets });
+    }
 
     new TerraformOutput(this, "nats_url", { value: this.nats.hostClientUrl, description: "NATS client URL on the Docker host" });
     new TerraformOutput(this, "nats_servers", { value: this.nats.nodeNames, description: "NATS server (container) names" });
     new TerraformOutput(this, "nats_system_user", { value: this.nats.systemUser });
     new TerraformOutput(this, "nats_system_password", { value: this.nats.systemPassword, sensitive: true });
+    if (this.surveyor) new TerraformOutput(this, "surveyor_url", { value: this.surveyor.hostUrl, description: "NATS Surveyor's metrics on the Docker host" });
+    if (this.exporter) new TerraformOutput(this, "exporter_url", { value: this.exporter.hostUrl, description: "prometheus-nats-exporter's metrics on the Docker host" });
+    if (this.prometheus) {
+      new TerraformOutput(this, "prometheus_url", { value: this.prometheus.hostUrl, description: "Prometheus on the Docker host" });
+      if (this.prometheus.alertmanager) {
+        new TerraformOutput(this, "alertmanager_url", { value: this.prometheus.alertmanager.hostUrl, description: "Alertmanager on the Docker host" });
+      }
+    }
+    const parts = [this.nats, this.surveyor, this.exporter, this.prometheus];
     new TerraformOutput(this, "data_volumes", {
-      value: this.nats.dataVolumes.map((volume) => volume.name),
+      value: parts.flatMap((part) => part?.dataVolumes ?? []).map((volume) => volume.name),
       description: "Docker volumes that hold the stack's data",
     });
   }

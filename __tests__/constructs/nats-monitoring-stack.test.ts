@@ -13,7 +13,7 @@ const REFERENCE = /^\$\{[a-z_]+\.[\w-]+\.[\w]+\}$|^"\$\{[a-z_]+\.[\w-]+\.[\w]+\}
 /** Values assigned to anything named like a secret, in env, JSON, YAML or nats-server.conf form. */
 function secretAssignments(plan: Plan): [string, string][] {
   const found: [string, string][] = [];
-  const assignment = /(?:^|[\s{,"])([\w.-]*(?:password|secret|token)[\w.-]*)"?\s*[:=]\s*("[^"\n]*"|[^\s,}\n]+)/gi;
+  const assignment = /(?:^|[\s{,"])([\w.-]*(?:password|secret|token)[\w.-]*)"?\s*[:=]\s*("[^"\n]*"|\$\{[^}\n]*\}|[^\s,}\n]+)/gi;
   for (const [path, text] of strings(plan.resource)) {
     for (const match of text.matchAll(assignment)) found.push([`${path} ${match[1]}`, match[2].replace(/^"(.*)"$/, "$1")]);
   }
