@@ -114,7 +114,7 @@ and on () (max(nats_up) == 1)`,
       description:
         "In a full mesh every server has routes to the N-1 others; {{ $labels.server_name }} has fewer. Messages published on it do not reach subscribers on the missing peers, and JetStream replication to them stops.",
       action:
-        "nats --context system server report connections and the server's logs ([ERR] lines about routes) show which peer is missing; check the cluster port 6222 between the containers and the route URLs in nats-server.conf.",
+        "nats --context system server request routes (from nats-box) lists each server's routes, and the server's logs ([ERR] lines about routes) say why one failed; check the cluster port 6222 between the containers and the route URLs in nats-server.conf.",
     },
   ],
 };

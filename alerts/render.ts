@@ -130,17 +130,22 @@ function goPrecision4(value: number): string {
   return fixed.includes(".") ? fixed.replace(/\.?0+$/, "") : fixed;
 }
 
-/** Templates shown as placeholders in documentation: `{{ $labels.stream }}` becomes `<stream>`. */
-export function templatePlaceholders(text: string): string {
+/**
+ * Templates shown as placeholders in documentation: `{{ $labels.stream }}`
+ * becomes `<stream>`, any `$value` becomes `<value>`, each passed through `wrap`.
+ */
+export function templatePlaceholders(text: string, wrap: (placeholder: string) => string = (p) => p): string {
   return text.replace(TEMPLATE, (_, action: string) => {
     const label = /^\$labels\.(\w+)$/.exec(action);
-    return label ? `<${label[1]}>` : "<value>";
+    return wrap(label ? `<${label[1]}>` : "<value>");
   });
 }
 
 /** The README table of every rule: what it means and what to do when it fires. */
 export function renderRulesTable(groups: readonly AlertRuleGroup[]): string {
-  const cell = (text: string) => templatePlaceholders(text).replace(/\|/g, "\\|").replace(/\n/g, " ");
+  // Placeholders as code, or Markdown would read <stream> as an HTML tag.
+  const cell = (text: string) =>
+    templatePlaceholders(text.replace(/\|/g, "\\|"), (p) => `\`${p}\``).replace(/\n/g, " ");
   const lines = ["| alert | severity | for | what it means | what to do |", "|---|---|---|---|---|"];
   for (const group of groups) {
     for (const rule of group.rules) {
