@@ -71,14 +71,13 @@ export class NatsMonitoringStack extends TerraformStack {
     new TerraformOutput(this, "nats_servers", { value: this.nats.nodeNames, description: "NATS server (container) names" });
     new TerraformOutput(this, "nats_system_user", { value: this.nats.systemUser });
     new TerraformOutput(this, "nats_system_password", { value: this.nats.systemPassword, sensitive: true });
-    if (this.surveyor) new TerraformOutput(this, "surveyor_url", { value: this.surveyor.hostUrl, description: "NATS Surveyor's metrics on the Docker host" });
-    if (this.exporter) new TerraformOutput(this, "exporter_url", { value: this.exporter.hostUrl, description: "prometheus-nats-exporter's metrics on the Docker host" });
-    if (this.prometheus) {
-      new TerraformOutput(this, "prometheus_url", { value: this.prometheus.hostUrl, description: "Prometheus on the Docker host" });
-      if (this.prometheus.alertmanager) {
-        new TerraformOutput(this, "alertmanager_url", { value: this.prometheus.alertmanager.hostUrl, description: "Alertmanager on the Docker host" });
-      }
-    }
+    const url = (name: string, value: string | undefined, description: string) => {
+      if (value !== undefined) new TerraformOutput(this, name, { value, description });
+    };
+    url("surveyor_url", this.surveyor?.hostUrl, "NATS Surveyor's metrics on the Docker host");
+    url("exporter_url", this.exporter?.hostUrl, "prometheus-nats-exporter's metrics on the Docker host");
+    url("prometheus_url", this.prometheus?.hostUrl, "Prometheus on the Docker host");
+    url("alertmanager_url", this.prometheus?.alertmanager?.hostUrl, "Alertmanager on the Docker host");
     const parts = [this.nats, this.surveyor, this.exporter, this.prometheus];
     new TerraformOutput(this, "data_volumes", {
       value: parts.flatMap((part) => part?.dataVolumes ?? []).map((volume) => volume.name),
