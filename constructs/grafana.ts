@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
+import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Password } from "@cdktf/provider-random/lib/password/index.js";
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
@@ -15,6 +15,7 @@ import {
 } from "./config/grafana-provisioning.js";
 import { CustomDashboardError, readCustomDashboards, type CustomDashboard } from "./custom-dashboards.js";
 import type { DataSourceSpec, IDataSource } from "./data-source.js";
+import { dataVolume } from "./data-volume.js";
 import { DockerService, type UploadedFile } from "./docker-service.js";
 import { DEFAULT_IMAGES } from "./images.js";
 import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
@@ -150,10 +151,7 @@ export class Grafana extends Construct implements IScrapeable {
       { path: GRAFANA_ADMIN_PASSWORD_FILE, content: this.adminPassword },
     ];
 
-    const volume = new Volume(this, "data", {
-      name: base.nameOf("grafana-data"),
-      lifecycle: { preventDestroy: props.protectData ?? true },
-    });
+    const volume = dataVolume(this, "data", base.nameOf("grafana-data"), props.protectData ?? true);
     this.dataVolumes = [volume];
 
     this.service = new DockerService(this, "Service", {

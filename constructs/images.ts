@@ -15,4 +15,12 @@ export const DEFAULT_IMAGES = {
   promtail: "grafana/promtail:3.6.11",
   /** Grafana 13.2 on Alpine: busybox wget for the healthcheck (the -ubuntu and -distroless variants have none). */
   grafana: "grafana/grafana:13.2.3",
+  /** NATS Surveyor; alpine, busybox wget for the healthcheck. */
+  surveyor: "natsio/nats-surveyor:0.9.10",
+  /** prometheus-nats-exporter; alpine, busybox wget for the healthcheck. */
+  natsExporter: "natsio/prometheus-nats-exporter:0.20.1",
+  /** Prometheus 3.5, the long-term-support line; busybox based (wget). */
+  prometheus: "prom/prometheus:v3.5.5",
+  /** Alertmanager; busybox based (wget). */
+  alertmanager: "prom/alertmanager:v0.34.1",
 } as const;

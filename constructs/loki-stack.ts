@@ -1,4 +1,4 @@
-import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
+import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import {
@@ -13,6 +13,7 @@ import {
 import { renderLokiRules } from "./config/loki-rules.js";
 import { LOKI_PUSH_PATH } from "./config/log-pipeline.js";
 import type { DataSourceSpec, IDataSource } from "./data-source.js";
+import { dataVolume } from "./data-volume.js";
 import { DockerService } from "./docker-service.js";
 import { DEFAULT_IMAGES } from "./images.js";
 import { LogCollector, type LogCollectorKind } from "./log-collector.js";
@@ -70,6 +71,12 @@ export interface LokiStackProps extends ServiceBaseProps {
    * @default 0.01
    */
   readonly errorRatioThreshold?: number;
+  /**
+   * Refuse to destroy the `loki-data` volume (Terraform `prevent_destroy`):
+   * `cdktf destroy` then fails instead of deleting the stored log lines.
+   * @default true
+   */
+  readonly protectData?: boolean;
 }
 
 /**
@@ -131,7 +138,7 @@ export class LokiStack extends Construct implements IDataSource {
     this.hostUrl = `http://${base.bindAddress === "0.0.0.0" ? "127.0.0.1" : base.bindAddress}:${hostPort}`;
     this.dataSource = { uid: "loki", name: "Loki", type: "loki", url: this.url };
 
-    const dataVolume = new Volume(this, "data", { name: base.nameOf("loki-data") });
+    const lokiData = dataVolume(this, "data", base.nameOf("loki-data"), props.protectData ?? true);
     this.loki = new DockerService(this, "Service", {
       network: base.network,
       name,
@@ -148,7 +155,7 @@ export class LokiStack extends Construct implements IDataSource {
           content: renderLokiRules({ errorRatioThreshold, window: ERROR_RATIO_WINDOW, for: ERROR_RATIO_FOR }),
         },
       ],
-      volumes: [{ volume: dataVolume, containerPath: LOKI_DATA_DIR }],
+      volumes: [{ volume: lokiData, containerPath: LOKI_DATA_DIR }],
       ports: [{ internal: LOKI_PORTS.http, external: hostPort, ip: base.bindAddress }],
       // The image is distroless (no shell, no wget); Loki >= 3.7 checks its own /ready.
       healthcheck: { test: ["CMD", "/usr/bin/loki", "-health"], startPeriod: "30s" },
@@ -172,7 +179,7 @@ export class LokiStack extends Construct implements IDataSource {
     });
 
     this.scrapeTargets = [{ scrapeTarget: { jobName: "loki", targets: [`${name}:${LOKI_PORTS.http}`] } }, this.collector];
-    this.dataVolumes = [dataVolume, this.collector.dataVolume];
+    this.dataVolumes = [lokiData, this.collector.dataVolume];
   }
 }
 

@@ -198,11 +198,24 @@ describe("Grafana", () => {
     expect(grafana.url).toBe("http://127.0.0.1:3300");
   });
 
-  it("fits into a NatsMonitoringStack next to the NATS cluster, as the lead will wire it", () => {
+  it("is part of the default NatsMonitoringStack, on the stack's Prometheus and Loki", () => {
     const stack = new NatsMonitoringStack(Testing.app(), "stack", { namePrefix: "demo" });
-    new Grafana(stack, "Grafana", { network: stack.network, namePrefix: "demo", prometheus, loki });
     const { plan } = synthesize(stack);
-    expect(container(plan, "demo-grafana").networks_advanced).toEqual([{ name: "${docker_network.network.name}" }]);
-    expect(container(plan, "demo-nats-node1").ports[0]).toMatchObject({ external: 4222 });
+    const grafana = container(plan, "demo-grafana");
+    expect(grafana.networks_advanced).toEqual([{ name: "${docker_network.network.name}" }]);
+    const sources = parse(uploadedFile(grafana, "/etc/grafana/provisioning/datasources/nats-monitoring.yaml")).datasources;
+    expect(sources.map((s: { uid: string; url: string }) => [s.uid, s.url])).toEqual([
+      ["prometheus", "http://demo-prometheus:9090"],
+      ["loki", "http://demo-loki:3100"],
+    ]);
+    expect(stack.prometheus?.scrapeJobs.map((job) => job.jobName)).toContain("grafana");
+    expect(plan.output?.grafana_admin_password.sensitive).toBe(true);
+    expect(plan.output?.grafana_url.value).toBe("http://127.0.0.1:3000");
+  });
+
+  it("refuses to run without Prometheus or Loki in the stack", () => {
+    expect(() => new NatsMonitoringStack(Testing.app(), "stack", { loki: false })).toThrow(
+      'NatsMonitoringStack "stack": loki must be on while Grafana is, since Grafana\'s dashboards query it, got false (set grafana: false too, or keep loki)',
+    );
   });
 });

@@ -10,6 +10,9 @@ import { propsTableNames, readmeSection } from "../helpers/readme.js";
 const DOCUMENTED: Record<string, string> = {
   NatsMonitoringStackProps: "### NatsMonitoringStack",
   NatsClusterProps: "### NatsCluster",
+  SurveyorProps: "### Surveyor",
+  NatsExporterProps: "### NatsExporter",
+  PrometheusStackProps: "### PrometheusStack",
   LokiStackProps: "### LokiStack",
   GrafanaProps: "### Grafana",
 };
