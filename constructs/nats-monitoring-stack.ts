@@ -1,5 +1,5 @@
 import { Network } from "@cdktf/provider-docker/lib/network/index.js";
-import { DockerProvider } from "@cdktf/provider-docker/lib/provider/index.js";
+import { DockerProvider, type DockerProviderRegistryAuth } from "@cdktf/provider-docker/lib/provider/index.js";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
@@ -24,6 +24,13 @@ export interface NatsMonitoringStackProps {
   readonly bindAddress?: string;
   /** The Docker engine to talk to. @default the provider's: DOCKER_HOST or the local socket */
   readonly dockerHost?: string;
+  /**
+   * Credentials for private registries that the images come from, e.g.
+   * `[{ address: "registry.example.com", configFile: "~/.docker/config.json" }]`.
+   * A password belongs in a sensitive `TerraformVariable`.
+   * @default none: public images only
+   */
+  readonly registryAuth?: DockerProviderRegistryAuth[];
   /**
    * Refuse to destroy any data volume (JetStream, Prometheus, Loki, Grafana,
    * Alertmanager): scaling in or `cdktf destroy` then fails instead of
@@ -70,7 +77,7 @@ export class NatsMonitoringStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: NatsMonitoringStackProps = {}) {
     super(scope, id);
-    new DockerProvider(this, "docker", { host: props.dockerHost });
+    new DockerProvider(this, "docker", { host: props.dockerHost, registryAuth: props.registryAuth });
     new RandomProvider(this, "random");
 
     const prefix = props.namePrefix === undefined ? "" : `${requireDnsLabel(this, "namePrefix", props.namePrefix)}-`;
