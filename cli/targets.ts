@@ -49,6 +49,23 @@ export interface TargetFlags {
   readonly grafanaPassword?: string;
 }
 
+/** The stack's outputs that natsmon reads (NatsMonitoringStack defines them). */
+export const OUTPUT_NAMES = [
+  "nats_url",
+  "nats_servers",
+  "nats_system_user",
+  "nats_system_password",
+  "surveyor_url",
+  "exporter_url",
+  "prometheus_url",
+  "alertmanager_url",
+  "loki_url",
+  "grafana_url",
+  "grafana_admin_user",
+  "grafana_admin_password",
+  "data_volumes",
+] as const;
+
 /** Output values by name, as {@link loadOutputs} returns them. */
 export type OutputValues = Readonly<Record<string, unknown>>;
 

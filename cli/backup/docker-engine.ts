@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import Docker from "dockerode";
+import { LABELS as STACK_LABELS } from "../../constructs/config/container-labels.js";
 import { NatsmonError } from "../natsmon-error.js";
 
-/** Labels natsmon reads on the stack's containers (set by DockerService) and puts on its own. */
+/** Labels natsmon reads on the stack's containers (DockerService sets them) and puts on its own. */
 export const LABELS = {
-  project: "natsmon.project",
-  component: "natsmon.component",
+  ...STACK_LABELS,
   /** On natsmon's own short-lived helper containers and image. */
   helper: "natsmon.helper",
 } as const;

@@ -50,7 +50,7 @@ export function natsLogsVerdict(data: LokiQueryData): Verdict {
   if (lines === 0) {
     return fail(
       `no log line with ${NATS_LOG_SELECTOR} in the last hour`,
-      "the log collector is not shipping NATS's logs: check that it runs (docker ps --filter label=natsmon.component=alloy) and read its log",
+      "the log collector is not shipping NATS's logs: check that it runs (docker ps --filter label=natsmon.component=alloy, or promtail) and read its log",
     );
   }
   const containers = [...new Set(data.result.map((stream) => stream.stream?.container_name ?? stream.stream?.container).filter(Boolean))].sort();
