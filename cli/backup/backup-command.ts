@@ -121,7 +121,7 @@ export async function backupVolumes(volumes: readonly string[], settings: Backup
     }
     const bytes = statSync(file).size;
     records.push({ volume, file, bytes, method, seconds: (performance.now() - started) / 1000 });
-    progress.step(volume, `done: ${formatBytes(bytes)} (${method})`);
+    progress.step(volume, `done: ${formatBytes(bytes)} archive (${method})`);
   }
   return records;
 }
@@ -130,8 +130,7 @@ export async function backupVolumes(volumes: readonly string[], settings: Backup
 async function archiveVolume(docker: Docker, volume: string, path: string, file: string, progress: Progress): Promise<void> {
   const helper = await createHelper(docker, volume, { readOnly: true });
   try {
-    await archiveContainerPath(helper, path, file, { onProgress: (bytes) => progress.bytes(volume, "read", bytes) });
-    progress.bytes(volume, "read", statSync(file).size, true);
+    await archiveContainerPath(helper, path, file, { onProgress: (bytes, done) => progress.bytes(volume, "read", bytes, done) });
   } finally {
     await removeHelper(helper);
   }
@@ -201,9 +200,8 @@ async function archiveSnapshot(
     // The snapshot's files go where the TSDB lives, so the archive restores like any other.
     await archiveContainerPath(helper, `${HELPER_MOUNT}/${inVolume}`, file, {
       prefix: tsdb,
-      onProgress: (bytes) => progress.bytes(volume, "read", bytes),
+      onProgress: (bytes, done) => progress.bytes(volume, "read", bytes, done),
     });
-    progress.bytes(volume, "read", statSync(file).size, true);
   } finally {
     await removeHelper(helper);
   }

@@ -76,8 +76,8 @@ export async function restoreVolume(file: string, volume: string, settings: Rest
       await emptyVolume(docker, volume, owners.map((owner) => owner.image));
     }
     progress.step(volume, `restoring ${file}`);
-    await restoreIntoContainerPath(helper, HELPER_MOUNT, file, (bytes) => progress.bytes(volume, "wrote", bytes));
-    progress.step(volume, `restored ${formatBytes(statSync(file).size)} of archive`);
+    await restoreIntoContainerPath(helper, HELPER_MOUNT, file, (bytes, done) => progress.bytes(volume, "sent", bytes, done));
+    progress.step(volume, `restored from a ${formatBytes(statSync(file).size)} archive`);
   } finally {
     await removeHelper(helper);
     for (const owner of stopped) {

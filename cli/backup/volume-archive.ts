@@ -8,8 +8,8 @@ import type Docker from "dockerode";
 import tar from "tar-stream";
 import { NatsmonError } from "../natsmon-error.js";
 
-/** Called with the bytes moved so far. */
-export type ProgressCallback = (bytes: number) => void;
+/** Called with the bytes moved so far; `done` on the last call. */
+export type ProgressCallback = (bytes: number, done: boolean) => void;
 
 /**
  * Streams a folder of a container (running or not, e.g. a helper that mounts
@@ -97,12 +97,12 @@ function counter(onProgress?: ProgressCallback): Transform {
       bytes += chunk.length;
       if (onProgress && Date.now() - last >= 1000) {
         last = Date.now();
-        onProgress(bytes);
+        onProgress(bytes, false);
       }
       callback(null, chunk);
     },
     flush(callback) {
-      onProgress?.(bytes);
+      onProgress?.(bytes, true);
       callback();
     },
   });
