@@ -54,7 +54,9 @@ export async function restoreIntoContainerPath(container: Docker.Container, path
   const source = createReadStream(file);
   const retarred = retar(source.pipe(counter(onProgress)).pipe(createGunzip()), (name) => `${folder}/${name.replace(/^(\.\/)+|^\.$/, "")}`);
   try {
-    const upload = container.putArchive(retarred.output, { path: posix.dirname(path) }) as unknown as Promise<Readable | undefined>;
+    // tar-stream's streams are streamx streams, which dockerode pipes like Node's.
+    const body = retarred.output as unknown as NodeJS.ReadableStream;
+    const upload = container.putArchive(body, { path: posix.dirname(path) }) as unknown as Promise<Readable | undefined>;
     const [, response] = await Promise.all([retarred.done, upload]);
     response?.resume?.();
   } finally {

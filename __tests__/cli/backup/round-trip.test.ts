@@ -36,7 +36,8 @@ interface Entry {
 const CONTENT = randomBytes(1024 * 1024);
 function knownContent(): tar.Pack {
   const pack = tar.pack();
-  const entry = (header: tar.Headers, body?: Buffer | string) => pack.entry({ mtime: new Date("2026-01-01T00:00:00Z"), ...header }, body);
+  const entry = (header: Partial<tar.Header> & { name: string }, body: Buffer | string = "") =>
+    pack.entry({ mtime: new Date("2026-01-01T00:00:00Z"), ...header }, body);
   entry({ name: "volume/", type: "directory", mode: 0o750, uid: 10001, gid: 10001 });
   entry({ name: "volume/hello.txt", mode: 0o640, uid: 10001, gid: 10001 }, "hello, JetStream\n");
   entry({ name: "volume/jetstream/", type: "directory", mode: 0o755, uid: 472, gid: 0 });
