@@ -157,8 +157,44 @@ async function archiveStopped(
     // Start them again even when archiving failed: a backup must not leave the stack down.
     for (const owner of stopped) {
       progress.step(volume, `starting ${owner.name}, waiting until it is healthy (up to ${settings.waitTimeoutSeconds} s)`);
+      const started = Date.now();
       await startAndWaitHealthy(docker, owner, settings.waitTimeoutSeconds);
+      if (owner.component === "nats") {
+        const left = Math.max(1, settings.waitTimeoutSeconds - Math.round((Date.now() - started) / 1000));
+        await waitJetStreamCurrent(docker, owner, left, volume, progress);
+      }
     }
+  }
+}
+
+/**
+ * The container's healthcheck only says JetStream is on. Before the next
+ * node goes down, this one must also have caught up with the meta group and
+ * its streams, or the cluster could lose its quorum for a stream: the full
+ * `/healthz` says so. It is asked from inside the container (the monitoring
+ * port is not published), with the image's busybox wget.
+ */
+async function waitJetStreamCurrent(docker: Docker, owner: VolumeOwner, seconds: number, volume: string, progress: Progress): Promise<void> {
+  const probe = ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8222/healthz"];
+  const deadline = Date.now() + seconds * 1000;
+  progress.step(volume, `${owner.name} is healthy; waiting until its JetStream is current (/healthz)`);
+  for (;;) {
+    const code = await execIn(docker, owner.id, probe).catch(() => -1);
+    if (code === 0) {
+      progress.step(volume, `${owner.name}: JetStream is current`);
+      return;
+    }
+    if (code === 126 || code === 127 || code === -1) {
+      progress.warn(volume, `cannot ask ${owner.name}'s /healthz (no wget in its image); relying on its healthcheck`);
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new NatsmonError(
+        `${owner.name} is up but JetStream has not caught up within ${seconds} s (/healthz still fails)`,
+        `read its log (docker logs ${owner.name}); back up the next nodes once it is current`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
 

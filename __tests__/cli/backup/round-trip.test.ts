@@ -160,7 +160,10 @@ describeWithDockerEngine("natsmon backup and restore on the real Docker engine",
       const pack = tar.pack();
       pack.entry({ name: "bin/", type: "directory", mode: 0o755 });
       pack.entry({ name: "bin/busybox", mode: 0o755 }, readFileSync("/bin/busybox"));
-      for (const tool of ["sh", "rm", "sleep", "true"]) pack.entry({ name: `bin/${tool}`, type: "symlink", linkname: "busybox" });
+      for (const tool of ["sh", "rm", "sleep", "true", "wget", "httpd"]) pack.entry({ name: `bin/${tool}`, type: "symlink", linkname: "busybox" });
+      // What a NATS node's /healthz answers once JetStream is current.
+      pack.entry({ name: "www/", type: "directory", mode: 0o755 });
+      pack.entry({ name: "www/healthz", mode: 0o644 }, '{"status":"ok"}');
       pack.finalize();
       const [repo, tag] = BUSYBOX_IMAGE.split(":");
       const output = await docker.importImage(pack as unknown as NodeJS.ReadableStream, { repo, tag, changes: ["LABEL natsmon.test=cli"] });
@@ -168,8 +171,9 @@ describeWithDockerEngine("natsmon backup and restore on the real Docker engine",
       owner = await docker.createContainer({
         name: `${RUN}-owner`,
         Image: BUSYBOX_IMAGE,
-        Cmd: ["/bin/sleep", "3600"],
-        Labels: { ...TEST_LABEL, [LABELS.component]: "test" },
+        // Plays a NATS node: natsmon asks its /healthz on 8222 before it moves on.
+        Cmd: ["/bin/sh", "-c", "httpd -p 127.0.0.1:8222 -h /www && exec sleep 3600"],
+        Labels: { ...TEST_LABEL, [LABELS.component]: "nats" },
         StopTimeout: 1,
         Healthcheck: { Test: ["CMD", "/bin/true"], Interval: 1_000_000_000, Timeout: 1_000_000_000, Retries: 3 },
         HostConfig: { NetworkMode: "none", Mounts: [{ Type: "volume", Source: restored, Target: "/data" }] },
@@ -177,9 +181,15 @@ describeWithDockerEngine("natsmon backup and restore on the real Docker engine",
       await owner.start();
     }, 60_000);
 
-    it("stops the owner for the backup and starts it again, healthy", async () => {
-      const [record] = await backupVolumes([restored], { outDir, prometheusUrl: "http://127.0.0.1:9", waitTimeoutSeconds: 60, overwrite: true, progress: quiet });
+    it("stops the owner for the backup and starts it again, healthy and (for a NATS node) current", async () => {
+      const said: string[] = [];
+      const progress = new Progress({ write: (text: string) => said.push(text), isTTY: false } as unknown as NodeJS.WriteStream);
+      const [record] = await backupVolumes([restored], { outDir, prometheusUrl: "http://127.0.0.1:9", waitTimeoutSeconds: 60, overwrite: true, progress });
       expect(record.method).toBe("stopped");
+      const steps = said.join("");
+      expect(steps).toContain(`stopping ${RUN}-owner (SIGTERM, up to 1 s)`);
+      expect(steps).toContain(`starting ${RUN}-owner, waiting until it is healthy`);
+      expect(steps).toContain(`${RUN}-owner: JetStream is current`);
       const state = (await owner.inspect()).State;
       expect(state.Running).toBe(true);
       expect(state.Health?.Status).toBe("healthy");
