@@ -1,6 +1,11 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  resolve: {
+    // The examples import the package by name, as a user's project would.
+    alias: { "nats-jetstream-monitoring": fileURLToPath(new URL("./index.ts", import.meta.url)) },
+  },
   test: {
     include: ["__tests__/**/*.test.ts"],
     // The Docker-engine tests have their own config: vitest.live.config.ts.

@@ -4,19 +4,13 @@ import type { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Lazy, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { LABELS } from "./config/container-labels.js";
 import { claimHostPort } from "./host-ports.js";
 import { sharedImage } from "./shared-image.js";
 import { propError } from "./validation.js";
 
-/** Label keys every container of the project carries. */
-export const LABELS = {
-  /** The stack a container belongs to: the log collector keeps only these. */
-  project: "natsmon.project",
-  /** The part of the topology: nats, nats-box, surveyor, prometheus, ... */
-  component: "natsmon.component",
-  /** A hash of the whole container spec: any change recreates the container. */
-  specHash: "natsmon.spec-hash",
-} as const;
+/** Label keys every container of the project carries (see config/container-labels.ts). */
+export { LABELS };
 
 /** A container port published on the Docker host. */
 export interface PublishedPort {

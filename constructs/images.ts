@@ -7,4 +7,20 @@ export const DEFAULT_IMAGES = {
   nats: "nats:2.14.5-alpine",
   /** The `nats` CLI for operators. */
   natsBox: "natsio/nats-box:0.19.7",
+  /** Loki 3.7 (distroless, UID 10001; `loki -health` for the healthcheck, new in 3.7). */
+  loki: "grafana/loki:3.7.8",
+  /** The default log collector; Ubuntu-based, runs as root to read the Docker socket. */
+  alloy: "grafana/alloy:v1.21.0",
+  /** The opt-in collector: the last Promtail, end of life since 2026-03-02. */
+  promtail: "grafana/promtail:3.6.11",
+  /** Grafana 13.2 on Alpine: busybox wget for the healthcheck (the -ubuntu and -distroless variants have none). */
+  grafana: "grafana/grafana:13.2.3",
+  /** NATS Surveyor; alpine, busybox wget for the healthcheck. */
+  surveyor: "natsio/nats-surveyor:0.9.10",
+  /** prometheus-nats-exporter; alpine, busybox wget for the healthcheck. */
+  natsExporter: "natsio/prometheus-nats-exporter:0.20.1",
+  /** Prometheus 3.5, the long-term-support line; busybox based (wget). */
+  prometheus: "prom/prometheus:v3.5.5",
+  /** Alertmanager; busybox based (wget). */
+  alertmanager: "prom/alertmanager:v0.34.1",
 } as const;

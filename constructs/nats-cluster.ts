@@ -1,4 +1,4 @@
-import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
+import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Password } from "@cdktf/provider-random/lib/password/index.js";
 import { Construct } from "constructs";
 import {
@@ -7,6 +7,7 @@ import {
   SYSTEM_PASSWORD_ENV,
   renderNatsServerConf,
 } from "./config/nats-server-conf.js";
+import { dataVolume } from "./data-volume.js";
 import { DockerService, type PublishedPort } from "./docker-service.js";
 import { DEFAULT_IMAGES } from "./images.js";
 import { NatsBox } from "./nats-box.js";
@@ -155,10 +156,7 @@ export class NatsCluster extends Construct {
     const volumes: Volume[] = [];
     this.nodes = this.nodeNames.map((name, index) => {
       const nodeId = `node${index + 1}`;
-      const volume = new Volume(this, `${nodeId}-data`, {
-        name: `${name}-data`,
-        lifecycle: { preventDestroy: props.protectData ?? true },
-      });
+      const volume = dataVolume(this, `${nodeId}-data`, `${name}-data`, props.protectData ?? true);
       volumes.push(volume);
       const ports: PublishedPort[] = [];
       if (index < publishedNodes) {

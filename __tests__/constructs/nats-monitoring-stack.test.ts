@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { containersByName, resourcesOf, synthStack, type Plan } from "../helpers/plan.js";
+import { containersByName, resourcesOf, synthStack, uploadedFile, type Plan } from "../helpers/plan.js";
 
 /** Every string in the plan with the path that leads to it. */
 function* strings(value: unknown, path = ""): Generator<[string, string]> {
@@ -13,7 +13,7 @@ const REFERENCE = /^\$\{[a-z_]+\.[\w-]+\.[\w]+\}$|^"\$\{[a-z_]+\.[\w-]+\.[\w]+\}
 /** Values assigned to anything named like a secret, in env, JSON, YAML or nats-server.conf form. */
 function secretAssignments(plan: Plan): [string, string][] {
   const found: [string, string][] = [];
-  const assignment = /(?:^|[\s{,"])([\w.-]*(?:password|secret|token)[\w.-]*)"?\s*[:=]\s*("[^"\n]*"|[^\s,}\n]+)/gi;
+  const assignment = /(?:^|[\s{,"])([\w.-]*(?:password|secret|token)[\w.-]*)"?\s*[:=]\s*("[^"\n]*"|\$\{[^}\n]*\}|[^\s,}\n]+)/gi;
   for (const [path, text] of strings(plan.resource)) {
     for (const match of text.matchAll(assignment)) found.push([`${path} ${match[1]}`, match[2].replace(/^"(.*)"$/, "$1")]);
   }
@@ -33,7 +33,15 @@ describe("NatsMonitoringStack", () => {
     const { plan, json } = synthStack();
     const assignments = secretAssignments(plan);
     expect(assignments.length).toBeGreaterThanOrEqual(3);
-    for (const [where, value] of assignments) expect(value, where).toMatch(REFERENCE);
+    const secretFiles: string[] = [];
+    for (const [where, value] of assignments) {
+      // A *_FILE variable names a file that holds the secret: check that file instead.
+      if (/_FILE$/i.test(where)) secretFiles.push(value);
+      else expect(value, where).toMatch(REFERENCE);
+    }
+    expect(secretFiles).toEqual(["/etc/grafana/secrets/admin-password"]);
+    const grafana = containersByName(plan).grafana;
+    expect(uploadedFile(grafana, secretFiles[0])).toMatch(REFERENCE);
     expect(json).not.toContain("admin123");
   });
 

@@ -1,0 +1,152 @@
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { GENERATED_DIR, generatedAlertFiles, withCurrentRulesTable } from "../../alerts/generated-files.js";
+import { catalogMetric, isKnownMetric, isMonotonic } from "../../alerts/metric-catalog.js";
+import { NATS_ALERT_TESTS } from "../../alerts/nats-rule-tests.js";
+import { NATS_ALERT_GROUPS } from "../../alerts/nats-rules.js";
+import { RULES_FILE_NAME, renderRulesFile, testFileName } from "../../alerts/render.js";
+import type { AlertRule } from "../../alerts/rule-types.js";
+import { promqlReferences } from "../helpers/promql-analysis.js";
+import { promqlErrors } from "../helpers/query-grammar.js";
+import { describeWithTool } from "../helpers/tools.js";
+
+const ROOT = join(import.meta.dirname, "../..");
+const RULES = NATS_ALERT_GROUPS.flatMap((group) => group.rules);
+/** Labels Prometheus adds to every scraped series. */
+const TARGET_LABELS = ["job", "instance"];
+
+/** What is wrong with a rule's expression, judged against the metric catalog. */
+function expressionProblems(expr: string): string[] {
+  const grammar = promqlErrors(expr);
+  if (grammar.length > 0) return grammar;
+  const refs = promqlReferences(expr);
+  const problems: string[] = [];
+  const known = [...refs.metrics].filter(isKnownMetric);
+  for (const metric of refs.metrics) if (!isKnownMetric(metric)) problems.push(`${metric} is not in the metric catalog`);
+  for (const [metric, labels] of refs.matchedLabels) {
+    if (!isKnownMetric(metric)) continue;
+    const allowed = [...catalogMetric(metric).labels, ...TARGET_LABELS];
+    for (const label of labels) if (!allowed.includes(label)) problems.push(`${metric} has no label ${label}`);
+  }
+  const anyLabel = new Set([...TARGET_LABELS, ...known.flatMap((m) => catalogMetric(m).labels)]);
+  for (const label of refs.groupingLabels) if (!anyLabel.has(label)) problems.push(`no metric of the expression has a label ${label}`);
+  for (const metric of refs.counterFunctionArguments) {
+    if (isKnownMetric(metric) && !isMonotonic(catalogMetric(metric))) problems.push(`${metric} is not cumulative, so rate()/increase() on it is wrong`);
+  }
+  return problems;
+}
+
+describe("NATS alert rules", () => {
+  it("are at least 10, uniquely named, each with severity, summary, description, action and for", () => {
+    expect(RULES.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(RULES.map((r) => r.alert)).size).toBe(RULES.length);
+    for (const rule of RULES) {
+      expect(rule.alert, rule.alert).toMatch(/^Nats[A-Z][A-Za-z]+$/);
+      expect(["critical", "warning"]).toContain(rule.severity);
+      expect(rule.for, rule.alert).toMatch(/^\d+[smh]$/);
+      for (const text of [rule.summary, rule.description, rule.action]) expect(text.length, rule.alert).toBeGreaterThan(20);
+    }
+  });
+
+  it("include the guide's rules, its tuning advice and what an operator must know", () => {
+    const names = RULES.map((r) => r.alert);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "NatsServerDown",
+        "NatsJetStreamMemoryHigh",
+        "NatsTooManyConnections",
+        "NatsConsumerBacklogHigh",
+        "NatsJetStreamStorageHigh",
+        "NatsJetStreamMetaLeaderMissing",
+        "NatsJetStreamMetaPeerOffline",
+        "NatsJetStreamMetaPeerLagging",
+        "NatsSlowConsumers",
+        "NatsJetStreamApiErrors",
+        "NatsRouteMissing",
+        "NatsSurveyorNotScraped",
+        "NatsExporterNotScraped",
+      ]),
+    );
+  });
+
+  it("mean what their names say: a server down is missing from the survey, memory is a ratio of the limit", () => {
+    const rule = (name: string) => RULES.find((r) => r.alert === name) as AlertRule;
+    expect(rule("NatsServerDown").expr).not.toMatch(/\bup\b/);
+    expect(rule("NatsServerDown").expr).toContain("nats_core_info");
+    expect(rule("NatsJetStreamMemoryHigh").expr).toMatch(/nats_core_jetstream_memstore_used_bytes\s*\/\s*\(nats_core_jetstream_memstore_size_bytes/);
+    expect(rule("NatsJetStreamMemoryHigh").expr).toMatch(/> 0\.8$/);
+  });
+
+  it.each(RULES.map((r) => [r.alert, r.expr]))("%s parses and names only catalogued metrics and labels", (_alert, expr) => {
+    expect(expressionProblems(expr)).toEqual([]);
+  });
+
+  it("the expression checks catch the guide's mistakes and wrong labels", () => {
+    expect(expressionProblems("nats_jetstream_memory / (1024*1024*1024) > 0.8")).toEqual(["nats_jetstream_memory is not in the metric catalog"]);
+    expect(expressionProblems('nats_core_jetstream_memstore_used_bytes{server_cluster="nats"} > 0')).toEqual([
+      "nats_core_jetstream_memstore_used_bytes has no label server_cluster",
+    ]);
+    expect(expressionProblems("sum by (stream_name) (nats_consumer_num_pending) > 0")).toEqual(["no metric of the expression has a label stream_name"]);
+    expect(expressionProblems("rate(nats_core_connection_count[5m]) > 1")).toEqual([
+      "nats_core_connection_count is not cumulative, so rate()/increase() on it is wrong",
+    ]);
+    expect(expressionProblems("sum(rate(nats_core_recv_msgs_count[5m])")).not.toEqual([]);
+  });
+
+  it("have a firing and a silent promtool case each", () => {
+    for (const rule of RULES) {
+      const cases = NATS_ALERT_TESTS[rule.alert] ?? [];
+      expect(cases.some((c) => c.expect.length > 0), `${rule.alert} fires in a case`).toBe(true);
+      expect(cases.some((c) => c.expect.length === 0), `${rule.alert} stays silent in a case`).toBe(true);
+    }
+    expect(Object.keys(NATS_ALERT_TESTS).sort()).toEqual(RULES.map((r) => r.alert).sort());
+  });
+
+  it("are committed as generated files that are up to date (run `npm run alerts` after a change)", () => {
+    const files = generatedAlertFiles();
+    expect(Object.keys(files)).toContain(`${GENERATED_DIR}/${RULES_FILE_NAME}`);
+    for (const [path, content] of Object.entries(files)) {
+      expect(content.startsWith("# Generated by nats-jetstream-monitoring"), path).toBe(true);
+      expect(readFileSync(join(ROOT, path), "utf8"), `${path} is out of date: run npm run alerts`).toBe(content);
+    }
+  });
+
+  it("are listed in the README's table, which is up to date", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    expect(readme, "the rules table in README.md is out of date: run npm run alerts").toBe(withCurrentRulesTable(readme));
+    for (const rule of RULES) expect(readme).toContain(`| \`${rule.alert}\` |`);
+  });
+});
+
+describeWithTool("promtool", "NATS alert rules, checked by promtool", () => {
+  const generated = join(ROOT, GENERATED_DIR);
+  const promtool = (args: string[], cwd: string) => spawnSync("promtool", args, { cwd, encoding: "utf8" });
+
+  it("pass promtool check rules with every lint", () => {
+    const result = promtool(["check", "rules", "--lint=all", "--lint-fatal", RULES_FILE_NAME], generated);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain(`SUCCESS: ${RULES.length} rules found`);
+  });
+
+  it.each(NATS_ALERT_GROUPS.map((g) => testFileName(g)))("pass promtool test rules %s, run from its folder", (file) => {
+    const result = promtool(["test", "rules", file], generated);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain("SUCCESS");
+  });
+
+  it("fail their promtool cases when an expression is wrong, e.g. the guide's server-down rule", () => {
+    const dir = mkdtempSync(join(tmpdir(), "natsmon-rules-"));
+    const broken = NATS_ALERT_GROUPS.map((group) => ({
+      ...group,
+      rules: group.rules.map((r) => (r.alert === "NatsServerDown" ? { ...r, expr: 'up{job="nats-surveyor"} == 0' } : r)),
+    }));
+    writeFileSync(join(dir, RULES_FILE_NAME), renderRulesFile(broken));
+    copyFileSync(join(generated, "nats-availability.test.yml"), join(dir, "nats-availability.test.yml"));
+    const result = promtool(["test", "rules", "nats-availability.test.yml"], dir);
+    expect(result.status).not.toBe(0);
+    expect(result.stdout + result.stderr).toContain("alertname: NatsServerDown");
+  });
+});

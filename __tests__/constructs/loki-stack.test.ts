@@ -1,0 +1,204 @@
+import { Network } from "@cdktf/provider-docker/lib/network/index.js";
+import { TerraformStack, Testing } from "cdktf";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { LokiStack, NatsMonitoringStack } from "../../index.js";
+import {
+  container,
+  containersByName,
+  labelsOf,
+  resourcesOf,
+  synthStack,
+  synthesize,
+  uploadedFile,
+  type PlanResource,
+} from "../helpers/plan.js";
+
+type StackProps = NonNullable<ConstructorParameters<typeof NatsMonitoringStack>[2]>;
+
+function lokiPlan(loki: StackProps["loki"] = {}, rest: Omit<StackProps, "loki"> = {}) {
+  return synthStack({ ...rest, loki }).plan;
+}
+
+function mounts(resource: PlanResource): { container_path: string; host_path?: string; volume_name?: string; read_only: boolean }[] {
+  return resource.volumes ?? [];
+}
+
+describe("LokiStack in the default stack", () => {
+  const plan = lokiPlan();
+  const loki = container(plan, "loki");
+  const alloy = container(plan, "alloy");
+
+  it("runs Loki 3.7 with compactor retention of 168h", () => {
+    expect(Object.values(resourcesOf(plan, "docker_image")).map((i) => i.name)).toEqual(
+      expect.arrayContaining(["grafana/loki:3.7.8", "grafana/alloy:v1.21.0"]),
+    );
+    const config = parse(uploadedFile(loki, "/etc/loki/loki.yaml"));
+    expect(config.limits_config.retention_period).toBe("168h");
+    expect(config.compactor).toMatchObject({ retention_enabled: true, delete_request_store: "filesystem" });
+    expect(loki.command).toEqual(["-config.file=/etc/loki/loki.yaml"]);
+  });
+
+  it("keeps Loki's data on the loki-data volume, owned by the image's user 10001", () => {
+    expect(loki.user).toBe("10001:10001");
+    expect(mounts(loki)).toEqual([
+      { container_path: "/loki", read_only: false, volume_name: expect.stringMatching(/^\$\{docker_volume\.Loki_data_\w+\.name\}$/) },
+    ]);
+    expect(Object.values(resourcesOf(plan, "docker_volume")).map((v) => v.name)).toEqual(
+      expect.arrayContaining(["loki-data", "alloy-data"]),
+    );
+  });
+
+  it("checks Loki's health with its own binary and publishes 3100 on 127.0.0.1", () => {
+    expect(loki.healthcheck.test).toEqual(["CMD", "/usr/bin/loki", "-health"]);
+    expect(loki.ports).toEqual([{ internal: 3100, external: 3100, ip: "127.0.0.1", protocol: "tcp" }]);
+    expect(labelsOf(loki)["natsmon.component"]).toBe("loki");
+  });
+
+  it("uploads the ERROR-ratio rule into the ruler's local storage for the single tenant", () => {
+    const rules = parse(uploadedFile(loki, "/etc/loki/rules/fake/nats-logs.yaml"));
+    expect(rules.groups[0].rules[0].alert).toBe("NatsErrorLogRatioHigh");
+  });
+
+  it("runs Alloy with the Docker socket read-only, its state on a volume, and the stack's config", () => {
+    expect(mounts(alloy)).toEqual([
+      { container_path: "/var/lib/alloy/data", read_only: false, volume_name: expect.stringMatching(/^\$\{docker_volume\.Loki_Collector_data_\w+\.name\}$/) },
+      { container_path: "/var/run/docker.sock", host_path: "/var/run/docker.sock", read_only: true },
+    ]);
+    expect(alloy.command).toEqual([
+      "run",
+      "--server.http.listen-addr=0.0.0.0:12345",
+      "--storage.path=/var/lib/alloy/data",
+      "--disable-reporting",
+      "/etc/alloy/config.alloy",
+    ]);
+    const config = uploadedFile(alloy, "/etc/alloy/config.alloy");
+    expect(config).toContain('values = ["natsmon.project=nats-monitoring"]');
+    expect(config).toContain('url = "http://loki:3100/loki/api/v1/push"');
+    expect(alloy.depends_on).toEqual([expect.stringMatching(/^docker_container\.Loki_Service_Container_\w+$/)]);
+    expect(alloy.ports).toBeUndefined();
+  });
+
+  it("mounts the Docker socket into the collector alone", () => {
+    const withSocket = Object.values(containersByName(plan)).filter((c) => mounts(c).some((m) => m.host_path !== undefined));
+    expect(withSocket.map((c) => c.name)).toEqual(["alloy"]);
+  });
+
+  it("outputs Loki's URL and its data volumes", () => {
+    expect(plan.output?.loki_url.value).toBe("http://127.0.0.1:3100");
+    expect(plan.output?.data_volumes.value).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\$\{docker_volume\.Loki_data_\w+\.name\}$/),
+        expect.stringMatching(/^\$\{docker_volume\.Loki_Collector_data_\w+\.name\}$/),
+      ]),
+    );
+  });
+});
+
+describe("LokiStack options", () => {
+  it('runs Promtail instead of Alloy with collector: "promtail"', () => {
+    const plan = lokiPlan({ collector: "promtail" });
+    expect(containersByName(plan).alloy).toBeUndefined();
+    const promtail = container(plan, "promtail");
+    expect(Object.values(resourcesOf(plan, "docker_image")).map((i) => i.name)).toContain("grafana/promtail:3.6.11");
+    expect(promtail.command).toEqual(["-config.file=/etc/promtail/config.yml"]);
+    expect(mounts(promtail)).toEqual([
+      { container_path: "/var/lib/promtail", read_only: false, volume_name: expect.any(String) },
+      { container_path: "/var/run/docker.sock", host_path: "/var/run/docker.sock", read_only: true },
+    ]);
+    const config = parse(uploadedFile(promtail, "/etc/promtail/config.yml"));
+    expect(config.clients).toEqual([{ url: "http://loki:3100/loki/api/v1/push" }]);
+    expect(Object.values(resourcesOf(plan, "docker_volume")).map((v) => v.name)).toContain("promtail-positions");
+    expect(promtail.healthcheck.test.slice(0, 3)).toEqual(["CMD", "bash", "-c"]);
+    expect(promtail.healthcheck.test[3]).toContain("/dev/tcp/127.0.0.1/9080");
+  });
+
+  it("prefixes containers, volumes, the push URL and the project filter", () => {
+    const plan = lokiPlan({}, { namePrefix: "staging" });
+    const alloy = container(plan, "staging-alloy");
+    const config = uploadedFile(alloy, "/etc/alloy/config.alloy");
+    expect(config).toContain('url = "http://staging-loki:3100/loki/api/v1/push"');
+    expect(config).toContain('values = ["natsmon.project=staging-nats-monitoring"]');
+    expect(Object.values(resourcesOf(plan, "docker_volume")).map((v) => v.name)).toEqual(
+      expect.arrayContaining(["staging-loki-data", "staging-alloy-data"]),
+    );
+  });
+
+  it("collects every container when asked", () => {
+    const config = uploadedFile(container(lokiPlan({ collectAllContainers: true }), "alloy"), "/etc/alloy/config.alloy");
+    expect(config).not.toContain("filter {");
+  });
+
+  it("sets retention, host port, Alertmanager and threshold", () => {
+    const plan = lokiPlan({ retentionPeriod: "720h", hostPort: 13100, alertmanagerUrl: "http://alertmanager:9093", errorRatioThreshold: 0.05 });
+    const loki = container(plan, "loki");
+    const config = parse(uploadedFile(loki, "/etc/loki/loki.yaml"));
+    expect(config.limits_config.retention_period).toBe("720h");
+    expect(config.ruler.alertmanager_url).toBe("http://alertmanager:9093");
+    expect(parse(uploadedFile(loki, "/etc/loki/rules/fake/nats-logs.yaml")).groups[0].rules[0].expr).toMatch(/> 0\.05$/);
+    expect(loki.ports[0].external).toBe(13100);
+    expect(plan.output?.loki_url.value).toBe("http://127.0.0.1:13100");
+  });
+
+  it("mounts another Docker socket path when given", () => {
+    const alloy = container(lokiPlan({ dockerSocketPath: "/run/user/1000/docker.sock" }), "alloy");
+    expect(mounts(alloy)[1]).toEqual({ container_path: "/run/user/1000/docker.sock", host_path: "/run/user/1000/docker.sock", read_only: true });
+    expect(uploadedFile(alloy, "/etc/alloy/config.alloy")).toContain('host             = "unix:///run/user/1000/docker.sock"');
+  });
+});
+
+describe("LokiStack for other constructs", () => {
+  function standalone(props: Partial<ConstructorParameters<typeof LokiStack>[2]> = {}) {
+    const stack = new TerraformStack(Testing.app(), "test");
+    const network = new Network(stack, "network", { name: "logs" });
+    const loki = new LokiStack(stack, "Loki", { network, ...props });
+    return { stack, loki };
+  }
+
+  it("is Grafana's Loki data source", () => {
+    expect(standalone().loki.dataSource).toEqual({ uid: "loki", name: "Loki", type: "loki", url: "http://loki:3100" });
+  });
+
+  it("offers Loki's and the collector's metrics to Prometheus", () => {
+    expect(standalone().loki.scrapeTargets.map((t) => t.scrapeTarget)).toEqual([
+      { jobName: "loki", targets: ["loki:3100"] },
+      { jobName: "alloy", targets: ["alloy:12345"] },
+    ]);
+    expect(standalone({ collector: "promtail" }).loki.scrapeTargets[1].scrapeTarget).toEqual({
+      jobName: "promtail",
+      targets: ["promtail:9080"],
+    });
+  });
+
+  it("lists its data volumes", () => {
+    const { stack, loki } = standalone();
+    expect(loki.dataVolumes.map((volume) => volume.nameInput)).toEqual(["loki-data", "alloy-data"]);
+    const names = Object.values(resourcesOf(synthesize(stack).plan, "docker_volume")).map((v) => v.name);
+    expect(names.sort()).toEqual(["alloy-data", "loki-data"]);
+  });
+});
+
+describe("LokiStack validation", () => {
+  it("rejects a retention below 24h with a clear error", () => {
+    expect(() => lokiPlan({ retentionPeriod: "12h" })).toThrow(
+      'LokiStack "test/Loki": retentionPeriod must be at least 24h, the shortest retention Loki\'s compactor applies (one index period), got "12h" (use "24h" or more, e.g. "168h" for 7 days)',
+    );
+    expect(() => lokiPlan({ retentionPeriod: "23h59m" })).toThrow(/retentionPeriod must be at least 24h/);
+    expect(() => lokiPlan({ retentionPeriod: "7 days" })).toThrow(/retentionPeriod must be a positive duration/);
+    expect(() => lokiPlan({ retentionPeriod: "24h" })).not.toThrow();
+  });
+
+  it("rejects an unknown collector, a bad Alertmanager URL, threshold or socket path", () => {
+    expect(() => lokiPlan({ collector: "fluentd" as "alloy" })).toThrow(/collector must be "alloy" or "promtail", got "fluentd"/);
+    expect(() => lokiPlan({ alertmanagerUrl: "alertmanager:9093" })).toThrow(/alertmanagerUrl must be an http or https URL/);
+    expect(() => lokiPlan({ errorRatioThreshold: 1 })).toThrow(/errorRatioThreshold must be a share between 0 and 1, got 1/);
+    expect(() => lokiPlan({ errorRatioThreshold: 0 })).toThrow(/errorRatioThreshold/);
+    expect(() => lokiPlan({ dockerSocketPath: "docker.sock" })).toThrow(/dockerSocketPath must be an absolute path/);
+  });
+
+  it("needs a network with a literal name to filter containers by", () => {
+    const stack = new TerraformStack(Testing.app(), "test");
+    const network = new Network(stack, "network", { name: new Network(stack, "other", { name: "x" }).name });
+    expect(() => new LokiStack(stack, "Loki", { network })).toThrow(/network must be a docker_network created with a literal name/);
+  });
+});

@@ -1,0 +1,109 @@
+import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { NATS_INHIBIT_RULES } from "../alerts/inhibit-rules.js";
+import { renderAlertmanagerConfig } from "./config/alertmanager-yml.js";
+import { parsePrometheusDuration } from "./config/prometheus-units.js";
+import { dataVolume } from "./data-volume.js";
+import { DockerService } from "./docker-service.js";
+import { hostUrl } from "./host-url.js";
+import { DEFAULT_IMAGES } from "./images.js";
+import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
+import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
+import { propError, requirePort } from "./validation.js";
+
+/** Alertmanager's port. */
+export const ALERTMANAGER_PORT = 9093;
+const CONFIG_PATH = "/etc/alertmanager/alertmanager.yml";
+/** The official image's data directory: silences and the notification log. */
+const DATA_DIR = "/alertmanager";
+
+/** Props of {@link Alertmanager}. */
+export interface AlertmanagerProps extends ServiceBaseProps {
+  /** Host port for Alertmanager's UI and API. @default 9093 */
+  readonly hostPort?: number;
+  /**
+   * Send notifications to this webhook (Slack-compatible bridges, a ticket
+   * system, ...). A URL that carries a token belongs in a sensitive
+   * `TerraformVariable`: pass its `stringValue`.
+   * @default none: a null receiver; alerts are visible in the UIs only
+   */
+  readonly webhookUrl?: string;
+  /** How long to wait before notifying again about an alert that still fires. @default "4h" */
+  readonly repeatInterval?: string;
+  /**
+   * Refuse to destroy the `alertmanager-data` volume (Terraform `prevent_destroy`):
+   * `cdktf destroy` then fails instead of deleting silences and the notification log.
+   * @default true
+   */
+  readonly protectData?: boolean;
+}
+
+/**
+ * Alertmanager with the NATS inhibition rules (one stopped server notifies
+ * once) and, by default, a null receiver. PrometheusStack creates it when
+ * its `alertmanager` prop is set.
+ */
+export class Alertmanager extends Construct implements IScrapeable {
+  readonly service: DockerService;
+  /** URL on the stack network, e.g. http://alertmanager:9093 (for Prometheus, Loki's ruler, Grafana). */
+  readonly url: string;
+  /** host:port on the stack network, as Prometheus's alerting config wants it. */
+  readonly address: string;
+  /** URL on the Docker host, e.g. http://127.0.0.1:9093. */
+  readonly hostUrl: string;
+  /** Job "alertmanager". */
+  readonly scrapeTarget: ScrapeTarget;
+  /** The `alertmanager-data` volume. */
+  readonly dataVolumes: readonly Volume[];
+
+  constructor(scope: Construct, id: string, props: AlertmanagerProps) {
+    super(scope, id);
+    const base = resolveServiceBase(this, props, { image: DEFAULT_IMAGES.alertmanager, memoryLimit: "128M" });
+    const hostPort = requirePort(this, "hostPort", props.hostPort ?? ALERTMANAGER_PORT);
+    const repeatInterval = props.repeatInterval ?? "4h";
+    if (parsePrometheusDuration(repeatInterval) === undefined) {
+      throw propError(this, "repeatInterval", repeatInterval, "must be a duration such as 4h or 30m", 'write it like "4h"');
+    }
+    const { webhookUrl } = props;
+    if (webhookUrl !== undefined && !Token.isUnresolved(webhookUrl) && !/^https?:\/\/\S+$/.test(webhookUrl)) {
+      throw propError(this, "webhookUrl", webhookUrl, "must be an http(s) URL", "write it like https://hooks.example.com/alerts");
+    }
+
+    const name = base.nameOf("alertmanager");
+    const volume = dataVolume(this, "data", base.nameOf("alertmanager-data"), props.protectData ?? true);
+    this.dataVolumes = [volume];
+    this.service = new DockerService(this, "Service", {
+      network: base.network,
+      name,
+      component: "alertmanager",
+      image: base.image,
+      command: [
+        `--config.file=${CONFIG_PATH}`,
+        `--storage.path=${DATA_DIR}`,
+        // A single instance: no gossip port, no warnings about missing peers.
+        "--cluster.listen-address=",
+      ],
+      files: [
+        {
+          path: CONFIG_PATH,
+          content: renderAlertmanagerConfig({
+            receiver: webhookUrl === undefined ? { kind: "null" } : { kind: "webhook", url: webhookUrl },
+            inhibitRules: NATS_INHIBIT_RULES,
+            groupBy: ["alertname", "server_cluster", "cluster_name"],
+            repeatInterval,
+          }),
+        },
+      ],
+      volumes: [{ volume, containerPath: DATA_DIR }],
+      ports: [{ internal: ALERTMANAGER_PORT, external: hostPort, ip: base.bindAddress }],
+      healthcheck: { test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${ALERTMANAGER_PORT}/-/ready`] },
+      memoryLimitBytes: base.memoryLimitBytes,
+    });
+
+    this.address = `${name}:${ALERTMANAGER_PORT}`;
+    this.url = `http://${this.address}`;
+    this.hostUrl = hostUrl(base.bindAddress, hostPort);
+    this.scrapeTarget = { jobName: "alertmanager", targets: [this.address] };
+  }
+}

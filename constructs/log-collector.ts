@@ -1,0 +1,134 @@
+import type { Network } from "@cdktf/provider-docker/lib/network/index.js";
+import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { ALLOY_CONFIG_PATH, ALLOY_HTTP_PORT, ALLOY_STORAGE_PATH, renderAlloyConfig } from "./config/alloy-config.js";
+import {
+  PROMTAIL_CONFIG_PATH,
+  PROMTAIL_HTTP_PORT,
+  PROMTAIL_POSITIONS_DIR,
+  renderPromtailConfig,
+} from "./config/promtail-config.js";
+import type { CollectorConfigInput } from "./config/log-pipeline.js";
+import { DockerService, type HealthcheckSpec } from "./docker-service.js";
+import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
+
+/** The log collectors LokiStack can run. */
+export type LogCollectorKind = "alloy" | "promtail";
+
+/** Props of {@link LogCollector}; LokiStack fills them in. */
+export interface LogCollectorProps {
+  readonly network: Network;
+  readonly kind: LogCollectorKind;
+  /** Container name, e.g. "alloy". */
+  readonly name: string;
+  /** Name of the volume that keeps the read positions. */
+  readonly volumeName: string;
+  readonly image: string;
+  readonly memoryLimitBytes: number;
+  /** The stack's network name, the `natsmon.project` label value of its containers. */
+  readonly project: string;
+  /** Loki's push endpoint on the stack network. */
+  readonly pushUrl: string;
+  readonly collectAllContainers: boolean;
+  /** The Docker socket on the host, mounted read-only at the same path. */
+  readonly dockerSocketPath: string;
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * A healthcheck for the collectors' Ubuntu-based images, which have bash but
+ * neither curl nor wget: an HTTP GET over bash's /dev/tcp, healthy on a 200.
+ */
+export function bashHttpProbe(port: number, path: string): string[] {
+  const script =
+    `exec 3<>/dev/tcp/127.0.0.1/${port} && ` +
+    `printf 'GET ${path} HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && ` +
+    `head -n 1 <&3 | grep -q ' 200 '`;
+  return ["CMD", "bash", "-c", script];
+}
+
+interface CollectorSpec {
+  readonly port: number;
+  readonly dataDir: string;
+  readonly configPath: string;
+  readonly command: string[];
+  readonly readyPath: string;
+  readonly render: (input: CollectorConfigInput) => string;
+}
+
+const SPECS: Record<LogCollectorKind, CollectorSpec> = {
+  alloy: {
+    port: ALLOY_HTTP_PORT,
+    dataDir: ALLOY_STORAGE_PATH,
+    configPath: ALLOY_CONFIG_PATH,
+    command: [
+      "run",
+      // Alloy listens on 127.0.0.1 by default; Prometheus scrapes it from another container.
+      `--server.http.listen-addr=0.0.0.0:${ALLOY_HTTP_PORT}`,
+      `--storage.path=${ALLOY_STORAGE_PATH}`,
+      "--disable-reporting",
+      ALLOY_CONFIG_PATH,
+    ],
+    // Ready once the config is loaded; component health is in Alloy's UI and metrics.
+    readyPath: "/-/ready",
+    render: renderAlloyConfig,
+  },
+  promtail: {
+    port: PROMTAIL_HTTP_PORT,
+    dataDir: PROMTAIL_POSITIONS_DIR,
+    configPath: PROMTAIL_CONFIG_PATH,
+    command: [`-config.file=${PROMTAIL_CONFIG_PATH}`],
+    readyPath: "/ready",
+    render: renderPromtailConfig,
+  },
+};
+
+/**
+ * The container that tails every stack container's logs through the Docker
+ * socket and pushes them to Loki: Grafana Alloy, or Promtail when asked. The
+ * socket is mounted read-only into this container alone (read-only stops
+ * writes to the socket file, not Docker API calls: the collector is
+ * root-equivalent on the host, which is why nothing else gets the socket).
+ * Read positions live on a named volume, so a restart or a replaced
+ * container neither re-ships nor drops lines.
+ */
+export class LogCollector extends Construct implements IScrapeable {
+  readonly kind: LogCollectorKind;
+  readonly service: DockerService;
+  /** The volume with the read positions. */
+  readonly dataVolume: Volume;
+  readonly scrapeTarget: ScrapeTarget;
+
+  constructor(scope: Construct, id: string, props: LogCollectorProps) {
+    super(scope, id);
+    const spec = SPECS[props.kind];
+    this.kind = props.kind;
+    this.dataVolume = new Volume(this, "data", { name: props.volumeName });
+    const healthcheck: HealthcheckSpec = { test: bashHttpProbe(spec.port, spec.readyPath) };
+    this.service = new DockerService(this, "Service", {
+      network: props.network,
+      name: props.name,
+      component: props.kind,
+      image: props.image,
+      command: spec.command,
+      files: [
+        {
+          path: spec.configPath,
+          content: spec.render({
+            project: props.project,
+            dockerHost: `unix://${props.dockerSocketPath}`,
+            pushUrl: props.pushUrl,
+            collectAllContainers: props.collectAllContainers,
+          }),
+        },
+      ],
+      volumes: [{ volume: this.dataVolume, containerPath: spec.dataDir }],
+      hostMounts: [{ hostPath: props.dockerSocketPath, containerPath: props.dockerSocketPath, readOnly: true }],
+      healthcheck,
+      memoryLimitBytes: props.memoryLimitBytes,
+      dependsOn: props.dependsOn,
+    });
+    this.scrapeTarget = { jobName: props.kind, targets: [`${props.name}:${spec.port}`] };
+  }
+}

@@ -1,0 +1,90 @@
+import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
+import { Construct } from "constructs";
+import { JOBS } from "../alerts/promql.js";
+import { DockerService } from "./docker-service.js";
+import { hostUrl } from "./host-url.js";
+import { DEFAULT_IMAGES } from "./images.js";
+import type { NatsCluster } from "./nats-cluster.js";
+import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
+import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
+import { propError, requirePort } from "./validation.js";
+
+/** The port the exporter listens on inside its container (its default). */
+export const EXPORTER_PORT = 7777;
+/** The guide publishes the exporter on 7778, next to Surveyor's 7777. */
+export const EXPORTER_HOST_PORT = 7778;
+
+/** What the exporter's `-jsz` collects. */
+export type ExporterJsz = "all" | "streams" | "consumers" | "accounts" | "off";
+
+/** Props of {@link NatsExporter}. */
+export interface NatsExporterProps extends ServiceBaseProps {
+  /** The cluster whose servers' monitoring endpoints (8222) are read. */
+  readonly cluster: NatsCluster;
+  /** Host port for the exporter. @default 7778 */
+  readonly hostPort?: number;
+  /** JetStream metrics (`-jsz=...`): `jetstream_server_*`, `jetstream_stream_*`, `jetstream_consumer_*`. @default "all" */
+  readonly jsz?: ExporterJsz;
+}
+
+/**
+ * prometheus-nats-exporter: reads every server's monitoring endpoints (varz,
+ * connz, routez, subz, healthz, jsz) and serves them as `gnatsd_*` and
+ * `jetstream_*` gauges. The default metric prefix is kept, since
+ * `-prefix=nats` would collide with Surveyor's `nats_*` names.
+ */
+export class NatsExporter extends Construct implements IScrapeable {
+  /** The container. */
+  readonly service: DockerService;
+  /** Job "nats-exporter", target `<container>:7777`. */
+  readonly scrapeTarget: ScrapeTarget;
+  /** The exporter's URL on the Docker host, e.g. http://127.0.0.1:7778. */
+  readonly hostUrl: string;
+  /** The exporter keeps no data. */
+  readonly dataVolumes: readonly Volume[] = [];
+
+  constructor(scope: Construct, id: string, props: NatsExporterProps) {
+    super(scope, id);
+    const base = resolveServiceBase(this, props, { image: DEFAULT_IMAGES.natsExporter, memoryLimit: "128M" });
+    const hostPort = requirePort(this, "hostPort", props.hostPort ?? EXPORTER_HOST_PORT);
+    const jsz = props.jsz ?? "all";
+    if (!["all", "streams", "consumers", "accounts", "off"].includes(jsz)) {
+      throw propError(this, "jsz", jsz, 'must be "all", "streams", "consumers", "accounts" or "off"', 'keep "all"');
+    }
+    const { cluster } = props;
+
+    const command = [
+      `-port=${EXPORTER_PORT}`,
+      "-varz",
+      "-connz",
+      "-routez",
+      "-subz",
+      "-healthz",
+      ...(jsz === "off" ? [] : [`-jsz=${jsz}`]),
+      // Positional `name,url` pairs, after every flag: the name becomes the
+      // server_id label, so series read nats-node1 instead of a URL.
+      ...cluster.nodeNames.map((node, i) => `${node},${cluster.monitoringUrls[i]}`),
+    ];
+
+    const name = base.nameOf("nats-exporter");
+    this.service = new DockerService(this, "Service", {
+      network: base.network,
+      name,
+      component: "nats-exporter",
+      image: base.image,
+      command,
+      ports: [{ internal: EXPORTER_PORT, external: hostPort, ip: base.bindAddress }],
+      // The exporter has no health endpoint; a served /metrics is the sign of life.
+      // Every read of /metrics queries each server's endpoints, hence the long interval.
+      healthcheck: {
+        test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${EXPORTER_PORT}/metrics`],
+        interval: "30s",
+      },
+      memoryLimitBytes: base.memoryLimitBytes,
+      dependsOn: cluster.nodes.map((node) => node.container),
+    });
+
+    this.scrapeTarget = { jobName: JOBS.exporter, targets: [`${name}:${EXPORTER_PORT}`] };
+    this.hostUrl = hostUrl(base.bindAddress, hostPort);
+  }
+}

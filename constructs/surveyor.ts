@@ -1,0 +1,114 @@
+import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
+import { Construct } from "constructs";
+import { JOBS } from "../alerts/promql.js";
+import { DockerService } from "./docker-service.js";
+import { hostUrl } from "./host-url.js";
+import { DEFAULT_IMAGES } from "./images.js";
+import type { NatsCluster } from "./nats-cluster.js";
+import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
+import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
+import { propError, requirePort } from "./validation.js";
+
+/** The port Surveyor listens on inside its container (its default). */
+export const SURVEYOR_PORT = 7777;
+/** Where the JetStream advisory listener configs are uploaded. */
+const ADVISORY_DIR = "/etc/nats-surveyor/jetstream";
+
+/** Which stream and consumer metrics Surveyor collects with `--jsz`. */
+export type SurveyorJsz = "all" | "streams" | "consumers" | "off";
+
+/** Props of {@link Surveyor}. */
+export interface SurveyorProps extends ServiceBaseProps {
+  /** The cluster to survey; Surveyor logs in with its system-account user and expects its node count. */
+  readonly cluster: NatsCluster;
+  /** Host port for Surveyor's 7777. @default 7777 */
+  readonly hostPort?: number;
+  /** Per-account metrics (`--accounts`): connections, traffic and JetStream use per account. @default true */
+  readonly accounts?: boolean;
+  /** Stream and consumer metrics (`--jsz`): `nats_stream_*`, `nats_consumer_*`. @default "all" */
+  readonly jsz?: SurveyorJsz;
+  /**
+   * Collect stream and consumer metrics from their leaders only
+   * (`--jsz-leaders-only`): one series per stream or consumer instead of one
+   * per replica, and `nats_consumer_num_pending` is only right on the leader anyway.
+   * @default true
+   */
+  readonly jszLeadersOnly?: boolean;
+  /**
+   * Listen to the JetStream advisories of the global account (`--jetstream`),
+   * where clients without credentials and their streams live: counters of
+   * deliveries that hit max_deliver, quorum losses, leader elections.
+   * @default true
+   */
+  readonly jetStreamAdvisories?: boolean;
+}
+
+/**
+ * NATS Surveyor: one container that polls every server of the cluster over
+ * the system account and serves the whole picture to Prometheus on 7777.
+ */
+export class Surveyor extends Construct implements IScrapeable {
+  /** The container. */
+  readonly service: DockerService;
+  /** Job "nats-surveyor", target `<container>:7777`. */
+  readonly scrapeTarget: ScrapeTarget;
+  /** Surveyor's URL on the Docker host, e.g. http://127.0.0.1:7777. */
+  readonly hostUrl: string;
+  /** Surveyor keeps no data. */
+  readonly dataVolumes: readonly Volume[] = [];
+
+  constructor(scope: Construct, id: string, props: SurveyorProps) {
+    super(scope, id);
+    const base = resolveServiceBase(this, props, { image: DEFAULT_IMAGES.surveyor, memoryLimit: "256M" });
+    const hostPort = requirePort(this, "hostPort", props.hostPort ?? SURVEYOR_PORT);
+    const jsz = props.jsz ?? "all";
+    if (!["all", "streams", "consumers", "off"].includes(jsz)) {
+      throw propError(this, "jsz", jsz, 'must be "all", "streams", "consumers" or "off"', 'keep "all" unless the series are too many');
+    }
+    const advisories = props.jetStreamAdvisories ?? true;
+    const { cluster } = props;
+
+    const command = [
+      `--servers=${cluster.clientUrls.join(",")}`,
+      // Without it Surveyor expects one server and stops waiting after the
+      // first reply; with it, nats_survey_expected_count is the node count.
+      `--count=${cluster.nodeCount}`,
+      `--port=${SURVEYOR_PORT}`,
+    ];
+    if (props.accounts ?? true) command.push("--accounts");
+    if (jsz !== "off") {
+      command.push(`--jsz=${jsz}`);
+      if (props.jszLeadersOnly ?? true) command.push("--jsz-leaders-only");
+    }
+    if (advisories) command.push(`--jetstream=${ADVISORY_DIR}`);
+
+    const name = base.nameOf("nats-surveyor");
+    this.service = new DockerService(this, "Service", {
+      network: base.network,
+      name,
+      component: "surveyor",
+      image: base.image,
+      command,
+      // Credentials through the environment, which Surveyor reads
+      // (NATS_SURVEYOR_<FLAG>), so they do not show in `ps`.
+      env: { NATS_SURVEYOR_USER: cluster.systemUser, NATS_SURVEYOR_PASSWORD: cluster.systemPassword },
+      files: advisories
+        ? [
+            {
+              // No credentials: the listener connects like any anonymous
+              // client and lands in the global account, where the streams are.
+              path: `${ADVISORY_DIR}/global-account.json`,
+              content: `${JSON.stringify({ name: "$G" }, null, 2)}\n`,
+            },
+          ]
+        : [],
+      ports: [{ internal: SURVEYOR_PORT, external: hostPort, ip: base.bindAddress }],
+      healthcheck: { test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${SURVEYOR_PORT}/healthz`] },
+      memoryLimitBytes: base.memoryLimitBytes,
+      dependsOn: cluster.nodes.map((node) => node.container),
+    });
+
+    this.scrapeTarget = { jobName: JOBS.surveyor, targets: [`${name}:${SURVEYOR_PORT}`] };
+    this.hostUrl = hostUrl(base.bindAddress, hostPort);
+  }
+}
