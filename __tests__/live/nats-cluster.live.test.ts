@@ -69,7 +69,8 @@ describe("the default NATS cluster on a real Docker engine", () => {
   });
 
   it("lets the system user in with the generated password, whose bcrypt hash is all the servers know", async () => {
-    const sys = await connectToNodes(nodes, { user: plan.output?.nats_system_user?.value as string, pass: replayer.firstPassword().result });
+    const user = await replayer.output("nats_system_user");
+    const sys = await connectToNodes(nodes, { user, pass: await replayer.output("nats_system_password") });
     try {
       const replies = await sys.requestMany("$SYS.REQ.SERVER.PING", "", { maxWait: 2_000, maxMessages: nodes.length });
       const servers: string[] = [];
@@ -78,7 +79,7 @@ describe("the default NATS cluster on a real Docker engine", () => {
     } finally {
       await sys.close();
     }
-    await expect(connectToNodes(nodes, { user: "sys", pass: "wrong" }).then((c) => c.close())).rejects.toThrow();
+    await expect(connectToNodes(nodes, { user, pass: "wrong" }).then((c) => c.close())).rejects.toThrow();
   });
 
   it("keeps every acknowledged message of an R3 stream when its leader is killed, and the restarted node catches up", async () => {

@@ -88,18 +88,15 @@ export class PlanReplayer {
     await this.createAndStart(resource);
   }
 
-  /** The random_password values the plan's references resolved to (what Terraform keeps in its state). */
-  password(logicalId: string): { result: string; bcryptHash: string } {
-    const password = this.passwords.get(logicalId);
-    if (!password) throw new Error(`random_password.${logicalId} has not been resolved yet`);
-    return password;
-  }
-
-  /** The first random_password of the plan, e.g. the NATS system user's. */
-  firstPassword(): { result: string; bcryptHash: string } {
-    const [logicalId] = Object.keys(this.plan.resource.random_password ?? {});
-    if (!logicalId) throw new Error("the plan has no random_password");
-    return this.password(logicalId);
+  /**
+   * The value of one of the plan's outputs, resolved as `terraform output`
+   * would show it, e.g. the system password behind
+   * `${random_password.x.result}`.
+   */
+  async output(name: string): Promise<string> {
+    const output = this.plan.output?.[name];
+    if (!output || typeof output.value !== "string") throw new Error(`the plan has no string output ${name}`);
+    return this.interpolate(output.value);
   }
 
   /** Removes every container, network and volume the replayer made, in this run or an aborted one. */
