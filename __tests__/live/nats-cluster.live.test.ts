@@ -28,9 +28,10 @@ describe("the default NATS cluster on a real Docker engine", () => {
     nodes = natsNodesOf(plan);
     replayer = await PlanReplayer.start(docker, plan, TESTBED_IMAGES);
 
-    // Watch for a meta leader while the replayer creates and starts the
-    // nodes and waits for their healthchecks, as `cdktf deploy` would.
-    const leaderSeen = waitFor("a JetStream meta leader", () => metaLeaderSeenAt(nodes), { timeoutMs: 150_000, intervalMs: 100 });
+    // Watch for a meta leader that every node knows while the replayer
+    // creates and starts the nodes and waits for their healthchecks, as
+    // `cdktf deploy` would.
+    const leaderSeen = waitFor("a JetStream meta leader that every node knows", () => metaLeaderSeenAt(nodes), { timeoutMs: 150_000, intervalMs: 100 });
     await replayer.apply(nodes.map((node) => node.name));
     const seenAt = await leaderSeen;
     const lastStart = Math.max(...(await Promise.all(nodes.map(async (n) => Date.parse((await docker.getContainer(n.name).inspect()).State.StartedAt)))));
@@ -118,9 +119,10 @@ describe("the default NATS cluster on a real Docker engine", () => {
     );
     expect(copy.messages).toBe(acked.size);
 
-    const stored = await readStream(nc!, "LIVE_R3", acked.size);
+    const { state } = await jsm.streams.info("LIVE_R3");
+    expect(state.messages, "no duplicates: retried publishes were deduplicated").toBe(acked.size);
+    const stored = await readStream(nc!, "LIVE_R3", state.messages);
     const lost = [...acked].filter(([seq, id]) => stored.get(seq) !== id).length;
-    expect(stored.size, "no duplicates: retried publishes were deduplicated").toBe(acked.size);
     expect(lost).toBe(0);
     recordFigures({ failover_s: round(failover), published: acked.size, lost });
   });
@@ -184,17 +186,22 @@ describe("the default NATS cluster on a real Docker engine", () => {
   });
 });
 
-/** When a node first reports a meta leader (ms since the epoch), or undefined. */
+/**
+ * When every node first reports the same meta leader (ms since the epoch),
+ * or undefined: the moment the cluster has formed, which cannot come before
+ * the last node is up to report it.
+ */
 async function metaLeaderSeenAt(nodes: readonly LiveNode[]): Promise<number | undefined> {
-  for (const node of nodes) {
-    try {
-      const jsz = await getJson(`${node.monitorUrl}/jsz`, 500);
-      if (jsz.meta_cluster?.leader) return Date.now();
-    } catch {
-      // Not listening yet.
-    }
-  }
-  return undefined;
+  const leaders = await Promise.all(
+    nodes.map(async (node) => {
+      try {
+        return ((await getJson(`${node.monitorUrl}/jsz`, 500)).meta_cluster?.leader as string | undefined) ?? "";
+      } catch {
+        return ""; // Not listening yet.
+      }
+    }),
+  );
+  return leaders[0] !== "" && leaders.every((leader) => leader === leaders[0]) ? Date.now() : undefined;
 }
 
 /** (@types/dockerode lacks CreatedAt, which the engine returns.) */

@@ -87,6 +87,23 @@ describe("the plan replayer", () => {
     expect(stat.output.trim()).toBe("644 0");
   });
 
+  it("resolves Terraform's escapes and references as Terraform does", async () => {
+    const changed: Plan = structuredClone(plan);
+    const password = /^\$\{(random_password\.[^}]+)\.result\}$/.exec(plan.output!.nats_system_password.value as string)![1];
+    (changed.output as Record<string, { value: unknown }>).probe = {
+      value: `a $\${literal} %%{directive} \${${password}.result} \${docker_network.network.name}`,
+    };
+    const probe = await PlanReplayer.start(docker, changed, TESTBED_IMAGES);
+    try {
+      const resolved = await probe.output("probe");
+      expect(resolved).toMatch(/^a \$\{literal\} %\{directive\} [A-Za-z0-9]{32} live-nats-monitoring$/);
+      // The same reference resolves to the same value every time, as in Terraform's state.
+      expect(await probe.output("nats_system_password")).toBe(resolved.split(" ")[3]);
+    } finally {
+      await probe.cleanup();
+    }
+  });
+
   it("refuses a plan attribute it does not know, instead of dropping it", async () => {
     const changed: Plan = structuredClone(plan);
     const [id] = Object.entries(changed.resource.docker_container).find(([, c]) => c.name === "live-nats-node1")!;
