@@ -101,6 +101,7 @@ import_rootfs() {
   as_root rm -rf "$dir" "$dir.log"
 }
 
+# shellcheck disable=SC2016 # ${Version} is dpkg-query's field, not a shell variable
 package_version() { as_root chroot "$1" dpkg-query -W -f '${Version}' "$2"; }
 
 build_nats_image() {
@@ -140,9 +141,12 @@ ensure_image() {
   if image_is_current "$image"; then
     log "$image is up to date"
   else
-    local started=$SECONDS
+    local started=$SECONDS previous
+    previous="$(as_root docker image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)"
     "$build"
     log "built $image in $((SECONDS - started))s"
+    # The outdated build lost its tag; drop it unless a container still uses it.
+    if [ -n "$previous" ]; then as_root docker image rm "$previous" >/dev/null 2>&1 || true; fi
   fi
 }
 
