@@ -1,0 +1,21 @@
+import { appendFileSync } from "node:fs";
+import { inject } from "vitest";
+
+/** The figures of the closing LIVE line. */
+export interface LiveFigures {
+  formation_s?: number;
+  failover_s?: number;
+  published?: number;
+  lost?: number;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    liveFiguresFile: string;
+  }
+}
+
+/** Records figures for the LIVE line that the global setup prints when the run ends. */
+export function recordFigures(figures: LiveFigures): void {
+  appendFileSync(inject("liveFiguresFile"), `${JSON.stringify(figures)}\n`);
+}

@@ -1,0 +1,32 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import type { LiveFigures } from "./figures.js";
+
+/**
+ * Gives the test files a file to record their figures in, and prints them
+ * as one line when the run ends:
+ * `LIVE: formation_s=.. failover_s=.. published=.. lost=..`
+ * (a figure no test recorded, because its test failed, prints as n/a).
+ */
+export default function setup(project: TestProject): () => void {
+  const dir = mkdtempSync(join(tmpdir(), "natsmon-live-"));
+  const file = join(dir, "figures.jsonl");
+  project.provide("liveFiguresFile", file);
+  return () => {
+    let figures: LiveFigures = {};
+    try {
+      for (const line of readFileSync(file, "utf8").split("\n").filter(Boolean)) {
+        figures = { ...figures, ...(JSON.parse(line) as LiveFigures) };
+      }
+    } catch {
+      // No test recorded anything.
+    }
+    rmSync(dir, { recursive: true, force: true });
+    const show = (value: number | undefined) => (value === undefined ? "n/a" : String(value));
+    console.log(
+      `LIVE: formation_s=${show(figures.formation_s)} failover_s=${show(figures.failover_s)} published=${show(figures.published)} lost=${show(figures.lost)}`,
+    );
+  };
+}

@@ -1,0 +1,380 @@
+import { randomInt } from "node:crypto";
+import bcrypt from "bcryptjs";
+import type Docker from "dockerode";
+import { pack } from "tar-stream";
+import { parseDuration } from "../../constructs/config/units.js";
+import type { Plan, PlanResource } from "../helpers/plan.js";
+import { LIVE_LABEL, LIVE_LABEL_VALUE } from "./testbed.js";
+import { waitFor } from "./wait.js";
+
+/**
+ * A test helper that plays a synthesized cdk.tf.json onto a Docker engine:
+ * for the containers a test chooses, it creates exactly what the plan says,
+ * the way the kreuzwerker/docker provider's create does (3.x): the network
+ * and volumes they reference, then each container with its entrypoint,
+ * command, env, user, labels, ports, mounts, aliases, healthcheck, memory,
+ * log config, stop signal and timeout; config files uploaded before start;
+ * start; and, with `wait`, a wait for the healthcheck. It reads only the
+ * plan, never the constructs, so it tests what `cdktf deploy` would create.
+ *
+ * It resolves the references Terraform would resolve (`${docker_network.x.name}`,
+ * `${docker_volume.x.name}`, `${docker_image.x.image_id}`, `${random_password.x.result}`
+ * and `.bcrypt_hash`), maps production images to the testbed's local
+ * stand-ins, and refuses any attribute or reference it does not know, so a
+ * new plan attribute cannot be silently dropped. Everything it creates
+ * carries the label `natsmon.live-test=replayer`; `cleanup()` removes it by
+ * that label, and `PlanReplayer.start` clears what an aborted run left (the
+ * live test files run one after another, so one label serves them all).
+ */
+export class PlanReplayer {
+  private readonly created = new Map<string, Promise<string>>();
+  private readonly passwords = new Map<string, { result: string; bcryptHash: string }>();
+  private readonly containersByName: Map<string, PlanResource>;
+
+  private constructor(
+    private readonly docker: Docker,
+    private readonly plan: Plan,
+    private readonly images: Readonly<Record<string, string>>,
+  ) {
+    this.containersByName = new Map(
+      Object.values(plan.resource.docker_container ?? {}).map((container) => [container.name as string, container]),
+    );
+  }
+
+  /**
+   * A replayer for `plan`, after removing what an earlier run left behind.
+   * `images` maps production image repositories to local images.
+   */
+  static async start(docker: Docker, plan: Plan, images: Readonly<Record<string, string>>): Promise<PlanReplayer> {
+    const replayer = new PlanReplayer(docker, plan, images);
+    await replayer.cleanup();
+    return replayer;
+  }
+
+  /**
+   * Creates the named containers (and the networks and volumes they
+   * reference) as `terraform apply` would: in waves that respect
+   * `depends_on`, the containers of a wave in parallel, each started and,
+   * with `wait`, healthy before the next wave. Returns when all are.
+   */
+  async apply(names: readonly string[]): Promise<void> {
+    const pending = names.map((name) => this.containerResource(name));
+    const applied = new Set<string>();
+    const addressOf = (resource: PlanResource) => `docker_container.${this.logicalId(resource)}`;
+    const chosen = new Set(pending.map(addressOf));
+    while (pending.length > 0) {
+      const wave = pending.filter((resource) =>
+        ((resource.depends_on as string[] | undefined) ?? []).every((dep) => !chosen.has(dep) || applied.has(dep)),
+      );
+      if (wave.length === 0) throw new Error(`depends_on cycle among ${pending.map((r) => r.name).join(", ")}`);
+      await Promise.all(wave.map((resource) => this.createAndStart(resource)));
+      for (const resource of wave) {
+        applied.add(addressOf(resource));
+        pending.splice(pending.indexOf(resource), 1);
+      }
+    }
+  }
+
+  /**
+   * Replaces a container as Terraform does when its spec changes: stops it
+   * with the plan's `destroy_grace_seconds` (so with its stop signal first),
+   * removes it, and creates it again from the plan. Volumes stay.
+   */
+  async replace(name: string): Promise<void> {
+    const resource = this.containerResource(name);
+    const container = this.docker.getContainer(name);
+    await container.stop({ t: (resource.destroy_grace_seconds as number | undefined) ?? 0 }).catch(ignoreNotModified);
+    await container.remove({ force: true, v: true });
+    await this.createAndStart(resource);
+  }
+
+  /**
+   * The value of one of the plan's outputs, resolved as `terraform output`
+   * would show it, e.g. the system password behind
+   * `${random_password.x.result}`.
+   */
+  async output(name: string): Promise<string> {
+    const output = this.plan.output?.[name];
+    if (!output || typeof output.value !== "string") throw new Error(`the plan has no string output ${name}`);
+    return this.interpolate(output.value);
+  }
+
+  /** Removes every container, network and volume the replayer made, in this run or an aborted one. */
+  async cleanup(): Promise<void> {
+    const filters = JSON.stringify({ label: [`${LIVE_LABEL}=${LIVE_LABEL_VALUE}`] });
+    const containers = await this.docker.listContainers({ all: true, filters });
+    await Promise.all(containers.map((c) => this.docker.getContainer(c.Id).remove({ force: true, v: true })));
+    const networks = await this.docker.listNetworks({ filters });
+    await Promise.all(networks.map((n) => this.docker.getNetwork(n.Id).remove()));
+    const { Volumes: volumes } = await this.docker.listVolumes({ filters });
+    await Promise.all((volumes ?? []).map((v) => this.docker.getVolume(v.Name).remove()));
+    this.created.clear();
+  }
+
+  private containerResource(name: string): PlanResource {
+    const resource = this.containersByName.get(name);
+    if (!resource) throw new Error(`the plan has no container named ${name}; it has ${[...this.containersByName.keys()].join(", ")}`);
+    return resource;
+  }
+
+  private logicalId(resource: PlanResource): string {
+    const entry = Object.entries(this.plan.resource.docker_container ?? {}).find(([, r]) => r === resource);
+    if (!entry) throw new Error(`resource ${resource.name} is not a docker_container of the plan`);
+    return entry[0];
+  }
+
+  private async createAndStart(raw: PlanResource): Promise<void> {
+    requireKnownAttributes(`docker_container ${raw.name}`, raw, CONTAINER_ATTRIBUTES);
+    const spec = (await this.resolve(raw)) as PlanResource;
+    const [firstNetwork, ...otherNetworks] = (spec.networks_advanced as { name: string; aliases?: string[] }[]) ?? [];
+    const ports = (spec.ports as { internal: number; external: number; ip: string; protocol: string }[]) ?? [];
+    const healthcheck = spec.healthcheck as PlanResource | undefined;
+    const container = await this.docker.createContainer({
+      name: spec.name,
+      Image: spec.image,
+      Entrypoint: spec.entrypoint,
+      Cmd: spec.command,
+      Env: spec.env,
+      User: spec.user,
+      WorkingDir: spec.working_dir,
+      Tty: spec.tty ?? false,
+      Labels: { ...labelMap(spec.labels), [LIVE_LABEL]: LIVE_LABEL_VALUE },
+      StopSignal: spec.stop_signal,
+      StopTimeout: spec.stop_timeout,
+      ExposedPorts: Object.fromEntries(ports.map((p) => [`${p.internal}/${p.protocol ?? "tcp"}`, {}])),
+      Healthcheck: healthcheck && {
+        Test: healthcheck.test,
+        Interval: nanoseconds(healthcheck.interval),
+        Timeout: nanoseconds(healthcheck.timeout),
+        StartPeriod: nanoseconds(healthcheck.start_period),
+        Retries: healthcheck.retries,
+      },
+      HostConfig: {
+        RestartPolicy: { Name: spec.restart ?? "no" },
+        // The provider's memory is in MB.
+        Memory: spec.memory === undefined ? undefined : (spec.memory as number) * 1024 * 1024,
+        LogConfig: { Type: spec.log_driver ?? "json-file", Config: spec.log_opts ?? {} },
+        PortBindings: Object.fromEntries(
+          ports.map((p) => [`${p.internal}/${p.protocol ?? "tcp"}`, [{ HostIp: p.ip, HostPort: String(p.external) }]]),
+        ),
+        Binds: ((spec.volumes as PlanResource[] | undefined) ?? []).map(bindOf),
+        NetworkMode: firstNetwork?.name,
+      },
+      NetworkingConfig: firstNetwork && {
+        EndpointsConfig: { [firstNetwork.name]: { Aliases: firstNetwork.aliases } },
+      },
+    });
+    for (const network of otherNetworks) {
+      await this.docker.getNetwork(network.name).connect({ Container: container.id, EndpointConfig: { Aliases: network.aliases } });
+    }
+    // Uploads go in before the start, as the provider does: a tar entry per
+    // file at its absolute path, mode 0644 (0744 when executable), extracted at /.
+    for (const upload of (spec.upload as PlanResource[] | undefined) ?? []) {
+      requireKnownAttributes(`upload ${upload.file} of ${spec.name}`, upload, UPLOAD_ATTRIBUTES);
+      const content = upload.content_base64 === undefined ? (upload.content as string) : Buffer.from(upload.content_base64, "base64");
+      await container.putArchive(await tarOf(upload.file, content, upload.executable ? 0o744 : 0o644), { path: "/" });
+    }
+    await container.start();
+    if (spec.wait) await this.waitHealthy(spec.name, (spec.wait_timeout as number | undefined) ?? 60);
+  }
+
+  /** Polls the container's health, as the provider's `wait` does, for at most `seconds`. */
+  async waitHealthy(name: string, seconds: number): Promise<void> {
+    await waitFor(
+      `${name} to turn healthy`,
+      async () => {
+        const { State } = await this.docker.getContainer(name).inspect();
+        if (!State.Running) throw new FatalWait(`${name} is not running (exit code ${State.ExitCode})`);
+        if (State.Health?.Status === "unhealthy") {
+          const last = State.Health.Log.at(-1);
+          throw new FatalWait(`${name} is unhealthy: ${last?.Output ?? "no healthcheck output"}`);
+        }
+        return State.Health?.Status === "healthy" ? true : undefined;
+      },
+      { timeoutMs: seconds * 1000, intervalMs: 500, fatal: (error) => error instanceof FatalWait },
+    );
+  }
+
+  /** Resolves every Terraform reference and escape in a value of the plan. */
+  private async resolve(value: unknown): Promise<unknown> {
+    if (typeof value === "string") return this.interpolate(value);
+    if (Array.isArray(value)) return Promise.all(value.map((item) => this.resolve(item)));
+    if (value !== null && typeof value === "object") {
+      const entries = await Promise.all(
+        Object.entries(value)
+          // cdktf metadata, ordering and lifecycle are Terraform's business, not the engine's.
+          .filter(([key]) => key !== "//" && key !== "depends_on" && key !== "lifecycle")
+          .map(async ([key, item]) => [key, await this.resolve(item)] as const),
+      );
+      return Object.fromEntries(entries);
+    }
+    return value;
+  }
+
+  /** Terraform string templates: `$${` and `%%{` are escapes, `${ref}` a reference. */
+  private async interpolate(text: string): Promise<string> {
+    const parts: (string | Promise<string>)[] = [];
+    let last = 0;
+    for (const match of text.matchAll(/\$\$\{|%%\{|%\{|\$\{([^}]*)\}/g)) {
+      parts.push(text.slice(last, match.index));
+      if (match[0] === "$${") parts.push("${");
+      else if (match[0] === "%%{") parts.push("%{");
+      else if (match[0] === "%{") throw new Error(`template directives are not supported: ${text}`);
+      else parts.push(this.reference(match[1]));
+      last = match.index + match[0].length;
+    }
+    parts.push(text.slice(last));
+    return (await Promise.all(parts)).join("");
+  }
+
+  private async reference(expression: string): Promise<string> {
+    const match = /^(\w+)\.([\w-]+)\.(\w+)$/.exec(expression.trim());
+    if (!match) throw new Error(`unsupported Terraform expression \${${expression}}`);
+    const [, type, id, attribute] = match;
+    const resource = this.plan.resource[type]?.[id];
+    if (!resource) throw new Error(`\${${expression}} refers to a resource the plan does not have`);
+    switch (`${type}.${attribute}`) {
+      case "docker_network.name":
+        return this.once(`${type}.${id}`, () => this.createNetwork(resource));
+      case "docker_volume.name":
+        return this.once(`${type}.${id}`, () => this.createVolume(resource));
+      case "docker_image.image_id":
+        return this.once(`${type}.${id}`, () => this.localImageId(resource));
+      case "random_password.result":
+        return this.randomPassword(id, resource).result;
+      case "random_password.bcrypt_hash":
+        return this.randomPassword(id, resource).bcryptHash;
+      default:
+        throw new Error(`unsupported reference \${${expression}}`);
+    }
+  }
+
+  private once(key: string, create: () => Promise<string>): Promise<string> {
+    let created = this.created.get(key);
+    if (!created) {
+      created = create();
+      this.created.set(key, created);
+    }
+    return created;
+  }
+
+  private async createNetwork(raw: PlanResource): Promise<string> {
+    requireKnownAttributes(`docker_network ${raw.name}`, raw, NETWORK_ATTRIBUTES);
+    const spec = (await this.resolve(raw)) as PlanResource;
+    await this.docker.createNetwork({
+      Name: spec.name,
+      Driver: spec.driver ?? "bridge",
+      Internal: spec.internal ?? false,
+      Attachable: spec.attachable ?? false,
+      CheckDuplicate: true,
+      Labels: { ...labelMap(spec.labels), [LIVE_LABEL]: LIVE_LABEL_VALUE },
+    });
+    return spec.name as string;
+  }
+
+  private async createVolume(raw: PlanResource): Promise<string> {
+    requireKnownAttributes(`docker_volume ${raw.name}`, raw, VOLUME_ATTRIBUTES);
+    const spec = (await this.resolve(raw)) as PlanResource;
+    // The engine would hand back an existing volume of that name, with
+    // someone else's data in it: refuse instead.
+    const existing = await this.docker.getVolume(spec.name).inspect().catch(() => undefined);
+    if (existing) throw new Error(`volume ${spec.name} already exists and was not made by the replayer; remove it or change the namePrefix`);
+    await this.docker.createVolume({
+      Name: spec.name,
+      Driver: spec.driver ?? "local",
+      DriverOpts: spec.driver_opts ?? {},
+      Labels: { ...labelMap(spec.labels), [LIVE_LABEL]: LIVE_LABEL_VALUE },
+    });
+    return spec.name as string;
+  }
+
+  /** Terraform's image_id is the local image's id; here, the id of the testbed's stand-in. */
+  private async localImageId(resource: PlanResource): Promise<string> {
+    const reference = resource.name as string;
+    const repository = reference.replace(/@.*$/, "").replace(/:[^/:]+$/, "");
+    const local = this.images[repository];
+    if (!local) {
+      throw new Error(`no local stand-in for ${reference}: the testbed builds ${Object.keys(this.images).join(", ")}; replay only their containers`);
+    }
+    try {
+      return (await this.docker.getImage(local).inspect()).Id;
+    } catch {
+      throw new Error(`image ${local} (stand-in for ${reference}) is missing: run \`npm run testbed\``);
+    }
+  }
+
+  /** A value and its bcrypt hash, like hashicorp/random's (bcrypt cost 10, `$2a$`). */
+  private randomPassword(id: string, resource: PlanResource): { result: string; bcryptHash: string } {
+    let password = this.passwords.get(id);
+    if (!password) {
+      requireKnownAttributes(`random_password ${id}`, resource, PASSWORD_ATTRIBUTES);
+      const alphabet =
+        (resource.upper === false ? "" : "ABCDEFGHIJKLMNOPQRSTUVWXYZ") +
+        (resource.lower === false ? "" : "abcdefghijklmnopqrstuvwxyz") +
+        (resource.numeric === false ? "" : "0123456789") +
+        (resource.special === false ? "" : ((resource.override_special as string | undefined) ?? "!@#$%&*()-_=+[]{}<>:?"));
+      const result = Array.from({ length: resource.length as number }, () => alphabet[randomInt(alphabet.length)]).join("");
+      const salt = bcrypt.genSaltSync(10).replace(/^\$2b\$/, "$2a$");
+      password = { result, bcryptHash: bcrypt.hashSync(result, salt) };
+      this.passwords.set(id, password);
+    }
+    return password;
+  }
+}
+
+/** An error that ends a wait at once instead of being retried. */
+class FatalWait extends Error {}
+
+// Attributes the replayer knows how to create. Anything else in the plan is
+// an error: a new attribute must be replayed (or consciously listed here).
+const CONTAINER_ATTRIBUTES = new Set([
+  "name", "image", "entrypoint", "command", "env", "user", "working_dir", "restart", "tty", "memory",
+  "log_driver", "log_opts", "stop_signal", "stop_timeout", "destroy_grace_seconds", "wait", "wait_timeout",
+  "healthcheck", "networks_advanced", "ports", "volumes", "upload", "labels",
+]);
+const UPLOAD_ATTRIBUTES = new Set(["file", "content", "content_base64", "executable"]);
+const NETWORK_ATTRIBUTES = new Set(["name", "driver", "internal", "attachable", "labels"]);
+const VOLUME_ATTRIBUTES = new Set(["name", "driver", "driver_opts", "labels"]);
+const PASSWORD_ATTRIBUTES = new Set(["length", "special", "upper", "lower", "numeric", "override_special"]);
+
+/** Terraform's own keys, which create nothing on the engine. */
+const TERRAFORM_KEYS = new Set(["//", "depends_on", "lifecycle"]);
+
+function requireKnownAttributes(what: string, spec: PlanResource, known: ReadonlySet<string>): void {
+  const unknown = Object.keys(spec).filter((key) => !known.has(key) && !TERRAFORM_KEYS.has(key));
+  if (unknown.length > 0) throw new Error(`the replayer cannot create ${what}: unsupported attributes ${unknown.join(", ")}`);
+}
+
+function labelMap(labels: unknown): Record<string, string> {
+  return Object.fromEntries(((labels as { label: string; value: string }[] | undefined) ?? []).map((l) => [l.label, l.value]));
+}
+
+function bindOf(volume: PlanResource): string {
+  const source = volume.volume_name ?? volume.host_path;
+  if (!source || volume.from_container) throw new Error(`unsupported volume mount ${JSON.stringify(volume)}`);
+  return `${source}:${volume.container_path}${volume.read_only ? ":ro" : ""}`;
+}
+
+function nanoseconds(duration: unknown): number | undefined {
+  if (duration === undefined) return undefined;
+  const seconds = parseDuration(duration as string);
+  if (seconds === undefined) throw new Error(`unsupported duration ${String(duration)}`);
+  return seconds * 1e9;
+}
+
+function tarOf(path: string, content: string | Buffer, mode: number): Promise<Buffer> {
+  const archive = pack();
+  archive.entry({ name: path, mode }, content);
+  archive.finalize();
+  const chunks: Buffer[] = [];
+  return new Promise((resolve, reject) => {
+    archive.on("data", (chunk: unknown) => chunks.push(chunk as Buffer));
+    archive.on("end", () => resolve(Buffer.concat(chunks)));
+    archive.on("error", reject);
+  });
+}
+
+/** `docker stop` on a stopped container answers 304; that is fine here. */
+function ignoreNotModified(error: { statusCode?: number }): void {
+  if (error.statusCode !== 304) throw error;
+}
