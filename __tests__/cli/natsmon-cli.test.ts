@@ -1,38 +1,8 @@
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JsonReport } from "../../cli/check/report.js";
 import { startSilentServer } from "./helpers/fake-http.js";
 import { freePort } from "./helpers/nats-test-cluster.js";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-
-/** Runs the real CLI as users do (`npx tsx cli/natsmon.ts ...`), and measures it. */
-function natsmon(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string; seconds: number }> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "cli/natsmon.ts", ...args], {
-      cwd: ROOT,
-      env: { ...withoutNatsmonSettings(process.env), NO_COLOR: "1", ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    // A hung CLI is the failure this guards against: kill it after a minute.
-    const guard = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(guard);
-      resolve({ code, stdout, stderr, seconds: (performance.now() - started) / 1000 });
-    });
-  });
-}
-
-/** The environment, less any NATSMON_* setting of the person running the tests. */
-function withoutNatsmonSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith("NATSMON_")));
-}
+import { runNatsmon as natsmon } from "./helpers/run-natsmon.js";
 
 /** URL flags pointing every service at one host and port. */
 async function everyServiceAt(port: (service: string) => Promise<number>): Promise<string[]> {

@@ -1,9 +1,7 @@
-import { spawn } from "node:child_process";
 import { createReadStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { createGunzip } from "node:zlib";
 import { jetstream, jetstreamManager, StorageType, type JetStreamClient } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -14,30 +12,13 @@ import { HELPER_MOUNT, createHelper, removeHelper } from "../../cli/backup/docke
 import { labelsOf, type Plan } from "../helpers/plan.js";
 import { natsNodesOf, synthLivePlan, type LiveNode } from "./live-plan.js";
 import { connectToNodes, publishUntilAcked, readStream, streamOnServer } from "./nats-client.js";
+import { runNatsmon } from "../cli/helpers/run-natsmon.js";
 import { PlanReplayer } from "./plan-replayer.js";
 import { docker, requireTestbed, TESTBED_IMAGES } from "./testbed.js";
 import { getJson, sleep, waitFor } from "./wait.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const STREAM = "NATSMON_BACKUP";
-
-/** Runs the real CLI as an operator would. */
-function natsmon(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("NATSMON_")));
-    const child = spawn(process.execPath, ["--import", "tsx", "cli/natsmon.ts", ...args], { cwd: ROOT, env: { ...env, NO_COLOR: "1" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const guard = setTimeout(() => child.kill("SIGKILL"), 480_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(guard);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const natsmon = (args: string[]) => runNatsmon(args, 480_000);
 
 async function entryNames(source: Readable): Promise<string[]> {
   const extract = tar.extract();

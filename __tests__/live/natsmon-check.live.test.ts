@@ -1,37 +1,17 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JsonReport } from "../../cli/check/report.js";
 import { OUTPUT_NAMES } from "../../cli/targets.js";
 import { labelsOf, type Plan } from "../helpers/plan.js";
 import { natsNodesOf, synthLivePlan } from "./live-plan.js";
+import { runNatsmon } from "../cli/helpers/run-natsmon.js";
 import { PlanReplayer } from "./plan-replayer.js";
 import { docker, requireTestbed, TESTBED_IMAGES } from "./testbed.js";
 import { getJson, waitFor } from "./wait.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-
-/** Runs the real CLI as an operator would, and measures it. */
-function natsmon(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; seconds: number }> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("NATSMON_")));
-    const child = spawn(process.execPath, ["--import", "tsx", "cli/natsmon.ts", ...args], { cwd: ROOT, env: { ...env, NO_COLOR: "1" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const guard = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(guard);
-      resolve({ code, stdout, stderr, seconds: (performance.now() - started) / 1000 });
-    });
-  });
-}
+const natsmon = (args: string[]) => runNatsmon(args, 120_000);
 
 /**
  * `natsmon check` against the stack's NATS cluster and Prometheus, created
