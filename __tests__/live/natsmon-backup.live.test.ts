@@ -8,7 +8,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import tar from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { archiveName } from "../../cli/backup/archive-names.js";
-import { HELPER_MOUNT, createHelper, removeHelper } from "../../cli/backup/docker-engine.js";
+import { HELPER_IMAGE, HELPER_MOUNT, createHelper, removeHelper } from "../../cli/backup/docker-engine.js";
 import { labelsOf, type Plan } from "../helpers/plan.js";
 import { natsNodesOf, synthLivePlan, type LiveNode } from "./live-plan.js";
 import { connectToNodes, publishUntilAcked, readStream, streamOnServer } from "./nats-client.js";
@@ -47,9 +47,11 @@ describe("natsmon backup and restore of the replayed stack's volumes", () => {
   let outDir: string;
   let prometheusVolume: string;
   const acked = new Set<string>();
+  let helperImageExisted = true;
 
   beforeAll(async () => {
     await requireTestbed();
+    helperImageExisted = await docker.getImage(HELPER_IMAGE).inspect().then(() => true, () => false);
     plan = synthLivePlan();
     nodes = natsNodesOf(plan);
     const prometheus = Object.values(plan.resource.docker_container).find((c) => labelsOf(c)["natsmon.component"] === "prometheus")!;
@@ -79,6 +81,8 @@ describe("natsmon backup and restore of the replayed stack's volumes", () => {
   afterAll(async () => {
     await nc?.close();
     await replayer?.cleanup();
+    // natsmon imported its helper image; leave the engine as the test found it.
+    if (!helperImageExisted) await docker.getImage(HELPER_IMAGE).remove().catch(() => undefined);
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
