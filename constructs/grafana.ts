@@ -17,6 +17,7 @@ import { CustomDashboardError, readCustomDashboards, type CustomDashboard } from
 import type { DataSourceSpec, IDataSource } from "./data-source.js";
 import { dataVolume } from "./data-volume.js";
 import { DockerService, type UploadedFile } from "./docker-service.js";
+import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
 import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
 import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
@@ -95,7 +96,7 @@ export class Grafana extends Construct implements IScrapeable {
   /** Container name, also its host name on the network. */
   readonly containerName: string;
   /** The UI on the Docker host, e.g. http://127.0.0.1:3000. */
-  readonly url: string;
+  readonly hostUrl: string;
   /** The admin login. */
   readonly adminUser: string;
   /** The admin password: a Terraform reference, never a literal. Expose it only as a sensitive output. */
@@ -120,7 +121,7 @@ export class Grafana extends Construct implements IScrapeable {
       throw propError(this, "adminUser", this.adminUser, "must be a login of letters, digits and . _ @ -", 'keep "admin" or use something like "ops-admin"');
     }
     this.containerName = base.nameOf("grafana");
-    this.url = `http://${base.bindAddress === "0.0.0.0" ? "127.0.0.1" : base.bindAddress}:${hostPort}`;
+    this.hostUrl = hostUrl(base.bindAddress, hostPort);
 
     const sources = this.resolveDataSources(props, scrapeInterval);
     this.dataSources = sources;

@@ -15,6 +15,7 @@ import { LOKI_PUSH_PATH } from "./config/log-pipeline.js";
 import type { DataSourceSpec, IDataSource } from "./data-source.js";
 import { dataVolume } from "./data-volume.js";
 import { DockerService } from "./docker-service.js";
+import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
 import { LogCollector, type LogCollectorKind } from "./log-collector.js";
 import type { IScrapeable } from "./scrape-target.js";
@@ -135,7 +136,7 @@ export class LokiStack extends Construct implements IDataSource {
     const name = base.nameOf("loki");
     this.url = `http://${name}:${LOKI_PORTS.http}`;
     this.pushUrl = `${this.url}${LOKI_PUSH_PATH}`;
-    this.hostUrl = `http://${base.bindAddress === "0.0.0.0" ? "127.0.0.1" : base.bindAddress}:${hostPort}`;
+    this.hostUrl = hostUrl(base.bindAddress, hostPort);
     this.dataSource = { uid: "loki", name: "Loki", type: "loki", url: this.url };
 
     const lokiData = dataVolume(this, "data", base.nameOf("loki-data"), props.protectData ?? true);

@@ -9,6 +9,7 @@ import {
 } from "./config/nats-server-conf.js";
 import { dataVolume } from "./data-volume.js";
 import { DockerService, type PublishedPort } from "./docker-service.js";
+import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
 import { NatsBox } from "./nats-box.js";
 import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
@@ -147,7 +148,7 @@ export class NatsCluster extends Construct {
     this.nodeNames = Array.from({ length: nodeCount }, (_, i) => base.nameOf(`nats-node${i + 1}`));
     this.clientUrls = this.nodeNames.map((host) => `nats://${host}:${NATS_PORTS.client}`);
     this.monitoringUrls = this.nodeNames.map((host) => `http://${host}:${NATS_PORTS.monitoring}`);
-    this.hostClientUrl = `nats://${base.bindAddress === "0.0.0.0" ? "127.0.0.1" : base.bindAddress}:${clientHostPort}`;
+    this.hostClientUrl = hostUrl(base.bindAddress, clientHostPort, "nats");
 
     const password = new Password(this, "SystemPassword", { length: 32, special: false });
     this.systemPassword = password.result;

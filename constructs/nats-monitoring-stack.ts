@@ -136,7 +136,7 @@ export class NatsMonitoringStack extends TerraformStack {
     output("prometheus_url", this.prometheus?.hostUrl, "Prometheus on the Docker host");
     output("alertmanager_url", this.prometheus?.alertmanager?.hostUrl, "Alertmanager on the Docker host");
     output("loki_url", this.loki?.hostUrl, "Loki's HTTP API on the Docker host");
-    output("grafana_url", this.grafana?.url, "Grafana on the Docker host");
+    output("grafana_url", this.grafana?.hostUrl, "Grafana on the Docker host");
     output("grafana_admin_user", this.grafana?.adminUser, "Grafana admin login");
     output("grafana_admin_password", this.grafana?.adminPassword, "Grafana admin password", true);
     const parts = [this.nats, this.prometheus, this.loki, this.grafana];

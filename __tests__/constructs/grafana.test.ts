@@ -60,7 +60,7 @@ describe("Grafana", () => {
     expect(volumes).toEqual([expect.objectContaining({ name: "grafana-data", lifecycle: { prevent_destroy: true } })]);
     expect(c.volumes).toEqual([{ container_path: "/var/lib/grafana", read_only: false, volume_name: expect.stringMatching(/^\$\{docker_volume\.Grafana_data_\w+\.name\}$/) }]);
     expect(labelsOf(c)["natsmon.component"]).toBe("grafana");
-    expect(grafana.url).toBe("http://127.0.0.1:3000");
+    expect(grafana.hostUrl).toBe("http://127.0.0.1:3000");
     expect(grafana.dataVolumes).toHaveLength(1);
   });
 
@@ -195,7 +195,7 @@ describe("Grafana", () => {
     expect(container(plan, "team-a-grafana").ports[0]).toMatchObject({ external: 3300, internal: 3000 });
     expect(Object.values(resourcesOf(plan, "docker_volume")).map((v) => v.name)).toEqual(["team-a-grafana-data"]);
     expect(grafana.scrapeTarget).toEqual({ jobName: "grafana", targets: ["team-a-grafana:3000"], metricsPath: "/metrics" });
-    expect(grafana.url).toBe("http://127.0.0.1:3300");
+    expect(grafana.hostUrl).toBe("http://127.0.0.1:3300");
   });
 
   it("is part of the default NatsMonitoringStack, on the stack's Prometheus and Loki", () => {
