@@ -72,6 +72,11 @@ describe("the packed library in a fresh project", () => {
     for (const peer of PEERS) expect(existsSync(join(nested, peer)), peer).toBe(false);
   });
 
+  it("installs the natsmon command", () => {
+    const help = execFileSync(join(project, "node_modules", ".bin", "natsmon"), ["--help"], { cwd: project, encoding: "utf8" });
+    for (const command of ["check", "backup", "restore"]) expect(help).toMatch(new RegExp(`^\\s+${command}\\b`, "m"));
+  });
+
   it("synthesizes a custom 5-node stack from NatsCluster, Surveyor and PrometheusStack", () => {
     writeFileSync(join(project, "stack.mjs"), CUSTOM_STACK);
     execFileSync("node", ["stack.mjs"], { cwd: project, stdio: "pipe", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
