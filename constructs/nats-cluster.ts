@@ -155,7 +155,8 @@ export class NatsCluster extends Construct {
     const seeds = this.nodeNames.slice(0, SEED_COUNT);
 
     const volumes: Volume[] = [];
-    this.nodes = this.nodeNames.map((name, index) => {
+    const nodes: DockerService[] = [];
+    for (const [index, name] of this.nodeNames.entries()) {
       const nodeId = `node${index + 1}`;
       const volume = dataVolume(this, `${nodeId}-data`, `${name}-data`, props.protectData ?? true);
       volumes.push(volume);
@@ -166,7 +167,7 @@ export class NatsCluster extends Construct {
           ports.push({ internal: NATS_PORTS.monitoring, external: monitoringHostPort + index, ip: base.bindAddress });
         }
       }
-      return new DockerService(this, nodeId, {
+      const node = new DockerService(this, nodeId, {
         network: base.network,
         name,
         component: "nats",
@@ -192,17 +193,29 @@ export class NatsCluster extends Construct {
         volumes: [{ volume, containerPath: JETSTREAM_STORE_DIR }],
         ports,
         healthcheck: {
-          // 127.0.0.1, not localhost: the server listens on IPv4 only.
-          test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${NATS_PORTS.monitoring}/healthz?js-enabled-only=true`],
+          // Healthy means JetStream runs and is in contact with the meta
+          // leader (js-server-only; stream and consumer catch-up is not
+          // waited for). js-enabled-only would pass before the cluster has
+          // formed. 127.0.0.1, not localhost: the server listens on IPv4 only.
+          test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${NATS_PORTS.monitoring}/healthz?js-server-only=true`],
           startPeriod: "30s",
         },
+        // The seeds start together and elect the meta leader; every later
+        // node starts once the nodes before it are healthy, and so joins a
+        // group that has a leader. A fresh server expects a meta group the
+        // size of its route list (the three seeds): five fresh servers
+        // started at once can split into two groups that each believe they
+        // have a quorum, and elect two meta leaders (seen in the live tests).
+        dependsOn: index >= SEED_COUNT ? nodes.map((earlier) => earlier.container) : undefined,
         memoryLimitBytes: base.memoryLimitBytes,
         // SIGUSR2 puts nats-server in lame duck mode: it stops accepting
         // clients, hands over its leaderships and exits by itself.
         stopSignal: "SIGUSR2",
         stopTimeoutSeconds,
       });
-    });
+      nodes.push(node);
+    }
+    this.nodes = nodes;
     this.dataVolumes = volumes;
 
     if (props.natsBox ?? true) {

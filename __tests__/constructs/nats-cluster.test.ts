@@ -77,6 +77,17 @@ describe("NatsCluster", () => {
     }
   });
 
+  it("starts the seeds together and every later node after the nodes before it", () => {
+    const { plan } = synthStack({ nats: { nodes: 5 } });
+    const idOf = Object.fromEntries(
+      Object.entries(resourcesOf(plan, "docker_container")).map(([id, c]) => [c.name, `docker_container.${id}`]),
+    );
+    const dependsOn = (name: string) => container(plan, name).depends_on;
+    for (const seed of ["nats-node1", "nats-node2", "nats-node3"]) expect(dependsOn(seed)).toBeUndefined();
+    expect(dependsOn("nats-node4")).toEqual(["nats-node1", "nats-node2", "nats-node3"].map((n) => idOf[n]));
+    expect(dependsOn("nats-node5")).toEqual(["nats-node1", "nats-node2", "nats-node3", "nats-node4"].map((n) => idOf[n]));
+  });
+
   it("stops through lame duck mode with a stop timeout longer than grace + duration", () => {
     const [node] = natsNodes({ lameDuckDuration: "1m", lameDuckGracePeriod: "20s" });
     expect(node.stop_signal).toBe("SIGUSR2");
@@ -95,7 +106,7 @@ describe("NatsCluster", () => {
       "-q",
       "-O",
       "/dev/null",
-      "http://127.0.0.1:8222/healthz?js-enabled-only=true",
+      "http://127.0.0.1:8222/healthz?js-server-only=true",
     ]);
     expect(node.tty).toBe(false);
     expect(node.restart).toBe("unless-stopped");
