@@ -201,7 +201,7 @@ export class DockerService extends Construct {
 
     this.container = new Container(this, "Container", {
       ...spec,
-      dependsOn: props.dependsOn,
+      dependsOn: nonEmpty([...(props.dependsOn ?? [])]),
       labels: [
         ...Object.entries(labels).map(([label, value]) => ({ label, value })),
         { label: LABELS.specHash, value: specHash },

@@ -206,7 +206,9 @@ export class NatsCluster extends Construct {
         // size of its route list (the three seeds): five fresh servers
         // started at once can split into two groups that each believe they
         // have a quorum, and elect two meta leaders (seen in the live tests).
-        dependsOn: index >= SEED_COUNT ? nodes.map((earlier) => earlier.container) : undefined,
+        // Node 4 waits for the seeds, node 5 for node 4, and so on: a chain,
+        // so the plan grows linearly with the cluster.
+        dependsOn: startAfter(index, nodes).map((earlier) => earlier.container),
         memoryLimitBytes: base.memoryLimitBytes,
         // SIGUSR2 puts nats-server in lame duck mode: it stops accepting
         // clients, hands over its leaderships and exits by itself.
@@ -231,6 +233,12 @@ export class NatsCluster extends Construct {
       });
     }
   }
+}
+
+/** The nodes that node `index` starts after: none for a seed, the seeds for the first later node, else its predecessor. */
+function startAfter(index: number, earlier: readonly DockerService[]): readonly DockerService[] {
+  if (index < SEED_COUNT) return [];
+  return index === SEED_COUNT ? earlier : [earlier[index - 1]];
 }
 
 function suggestNodeCount(nodes: number): string {
