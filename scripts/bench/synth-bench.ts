@@ -37,7 +37,8 @@ function synthOnce(props: NatsMonitoringStackProps, outdir: string): { ms: numbe
 function inProcess(props: NatsMonitoringStackProps, runs: number): { ms: number; bytes: number } {
   const outdir = mkdtempSync(join(tmpdir(), "natsmon-bench-"));
   try {
-    synthOnce(props, outdir); // warm-up: module loading and JIT are not synth
+    // Warm-up: module loading and JIT are not synth.
+    for (let i = 0; i < 3; i++) synthOnce(props, outdir);
     const samples = Array.from({ length: runs }, () => synthOnce(props, outdir));
     return { ms: median(samples.map((s) => s.ms)), bytes: samples[0].bytes };
   } finally {
@@ -66,6 +67,15 @@ const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 const defaultStack = inProcess({}, IN_PROCESS_RUNS);
 console.log(`in-process synth: ${Math.round(defaultStack.ms)} ms (median of ${IN_PROCESS_RUNS}, default stack, target <= 100 ms)`);
 
+console.log(`\ncluster size   synth (median of ${IN_PROCESS_RUNS})   plan size   per node added to 3 nodes`);
+const sizes = [3, 7, 15].map((nodes) => ({ nodes, ...inProcess({ nats: { nodes } }, IN_PROCESS_RUNS) }));
+const [smallest] = sizes;
+for (const { nodes, ms, bytes } of sizes) {
+  const added = nodes - smallest.nodes;
+  const growth = added === 0 ? "-" : `${((ms - smallest.ms) / added).toFixed(1)} ms, ${((bytes - smallest.bytes) / 1024 / added).toFixed(1)} KiB`;
+  console.log(`  ${String(nodes).padStart(2)} nodes    ${fmt(ms).padStart(10)}            ${`${(bytes / 1024).toFixed(1)} KiB`.padStart(10)}   ${growth}`);
+}
+
 console.log(`\nwall time, median of ${WALL_RUNS}      this project    empty cdktf stack (floor)`);
 const tsxMain = wallTime("npx", ["tsx", "main.ts"], WALL_RUNS);
 const tsxEmpty = wallTime("npx", ["tsx", "scripts/bench/empty-app.ts"], WALL_RUNS);
@@ -75,12 +85,3 @@ const cdktfMain = wallTime("npx", ["cdktf", "synth", "--output", cliOut], WALL_R
 const cdktfEmpty = wallTime("npx", ["cdktf", "synth", "--output", cliOut, "--app", "npx tsx scripts/bench/empty-app.ts"], WALL_RUNS);
 rmSync(cliOut, { recursive: true, force: true });
 console.log(`  npx cdktf synth              ${fmt(cdktfMain).padStart(10)}    ${fmt(cdktfEmpty).padStart(10)}`);
-
-console.log(`\ncluster size   synth (median of ${IN_PROCESS_RUNS})   plan size   per node added to 3 nodes`);
-const sizes = [3, 7, 15].map((nodes) => ({ nodes, ...inProcess({ nats: { nodes } }, IN_PROCESS_RUNS) }));
-const [smallest] = sizes;
-for (const { nodes, ms, bytes } of sizes) {
-  const added = nodes - smallest.nodes;
-  const growth = added === 0 ? "-" : `${((ms - smallest.ms) / added).toFixed(1)} ms, ${((bytes - smallest.bytes) / 1024 / added).toFixed(1)} KiB`;
-  console.log(`  ${String(nodes).padStart(2)} nodes    ${fmt(ms).padStart(10)}            ${`${(bytes / 1024).toFixed(1)} KiB`.padStart(10)}   ${growth}`);
-}
