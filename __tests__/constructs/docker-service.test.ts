@@ -5,7 +5,11 @@ import { describe, expect, it } from "vitest";
 import { DockerService, escapeTerraform, type DockerServiceProps } from "../../constructs/docker-service.js";
 import { container, labelsOf, resourcesOf, synthesize } from "../helpers/plan.js";
 
-function synthService(overrides: Partial<DockerServiceProps> = {}) {
+/** Props on top of a minimal service; a function gets the stack, to add the resources the props refer to. */
+type Overrides = Partial<DockerServiceProps> | ((stack: TerraformStack) => Partial<DockerServiceProps>);
+
+/** A stack with one DockerService "svc"; the stack is returned too, to synthesize again after changes. */
+function serviceStack(overrides: Overrides = {}): TerraformStack {
   const stack = new TerraformStack(Testing.app(), "svc");
   const network = new Network(stack, "net", { name: "net" });
   new DockerService(stack, "Svc", {
@@ -15,9 +19,13 @@ function synthService(overrides: Partial<DockerServiceProps> = {}) {
     image: "busybox:1.36",
     healthcheck: { test: ["CMD", "true"] },
     memoryLimitBytes: 256 * 1024 ** 2,
-    ...overrides,
+    ...(typeof overrides === "function" ? overrides(stack) : overrides),
   });
-  return synthesize(stack).plan;
+  return stack;
+}
+
+function synthService(overrides: Overrides = {}) {
+  return synthesize(serviceStack(overrides)).plan;
 }
 
 describe("DockerService", () => {
@@ -51,23 +59,14 @@ describe("DockerService", () => {
   });
 
   it("uploads files, mounts volumes and host paths, publishes ports", () => {
-    const stack = new TerraformStack(Testing.app(), "svc");
-    const network = new Network(stack, "net", { name: "net" });
-    const volume = new Volume(stack, "vol", { name: "data" });
-    new DockerService(stack, "Svc", {
-      network,
-      name: "svc",
-      component: "test",
-      image: "busybox",
-      healthcheck: { test: ["CMD", "true"] },
-      memoryLimitBytes: 1024 ** 3,
+    const plan = synthService((stack) => ({
       files: [{ path: "/etc/app.yml", content: "a: 1\n", executable: false }],
-      volumes: [{ volume, containerPath: "/data" }],
+      volumes: [{ volume: new Volume(stack, "vol", { name: "data" }), containerPath: "/data" }],
       hostMounts: [{ hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock", readOnly: true }],
       ports: [{ internal: 80, external: 8080, ip: "127.0.0.1" }],
       aliases: ["app"],
-    });
-    const c = container(synthesize(stack).plan, "svc");
+    }));
+    const c = container(plan, "svc");
     expect(c.upload).toEqual([{ file: "/etc/app.yml", content: "a: 1\n", executable: false }]);
     expect(c.volumes).toEqual([
       { volume_name: "${docker_volume.vol.name}", container_path: "/data", read_only: false },
@@ -78,20 +77,14 @@ describe("DockerService", () => {
   });
 
   it("keeps literal ${...} and %{...} in files and env as written, next to real references", () => {
-    const stack = new TerraformStack(Testing.app(), "svc");
-    const network = new Network(stack, "net", { name: "net" });
-    const secret = new TerraformVariable(stack, "secret", { type: "string", sensitive: true });
-    new DockerService(stack, "Svc", {
-      network,
-      name: "svc",
-      component: "test",
-      image: "busybox",
-      healthcheck: { test: ["CMD", "true"] },
-      memoryLimitBytes: 1024 ** 3,
-      env: { A: "a${b}", S: secret.stringValue },
-      files: [{ path: "/f", content: `replacement: \${1}\nlegend: %{x}\nkey: ${secret.stringValue}\n` }],
+    const plan = synthService((stack) => {
+      const secret = new TerraformVariable(stack, "secret", { type: "string", sensitive: true });
+      return {
+        env: { A: "a${b}", S: secret.stringValue },
+        files: [{ path: "/f", content: `replacement: \${1}\nlegend: %{x}\nkey: ${secret.stringValue}\n` }],
+      };
     });
-    const c = container(synthesize(stack).plan, "svc");
+    const c = container(plan, "svc");
     expect(c.env).toEqual(["A=a$${b}", "S=${var.secret}"]);
     expect(c.upload[0].content).toBe("replacement: $${1}\nlegend: %%{x}\nkey: ${var.secret}\n");
   });
@@ -111,18 +104,8 @@ describe("escapeTerraform", () => {
 
 describe("DockerService files rendered at synth time", () => {
   it("calls a content function after construction, escapes it and hashes its result", () => {
-    const stack = new TerraformStack(Testing.app(), "svc");
-    const network = new Network(stack, "net", { name: "net" });
     const jobs = ["a"];
-    new DockerService(stack, "Svc", {
-      network,
-      name: "svc",
-      component: "test",
-      image: "busybox",
-      healthcheck: { test: ["CMD", "true"] },
-      memoryLimitBytes: 1024 ** 3,
-      files: [{ path: "/jobs", content: () => `jobs: ${jobs.join(",")} replacement: \${1}\n` }],
-    });
+    const stack = serviceStack({ files: [{ path: "/jobs", content: () => `jobs: ${jobs.join(",")} replacement: \${1}\n` }] });
     const before = labelsOf(container(synthesize(stack).plan, "svc"))["natsmon.spec-hash"];
     jobs.push("b");
     const c = container(synthesize(stack).plan, "svc");
