@@ -1,4 +1,3 @@
-import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Construct } from "constructs";
 import { JOBS } from "../alerts/promql.js";
 import { DockerService } from "./docker-service.js";
@@ -40,8 +39,6 @@ export class NatsExporter extends Construct implements IScrapeable {
   readonly scrapeTarget: ScrapeTarget;
   /** The exporter's URL on the Docker host, e.g. http://127.0.0.1:7778. */
   readonly hostUrl: string;
-  /** The exporter keeps no data. */
-  readonly dataVolumes: readonly Volume[] = [];
 
   constructor(scope: Construct, id: string, props: NatsExporterProps) {
     super(scope, id);

@@ -1,4 +1,3 @@
-import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Construct } from "constructs";
 import { JOBS } from "../alerts/promql.js";
 import { DockerService } from "./docker-service.js";
@@ -54,8 +53,6 @@ export class Surveyor extends Construct implements IScrapeable {
   readonly scrapeTarget: ScrapeTarget;
   /** Surveyor's URL on the Docker host, e.g. http://127.0.0.1:7777. */
   readonly hostUrl: string;
-  /** Surveyor keeps no data. */
-  readonly dataVolumes: readonly Volume[] = [];
 
   constructor(scope: Construct, id: string, props: SurveyorProps) {
     super(scope, id);

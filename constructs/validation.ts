@@ -66,21 +66,6 @@ export function requirePort(scope: IConstruct, prop: string, value: number): num
   return value;
 }
 
-/** An integer in a closed range. */
-export function requireIntegerInRange(
-  scope: IConstruct,
-  prop: string,
-  value: number,
-  min: number,
-  max: number,
-  fix: string,
-): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw propError(scope, prop, value, `must be an integer from ${min} to ${max}`, fix);
-  }
-  return value;
-}
-
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /** The host address that published ports bind to. */
