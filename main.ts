@@ -9,7 +9,20 @@ import { NatsMonitoringStack, type NatsMonitoringStackProps } from "./index.js";
 const app = new App();
 const stackName = (app.node.tryGetContext("stackName") as string | undefined) ?? "nats-monitoring";
 const settings: Record<string, unknown> = {};
-for (const key of ["namePrefix", "networkName", "bindAddress", "dockerHost", "registryAuth", "protectData", "nats", "surveyor", "exporter", "prometheus", "loki", "grafana"] satisfies (keyof NatsMonitoringStackProps)[]) {
+for (const key of [
+  "namePrefix",
+  "networkName",
+  "bindAddress",
+  "dockerHost",
+  "registryAuth",
+  "protectData",
+  "nats",
+  "surveyor",
+  "exporter",
+  "prometheus",
+  "loki",
+  "grafana",
+] satisfies (keyof NatsMonitoringStackProps)[]) {
   const value: unknown = app.node.tryGetContext(key);
   if (value !== undefined) settings[key] = value;
 }

@@ -30,6 +30,6 @@ describe("LogQL in the README", () => {
   });
 
   it("finds a broken query in a logql block, so the check can fail", () => {
-    expect(readmeQueries("```logql\n{job=\"nats\"} |~\n```\n").flatMap(logqlErrors)).not.toEqual([]);
+    expect(readmeQueries('```logql\n{job="nats"} |~\n```\n').flatMap(logqlErrors)).not.toEqual([]);
   });
 });

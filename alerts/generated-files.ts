@@ -1,5 +1,5 @@
-import { NATS_ALERT_GROUPS } from "./nats-rules.js";
 import { NATS_ALERT_TESTS } from "./nats-rule-tests.js";
+import { NATS_ALERT_GROUPS } from "./nats-rules.js";
 import { RULES_FILE_NAME, renderRulesFile, renderRulesTable, renderTestFile, testFileName } from "./render.js";
 
 /** Folder of the committed generated files, relative to the repository root. */

@@ -137,9 +137,14 @@ export const METRIC_CATALOG: readonly CatalogMetric[] = [
   surveyor("nats_core_recv_msgs_count", "counter", "Messages received from all connections"),
   surveyor("nats_core_sent_bytes", "counter", "Bytes sent to all connections"),
   surveyor("nats_core_recv_bytes", "counter", "Bytes received from all connections"),
-  surveyor("nats_core_slow_consumer_count", "gauge", "Clients disconnected as slow consumers since start (served as a gauge, but cumulative)", {
-    monotonic: true,
-  }),
+  surveyor(
+    "nats_core_slow_consumer_count",
+    "gauge",
+    "Clients disconnected as slow consumers since start (served as a gauge, but cumulative)",
+    {
+      monotonic: true,
+    },
+  ),
   surveyor("nats_core_rtt_nanoseconds", "gauge", "Round trip time from Surveyor to the server"),
   surveyor("nats_core_route_count", "gauge", "Route connections; nats-server 2.10+ pools several per peer"),
   surveyor("nats_core_gateway_count", "gauge", "Gateway connections"),
@@ -147,7 +152,9 @@ export const METRIC_CATALOG: readonly CatalogMetric[] = [
   surveyor("nats_core_route_recv_msg_count", "counter", "Messages received over one route", { labels: ROUTE }),
   surveyor("nats_core_route_sent_bytes", "counter", "Bytes sent over one route", { labels: ROUTE }),
   surveyor("nats_core_route_recv_bytes", "counter", "Bytes received over one route", { labels: ROUTE }),
-  surveyor("nats_core_route_pending_bytes", "gauge", "Bytes waiting to be sent over one route; server_route_name is the peer", { labels: ROUTE }),
+  surveyor("nats_core_route_pending_bytes", "gauge", "Bytes waiting to be sent over one route; server_route_name is the peer", {
+    labels: ROUTE,
+  }),
 
   // Surveyor: JetStream per server (note cluster_name, not server_cluster).
   surveyor("nats_core_jetstream_info", "gauge", "JetStream information; the value is 1", {
@@ -161,7 +168,9 @@ export const METRIC_CATALOG: readonly CatalogMetric[] = [
   surveyor("nats_core_jetstream_memstore_used_bytes", "gauge", "JetStream memory store used", { labels: JS }),
   surveyor("nats_core_jetstream_memstore_reserved_bytes", "gauge", "JetStream memory store reserved by accounts", { labels: JS }),
   surveyor("nats_core_jetstream_accounts", "gauge", "Accounts using JetStream on the server", { labels: JS }),
-  surveyor("nats_core_jetstream_ha_assets", "gauge", "Raft groups the server runs: replicated streams and consumers, plus the meta group", { labels: JS }),
+  surveyor("nats_core_jetstream_ha_assets", "gauge", "Raft groups the server runs: replicated streams and consumers, plus the meta group", {
+    labels: JS,
+  }),
   surveyor("nats_core_jetstream_api_requests", "counter", "JetStream API requests since start", { labels: JS }),
   surveyor("nats_core_jetstream_api_errors", "counter", "JetStream API errors since start", { labels: JS }),
   surveyor("nats_core_jetstream_api_pending", "gauge", "JetStream API requests waiting to be processed", { labels: JS }),
@@ -171,9 +180,14 @@ export const METRIC_CATALOG: readonly CatalogMetric[] = [
   surveyor("nats_core_jetstream_cluster_raft_group_size", "gauge", "Peers in the meta group", { labels: JS }),
   surveyor("nats_core_jetstream_cluster_raft_group_leader", "gauge", "1 on the JetStream meta leader, 0 on the others", { labels: JS }),
   surveyor("nats_core_jetstream_cluster_raft_group_replicas", "gauge", "Meta group peers, as the leader reports them", { labels: JS }),
-  surveyor("nats_core_jetstream_cluster_raft_group_replica_peer_active", "gauge", "Nanoseconds since the meta leader heard from the peer (leader only)", {
-    labels: [...JS, "peer"],
-  }),
+  surveyor(
+    "nats_core_jetstream_cluster_raft_group_replica_peer_active",
+    "gauge",
+    "Nanoseconds since the meta leader heard from the peer (leader only)",
+    {
+      labels: [...JS, "peer"],
+    },
+  ),
   surveyor("nats_core_jetstream_cluster_raft_group_replica_peer_current", "gauge", "1 when the meta peer is caught up (leader only)", {
     labels: [...JS, "peer"],
   }),
@@ -182,41 +196,90 @@ export const METRIC_CATALOG: readonly CatalogMetric[] = [
   }),
 
   // Surveyor with --accounts or --jsz.
-  surveyor("nats_core_jetstream_server_jetstream_disabled", "gauge", "1 when JetStream is disabled on the server", { labels: JS, source: accounts }),
-  surveyor("nats_core_jetstream_server_total_streams", "gauge", "Stream replicas on the server, R1 streams included", { labels: JS, source: accounts }),
+  surveyor("nats_core_jetstream_server_jetstream_disabled", "gauge", "1 when JetStream is disabled on the server", {
+    labels: JS,
+    source: accounts,
+  }),
+  surveyor("nats_core_jetstream_server_total_streams", "gauge", "Stream replicas on the server, R1 streams included", {
+    labels: JS,
+    source: accounts,
+  }),
   surveyor("nats_core_jetstream_server_total_consumers", "gauge", "Consumer replicas on the server", { labels: JS, source: accounts }),
-  surveyor("nats_core_jetstream_server_total_stream_leaders", "gauge", "Streams the server leads; the sum over servers is the stream count (nats-server 2.11.11+)", {
+  surveyor(
+    "nats_core_jetstream_server_total_stream_leaders",
+    "gauge",
+    "Streams the server leads; the sum over servers is the stream count (nats-server 2.11.11+)",
+    {
+      labels: JS,
+      source: accounts,
+    },
+  ),
+  surveyor(
+    "nats_core_jetstream_server_total_consumer_leaders",
+    "gauge",
+    "Consumers the server leads; the sum over servers is the consumer count (nats-server 2.11.11+)",
+    {
+      labels: JS,
+      source: accounts,
+    },
+  ),
+  surveyor("nats_core_jetstream_server_total_messages", "gauge", "Messages stored on the server, all replicas", {
     labels: JS,
     source: accounts,
   }),
-  surveyor("nats_core_jetstream_server_total_consumer_leaders", "gauge", "Consumers the server leads; the sum over servers is the consumer count (nats-server 2.11.11+)", {
+  surveyor("nats_core_jetstream_server_total_message_bytes", "gauge", "Bytes stored on the server, all replicas", {
     labels: JS,
     source: accounts,
   }),
-  surveyor("nats_core_jetstream_server_total_messages", "gauge", "Messages stored on the server, all replicas", { labels: JS, source: accounts }),
-  surveyor("nats_core_jetstream_server_total_message_bytes", "gauge", "Bytes stored on the server, all replicas", { labels: JS, source: accounts }),
   surveyor("nats_core_jetstream_server_max_memory", "gauge", "JetStream memory limit", { labels: JS, source: accounts }),
   surveyor("nats_core_jetstream_server_max_storage", "gauge", "JetStream storage limit", { labels: JS, source: accounts }),
   surveyor("nats_core_account_count", "gauge", "Accounts detected", { labels: [], source: accounts }),
-  surveyor("nats_core_account_conn_count", "gauge", "Client connections of the account on the server", { labels: ACCOUNT_PER_SERVER, source: accounts }),
+  surveyor("nats_core_account_conn_count", "gauge", "Client connections of the account on the server", {
+    labels: ACCOUNT_PER_SERVER,
+    source: accounts,
+  }),
   surveyor("nats_core_account_total_conn_count", "gauge", "Client and leafnode connections of the account on the server", {
     labels: ACCOUNT_PER_SERVER,
     source: accounts,
   }),
-  surveyor("nats_core_account_leaf_count", "gauge", "Leafnode connections of the account on the server", { labels: ACCOUNT_PER_SERVER, source: accounts }),
-  surveyor("nats_core_account_sub_count", "gauge", "Subscriptions of the account on the server", { labels: ACCOUNT_PER_SERVER, source: accounts }),
+  surveyor("nats_core_account_leaf_count", "gauge", "Leafnode connections of the account on the server", {
+    labels: ACCOUNT_PER_SERVER,
+    source: accounts,
+  }),
+  surveyor("nats_core_account_sub_count", "gauge", "Subscriptions of the account on the server", {
+    labels: ACCOUNT_PER_SERVER,
+    source: accounts,
+  }),
   surveyor("nats_core_account_slow_consumer_count", "gauge", "Slow consumers of the account on the server since start (cumulative)", {
     labels: ACCOUNT_PER_SERVER,
     source: accounts,
     monotonic: true,
   }),
-  surveyor("nats_core_account_msgs_sent", "counter", "Messages the account sent on the server", { labels: ACCOUNT_PER_SERVER, source: accounts }),
-  surveyor("nats_core_account_msgs_recv", "counter", "Messages the account received on the server", { labels: ACCOUNT_PER_SERVER, source: accounts }),
-  surveyor("nats_core_account_bytes_sent", "counter", "Bytes the account sent on the server", { labels: ACCOUNT_PER_SERVER, source: accounts }),
-  surveyor("nats_core_account_bytes_recv", "counter", "Bytes the account received on the server", { labels: ACCOUNT_PER_SERVER, source: accounts }),
-  surveyor("nats_core_account_jetstream_enabled", "gauge", "1 when JetStream is enabled for the account", { labels: ACCOUNT, source: accounts }),
+  surveyor("nats_core_account_msgs_sent", "counter", "Messages the account sent on the server", {
+    labels: ACCOUNT_PER_SERVER,
+    source: accounts,
+  }),
+  surveyor("nats_core_account_msgs_recv", "counter", "Messages the account received on the server", {
+    labels: ACCOUNT_PER_SERVER,
+    source: accounts,
+  }),
+  surveyor("nats_core_account_bytes_sent", "counter", "Bytes the account sent on the server", {
+    labels: ACCOUNT_PER_SERVER,
+    source: accounts,
+  }),
+  surveyor("nats_core_account_bytes_recv", "counter", "Bytes the account received on the server", {
+    labels: ACCOUNT_PER_SERVER,
+    source: accounts,
+  }),
+  surveyor("nats_core_account_jetstream_enabled", "gauge", "1 when JetStream is enabled for the account", {
+    labels: ACCOUNT,
+    source: accounts,
+  }),
   surveyor("nats_core_account_jetstream_memory_used", "gauge", "JetStream memory the account uses", { labels: ACCOUNT, source: accounts }),
-  surveyor("nats_core_account_jetstream_storage_used", "gauge", "JetStream storage the account uses", { labels: ACCOUNT, source: accounts }),
+  surveyor("nats_core_account_jetstream_storage_used", "gauge", "JetStream storage the account uses", {
+    labels: ACCOUNT,
+    source: accounts,
+  }),
   surveyor("nats_core_account_jetstream_memory_reserved", "gauge", "JetStream memory reserved for the account (1.8e19 when unlimited)", {
     labels: ACCOUNT,
     source: accounts,
@@ -242,22 +305,42 @@ export const METRIC_CATALOG: readonly CatalogMetric[] = [
   surveyor("nats_stream_last_seq", "gauge", "Last sequence of the stream", { labels: STREAM, source: jsz }),
   surveyor("nats_stream_consumer_count", "gauge", "Consumers of the stream", { labels: STREAM, source: jsz }),
   surveyor("nats_stream_subject_count", "gauge", "Subjects in the stream", { labels: STREAM, source: jsz }),
-  surveyor("nats_consumer_num_pending", "gauge", "Messages not yet delivered to the consumer; computed on the consumer leader, 0 on replicas", {
+  surveyor(
+    "nats_consumer_num_pending",
+    "gauge",
+    "Messages not yet delivered to the consumer; computed on the consumer leader, 0 on replicas",
+    {
+      labels: CONSUMER,
+      source: jsz,
+    },
+  ),
+  surveyor("nats_consumer_num_ack_pending", "gauge", "Messages delivered and not yet acknowledged", { labels: CONSUMER, source: jsz }),
+  surveyor("nats_consumer_num_redelivered", "gauge", "Outstanding messages delivered more than once (not a rate)", {
     labels: CONSUMER,
     source: jsz,
   }),
-  surveyor("nats_consumer_num_ack_pending", "gauge", "Messages delivered and not yet acknowledged", { labels: CONSUMER, source: jsz }),
-  surveyor("nats_consumer_num_redelivered", "gauge", "Outstanding messages delivered more than once (not a rate)", { labels: CONSUMER, source: jsz }),
   surveyor("nats_consumer_num_waiting", "gauge", "Pull requests waiting for messages", { labels: CONSUMER, source: jsz }),
   surveyor("nats_consumer_delivered_consumer_seq", "gauge", "Last consumer sequence delivered", { labels: CONSUMER, source: jsz }),
   surveyor("nats_consumer_delivered_stream_seq", "gauge", "Last stream sequence delivered", { labels: CONSUMER, source: jsz }),
-  surveyor("nats_consumer_ack_floor_consumer_seq", "gauge", "Consumer sequence below which everything is acknowledged", { labels: CONSUMER, source: jsz }),
-  surveyor("nats_consumer_ack_floor_stream_seq", "gauge", "Stream sequence below which everything is acknowledged", { labels: CONSUMER, source: jsz }),
+  surveyor("nats_consumer_ack_floor_consumer_seq", "gauge", "Consumer sequence below which everything is acknowledged", {
+    labels: CONSUMER,
+    source: jsz,
+  }),
+  surveyor("nats_consumer_ack_floor_stream_seq", "gauge", "Stream sequence below which everything is acknowledged", {
+    labels: CONSUMER,
+    source: jsz,
+  }),
 
   // Surveyor with --jetstream DIR: counters of JetStream advisories, created at the first event.
-  surveyor("nats_jetstream_advisory_count", "gauge", "Advisory listeners running (one per account file)", { labels: [], source: advisories }),
+  surveyor("nats_jetstream_advisory_count", "gauge", "Advisory listeners running (one per account file)", {
+    labels: [],
+    source: advisories,
+  }),
   surveyor("nats_jetstream_total_advisories", "counter", "Advisories handled", { labels: ["account"], source: advisories }),
-  surveyor("nats_jetstream_api_audit", "counter", "JetStream API calls, by subject", { labels: ["subject", "account"], source: advisories }),
+  surveyor("nats_jetstream_api_audit", "counter", "JetStream API calls, by subject", {
+    labels: ["subject", "account"],
+    source: advisories,
+  }),
   surveyor("nats_jetstream_delivery_exceeded_count", "counter", "Deliveries of messages that reached the consumer's max_deliver", {
     labels: ["account", "stream", "consumer"],
     source: advisories,
@@ -266,13 +349,34 @@ export const METRIC_CATALOG: readonly CatalogMetric[] = [
     labels: ["account", "stream", "consumer"],
     source: advisories,
   }),
-  surveyor("nats_jetstream_consumer_nak", "counter", "Negative acknowledgements", { labels: ["account", "stream", "consumer"], source: advisories }),
-  surveyor("nats_jetstream_stream_leader_elected", "counter", "Stream leader elections", { labels: ["account", "stream"], source: advisories }),
-  surveyor("nats_jetstream_consumer_leader_elected", "counter", "Consumer leader elections", { labels: ["account", "stream"], source: advisories }),
-  surveyor("nats_jetstream_stream_quorum_lost", "counter", "Times a stream's Raft group lost quorum", { labels: ["account", "stream"], source: advisories }),
-  surveyor("nats_jetstream_consumer_quorum_lost", "counter", "Times a consumer's Raft group lost quorum", { labels: ["account", "stream"], source: advisories }),
-  surveyor("nats_jetstream_stream_actions", "counter", "Streams created, updated and deleted", { labels: ["account", "stream", "action"], source: advisories }),
-  surveyor("nats_jetstream_consumer_actions", "counter", "Consumers created, updated and deleted", { labels: ["account", "stream", "action"], source: advisories }),
+  surveyor("nats_jetstream_consumer_nak", "counter", "Negative acknowledgements", {
+    labels: ["account", "stream", "consumer"],
+    source: advisories,
+  }),
+  surveyor("nats_jetstream_stream_leader_elected", "counter", "Stream leader elections", {
+    labels: ["account", "stream"],
+    source: advisories,
+  }),
+  surveyor("nats_jetstream_consumer_leader_elected", "counter", "Consumer leader elections", {
+    labels: ["account", "stream"],
+    source: advisories,
+  }),
+  surveyor("nats_jetstream_stream_quorum_lost", "counter", "Times a stream's Raft group lost quorum", {
+    labels: ["account", "stream"],
+    source: advisories,
+  }),
+  surveyor("nats_jetstream_consumer_quorum_lost", "counter", "Times a consumer's Raft group lost quorum", {
+    labels: ["account", "stream"],
+    source: advisories,
+  }),
+  surveyor("nats_jetstream_stream_actions", "counter", "Streams created, updated and deleted", {
+    labels: ["account", "stream", "action"],
+    source: advisories,
+  }),
+  surveyor("nats_jetstream_consumer_actions", "counter", "Consumers created, updated and deleted", {
+    labels: ["account", "stream", "action"],
+    source: advisories,
+  }),
 
   // prometheus-nats-exporter: named <ns>_<endpoint>_<json path>, gauges even when cumulative.
   exporter("gnatsd_varz_in_msgs", "exporter -varz", "Messages received since start", { monotonic: true }),
@@ -301,10 +405,26 @@ export const METRIC_CATALOG: readonly CatalogMetric[] = [
   exporter("gnatsd_connz_num_connections", "exporter -connz", "Connections in the page connz returned (at most 1024)"),
   exporter("gnatsd_connz_pending_bytes", "exporter -connz", "Bytes pending to the connections of the page"),
   exporter("gnatsd_connz_subscriptions", "exporter -connz", "Subscriptions of the connections of the page"),
-  { ...exporter("gnatsd_connz_in_msgs", "exporter -connz", "Messages received by the current connections (drops when one closes)"), type: "counter", monotonic: false },
-  { ...exporter("gnatsd_connz_out_msgs", "exporter -connz", "Messages sent to the current connections (drops when one closes)"), type: "counter", monotonic: false },
-  { ...exporter("gnatsd_connz_in_bytes", "exporter -connz", "Bytes received by the current connections (drops when one closes)"), type: "counter", monotonic: false },
-  { ...exporter("gnatsd_connz_out_bytes", "exporter -connz", "Bytes sent to the current connections (drops when one closes)"), type: "counter", monotonic: false },
+  {
+    ...exporter("gnatsd_connz_in_msgs", "exporter -connz", "Messages received by the current connections (drops when one closes)"),
+    type: "counter",
+    monotonic: false,
+  },
+  {
+    ...exporter("gnatsd_connz_out_msgs", "exporter -connz", "Messages sent to the current connections (drops when one closes)"),
+    type: "counter",
+    monotonic: false,
+  },
+  {
+    ...exporter("gnatsd_connz_in_bytes", "exporter -connz", "Bytes received by the current connections (drops when one closes)"),
+    type: "counter",
+    monotonic: false,
+  },
+  {
+    ...exporter("gnatsd_connz_out_bytes", "exporter -connz", "Bytes sent to the current connections (drops when one closes)"),
+    type: "counter",
+    monotonic: false,
+  },
   exporter("gnatsd_routez_num_routes", "exporter -routez", "Current routes"),
   exporter("gnatsd_subsz_num_subscriptions", "exporter -subz", "Subscriptions in the server's sublist"),
   exporter("gnatsd_subsz_num_cache", "exporter -subz", "Entries in the sublist match cache"),
@@ -325,13 +445,24 @@ export const METRIC_CATALOG: readonly CatalogMetric[] = [
   exporter("jetstream_stream_first_seq", "exporter -jsz", "First sequence of the stream", { labels: EXPORTER_JS_STREAM }),
   exporter("jetstream_stream_last_seq", "exporter -jsz", "Last sequence of the stream", { labels: EXPORTER_JS_STREAM }),
   exporter("jetstream_stream_consumer_count", "exporter -jsz", "Consumers of the stream", { labels: EXPORTER_JS_STREAM }),
-  exporter("jetstream_consumer_num_pending", "exporter -jsz", "Messages not yet delivered; 0 off the consumer leader (filter is_consumer_leader=\"true\")", {
+  exporter(
+    "jetstream_consumer_num_pending",
+    "exporter -jsz",
+    'Messages not yet delivered; 0 off the consumer leader (filter is_consumer_leader="true")',
+    {
+      labels: EXPORTER_JS_CONSUMER,
+    },
+  ),
+  exporter("jetstream_consumer_num_ack_pending", "exporter -jsz", "Messages delivered and not yet acknowledged", {
     labels: EXPORTER_JS_CONSUMER,
   }),
-  exporter("jetstream_consumer_num_ack_pending", "exporter -jsz", "Messages delivered and not yet acknowledged", { labels: EXPORTER_JS_CONSUMER }),
-  exporter("jetstream_consumer_num_redelivered", "exporter -jsz", "Outstanding messages delivered more than once", { labels: EXPORTER_JS_CONSUMER }),
+  exporter("jetstream_consumer_num_redelivered", "exporter -jsz", "Outstanding messages delivered more than once", {
+    labels: EXPORTER_JS_CONSUMER,
+  }),
   exporter("jetstream_consumer_num_waiting", "exporter -jsz", "Pull requests waiting for messages", { labels: EXPORTER_JS_CONSUMER }),
-  exporter("jetstream_consumer_delivered_consumer_seq", "exporter -jsz", "Last consumer sequence delivered", { labels: EXPORTER_JS_CONSUMER }),
+  exporter("jetstream_consumer_delivered_consumer_seq", "exporter -jsz", "Last consumer sequence delivered", {
+    labels: EXPORTER_JS_CONSUMER,
+  }),
   exporter("jetstream_consumer_delivered_stream_seq", "exporter -jsz", "Last stream sequence delivered", { labels: EXPORTER_JS_CONSUMER }),
   exporter("jetstream_consumer_ack_floor_consumer_seq", "exporter -jsz", "Consumer sequence below which everything is acknowledged", {
     labels: EXPORTER_JS_CONSUMER,

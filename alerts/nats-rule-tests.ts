@@ -40,7 +40,8 @@ const coreOut = (node: number) => ({ server_cluster: CLUSTER, server_name: `nats
 const jsOut = (node: number) => ({ ...js(node) });
 /** A route of `node` to `peer`, as Surveyor reports each pooled connection. */
 const route = (node: number, peer: number, id: number, values: string) => ({
-  [series("nats_core_route_pending_bytes", { ...core(node), server_route_name: `nats-node${peer}`, server_route_name_id: String(id) })]: values,
+  [series("nats_core_route_pending_bytes", { ...core(node), server_route_name: `nats-node${peer}`, server_route_name_id: String(id) })]:
+    values,
 });
 const survey = (surveyed: string, expected = "3x40") => ({
   [series("nats_survey_surveyed_count", SURVEYOR)]: surveyed,
@@ -100,7 +101,13 @@ export const NATS_ALERT_TESTS: Readonly<Record<string, AlertTests>> = {
     },
     {
       name: "nats-node2 restarted with a new server_id",
-      series: { ...natsUp("1x30"), ...info(1, "1x30"), ...info(2, "1x10 _x20", "OLDID"), ...info(2, "_x11 1x19", "NEWID"), ...info(3, "1x30") },
+      series: {
+        ...natsUp("1x30"),
+        ...info(1, "1x30"),
+        ...info(2, "1x10 _x20", "OLDID"),
+        ...info(2, "_x11 1x19", "NEWID"),
+        ...info(3, "1x30"),
+      },
       at: "20m",
       expect: [],
     },
@@ -185,7 +192,14 @@ export const NATS_ALERT_TESTS: Readonly<Record<string, AlertTests>> = {
     },
     {
       name: "full mesh with pooled routes (several connections per peer)",
-      series: { ...survey("3x25"), ...threeServers, ...fullMesh(), ...route(1, 2, 7, "0x40"), ...route(1, 2, 8, "0x40"), ...route(1, 3, 9, "0x40") },
+      series: {
+        ...survey("3x25"),
+        ...threeServers,
+        ...fullMesh(),
+        ...route(1, 2, 7, "0x40"),
+        ...route(1, 2, 8, "0x40"),
+        ...route(1, 3, 9, "0x40"),
+      },
       at: "20m",
       expect: [],
     },
@@ -220,20 +234,40 @@ export const NATS_ALERT_TESTS: Readonly<Record<string, AlertTests>> = {
     },
   ],
   NatsJetStreamDisabled: [
-    { name: "JetStream off on nats-node1", series: { [series("nats_core_jetstream_enabled", js(1))]: "0x10" }, at: "8m", expect: [{ labels: jsOut(1) }] },
+    {
+      name: "JetStream off on nats-node1",
+      series: { [series("nats_core_jetstream_enabled", js(1))]: "0x10" },
+      at: "8m",
+      expect: [{ labels: jsOut(1) }],
+    },
     { name: "JetStream on", series: { [series("nats_core_jetstream_enabled", js(1))]: "1x10" }, at: "8m", expect: [] },
   ],
   NatsJetStreamMemoryHigh: [
-    { name: "85% of max_memory_store", series: store("memstore", "850x20", "1000x20"), at: "15m", expect: [{ labels: jsOut(1), value: 0.85 }] },
+    {
+      name: "85% of max_memory_store",
+      series: store("memstore", "850x20", "1000x20"),
+      at: "15m",
+      expect: [{ labels: jsOut(1), value: 0.85 }],
+    },
     { name: "50%", series: store("memstore", "500x20", "1000x20"), at: "15m", expect: [] },
     { name: "no memory store configured (limit 0)", series: store("memstore", "0x20", "0x20"), at: "15m", expect: [] },
   ],
   NatsJetStreamStorageHigh: [
-    { name: "90% of max_file_store", series: store("filestore", "900x25", "1000x25"), at: "20m", expect: [{ labels: jsOut(1), value: 0.9 }] },
+    {
+      name: "90% of max_file_store",
+      series: store("filestore", "900x25", "1000x25"),
+      at: "20m",
+      expect: [{ labels: jsOut(1), value: 0.9 }],
+    },
     { name: "70%", series: store("filestore", "700x25", "1000x25"), at: "20m", expect: [] },
   ],
   NatsJetStreamStorageFull: [
-    { name: "97% of max_file_store", series: store("filestore", "970x15", "1000x15"), at: "10m", expect: [{ labels: jsOut(1), value: 0.97 }] },
+    {
+      name: "97% of max_file_store",
+      series: store("filestore", "970x15", "1000x15"),
+      at: "10m",
+      expect: [{ labels: jsOut(1), value: 0.97 }],
+    },
     { name: "90%, which only NatsJetStreamStorageHigh reports", series: store("filestore", "900x15", "1000x15"), at: "10m", expect: [] },
   ],
   NatsJetStreamMetaLeaderMissing: [
@@ -274,7 +308,12 @@ export const NATS_ALERT_TESTS: Readonly<Record<string, AlertTests>> = {
       at: "15m",
       expect: [{ labels: { ...jsOut(1), peer: "nats-node2" } }],
     },
-    { name: "nats-node2 is offline, which NatsJetStreamMetaPeerOffline reports", series: peerState(2, "0x20", "1x20"), at: "15m", expect: [] },
+    {
+      name: "nats-node2 is offline, which NatsJetStreamMetaPeerOffline reports",
+      series: peerState(2, "0x20", "1x20"),
+      at: "15m",
+      expect: [],
+    },
     { name: "a short catch-up", series: peerState(2, "1x5 0x2 1x15", "0x25"), at: "15m", expect: [] },
   ],
   NatsJetStreamApiErrors: [

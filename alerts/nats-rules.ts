@@ -1,4 +1,4 @@
-import { JOBS, counterIncreased } from "./promql.js";
+import { counterIncreased, JOBS } from "./promql.js";
 import type { AlertRuleGroup } from "./rule-types.js";
 
 /**
@@ -72,7 +72,8 @@ and on () (max(nats_up) == 1)`,
       summary: "Prometheus cannot scrape Surveyor at {{ $labels.instance }}",
       description:
         "Prometheus's scrapes of Surveyor fail. Surveyor is the source of every NATS server and JetStream metric, so the cluster is unobserved until this is fixed. (up tells whether Surveyor is scraped, not whether a NATS server is up.)",
-      action: "docker ps -a and docker logs nats-surveyor; restart the container. Check the Prometheus targets page (Status > Targets) for the error.",
+      action:
+        "docker ps -a and docker logs nats-surveyor; restart the container. Check the Prometheus targets page (Status > Targets) for the error.",
     },
     {
       alert: "NatsExporterNotScraped",
@@ -161,7 +162,8 @@ const jetstream: AlertRuleGroup = {
       summary: "JetStream is disabled on NATS server {{ $labels.server_name }}",
       description:
         "{{ $labels.server_name }} runs without JetStream, so it holds no stream replicas and does not vote in the meta group. In this stack every server should run JetStream; a server that disables it at start-up usually could not use its store directory.",
-      action: "docker logs for the server: look for JetStream errors at start-up (store directory permissions, a full disk, memory limits); nats account info from nats-box.",
+      action:
+        "docker logs for the server: look for JetStream errors at start-up (store directory permissions, a full disk, memory limits); nats account info from nats-box.",
     },
     {
       alert: "NatsJetStreamMemoryHigh",
@@ -192,7 +194,8 @@ const jetstream: AlertRuleGroup = {
       summary: "JetStream storage on {{ $labels.server_name }} is at {{ $value | humanizePercentage }} of its limit",
       description:
         "File-backed streams on {{ $labels.server_name }} use more than 95% of max_file_store; publishes that need more space will soon fail with an insufficient-storage error.",
-      action: "Act now: purge or limit the largest streams (nats stream report), or raise maxFileStore; then follow NatsJetStreamStorageHigh.",
+      action:
+        "Act now: purge or limit the largest streams (nats stream report), or raise maxFileStore; then follow NatsJetStreamStorageHigh.",
     },
     {
       alert: "NatsJetStreamMetaLeaderMissing",

@@ -29,7 +29,10 @@ function positiveInteger(value: string): number {
 }
 
 function groupList(value: string): CheckGroupName[] {
-  const groups = value.split(",").map((group) => group.trim()).filter(Boolean);
+  const groups = value
+    .split(",")
+    .map((group) => group.trim())
+    .filter(Boolean);
   const unknown = groups.filter((group) => !(CHECK_GROUP_NAMES as string[]).includes(group));
   if (unknown.length > 0 || groups.length === 0) {
     throw new InvalidArgumentError(`expected a comma-separated list of ${CHECK_GROUP_NAMES.join(", ")}, got "${value}"`);
@@ -42,9 +45,10 @@ function collect(value: string, previous: string[] | undefined): string[] {
 }
 
 const outputsOption = () =>
-  new Option("--outputs <path>", "the stack's outputs: its folder (cdktf.out/stacks/<stack>), the project folder, or a JSON file from `terraform output -json` / `cdktf output --outputs-file`; default: the deployed stack under ./cdktf.out").env(
-    "NATSMON_OUTPUTS",
-  );
+  new Option(
+    "--outputs <path>",
+    "the stack's outputs: its folder (cdktf.out/stacks/<stack>), the project folder, or a JSON file from `terraform output -json` / `cdktf output --outputs-file`; default: the deployed stack under ./cdktf.out",
+  ).env("NATSMON_OUTPUTS");
 const stackOption = () => new Option("--stack <name>", "the stack to use when the outputs hold several");
 
 /** Builds the command line program; `run` does the work of each command. */
@@ -62,8 +66,16 @@ export function buildProgram(): Command {
     .addOption(stackOption())
     .option("--nats-url <url>", "NATS client URL (default: output nats_url, else nats://127.0.0.1:4222)")
     .option("--nats-system-user <user>", "system-account user (default: output nats_system_user)")
-    .addOption(new Option("--nats-system-password <password>", "system-account password (default: output nats_system_password)").env("NATSMON_NATS_SYSTEM_PASSWORD"))
-    .option("--expected-servers <count>", "how many NATS servers the cluster should have (default: length of output nats_servers)", positiveInteger)
+    .addOption(
+      new Option("--nats-system-password <password>", "system-account password (default: output nats_system_password)").env(
+        "NATSMON_NATS_SYSTEM_PASSWORD",
+      ),
+    )
+    .option(
+      "--expected-servers <count>",
+      "how many NATS servers the cluster should have (default: length of output nats_servers)",
+      positiveInteger,
+    )
     .option("--surveyor-url <url>", "Surveyor (default: output surveyor_url, else http://127.0.0.1:7777)")
     .option("--exporter-url <url>", "prometheus-nats-exporter (default: output exporter_url, else http://127.0.0.1:7778)")
     .option("--prometheus-url <url>", "Prometheus (default: output prometheus_url, else http://127.0.0.1:9090)")
@@ -71,7 +83,11 @@ export function buildProgram(): Command {
     .option("--loki-url <url>", "Loki (default: output loki_url, else http://127.0.0.1:3100)")
     .option("--grafana-url <url>", "Grafana (default: output grafana_url, else http://127.0.0.1:3000)")
     .option("--grafana-user <user>", "Grafana admin user (default: output grafana_admin_user)")
-    .addOption(new Option("--grafana-password <password>", "Grafana admin password (default: output grafana_admin_password)").env("NATSMON_GRAFANA_PASSWORD"))
+    .addOption(
+      new Option("--grafana-password <password>", "Grafana admin password (default: output grafana_admin_password)").env(
+        "NATSMON_GRAFANA_PASSWORD",
+      ),
+    )
     .option("--only <groups>", `run only these groups, comma-separated: ${CHECK_GROUP_NAMES.join(", ")}`, groupList)
     .option("--timeout <seconds>", "timeout of each check", positiveNumber, 5)
     .option("--json", "print a JSON report instead of the table")

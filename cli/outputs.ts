@@ -39,7 +39,10 @@ export async function loadOutputs(path: string | undefined, options: LoadOutputs
   }
   const full = resolve(options.cwd ?? process.cwd(), path);
   if (!existsSync(full)) {
-    throw new NatsmonError(`outputs not found: ${full}`, "pass a stack folder (cdktf.out/stacks/<stack>) or a JSON file from `cdktf output --outputs-file`");
+    throw new NatsmonError(
+      `outputs not found: ${full}`,
+      "pass a stack folder (cdktf.out/stacks/<stack>) or a JSON file from `cdktf output --outputs-file`",
+    );
   }
   if (statSync(full).isDirectory()) {
     const stackDir = existsSync(join(full, STACKS_DIR)) ? findDeployedStack(full, options.stack, true) : full;
@@ -49,7 +52,10 @@ export async function loadOutputs(path: string | undefined, options: LoadOutputs
   try {
     json = JSON.parse(readFileSync(full, "utf8"));
   } catch (error) {
-    throw new NatsmonError(`${full} is not JSON: ${(error as Error).message}`, "write it with `terraform output -json > FILE` or `cdktf output --outputs-file FILE`");
+    throw new NatsmonError(
+      `${full} is not JSON: ${(error as Error).message}`,
+      "write it with `terraform output -json > FILE` or `cdktf output --outputs-file FILE`",
+    );
   }
   return { source: full, values: parseOutputsJson(json, options.stack, full) };
 }
@@ -63,7 +69,7 @@ export function parseOutputsJson(json: unknown, stack: string | undefined, sourc
   if (!isObject(json)) throw new NatsmonError(`${source} is not a JSON object of outputs`);
   const entries = Object.entries(json);
   if (entries.length === 0) return {};
-  if ( entries.every(([, entry]) => isObject(entry) && "value" in entry && ("type" in entry || "sensitive" in entry))) {
+  if (entries.every(([, entry]) => isObject(entry) && "value" in entry && ("type" in entry || "sensitive" in entry))) {
     return Object.fromEntries(entries.map(([name, entry]) => [name, (entry as { value: unknown }).value]));
   }
   if ("nats_url" in json || entries.some(([, entry]) => !isObject(entry))) return json;
@@ -84,9 +90,7 @@ export function parseOutputsJson(json: unknown, stack: string | undefined, sourc
  */
 function findDeployedStack(project: string, stack: string | undefined, required: boolean): string | undefined {
   const stacksDir = join(project, STACKS_DIR);
-  const deployed = existsSync(stacksDir)
-    ? readdirSync(stacksDir).filter((name) => existsSync(join(stacksDir, name, ".terraform")))
-    : [];
+  const deployed = existsSync(stacksDir) ? readdirSync(stacksDir).filter((name) => existsSync(join(stacksDir, name, ".terraform"))) : [];
   const chosen = stack ?? (deployed.length === 1 ? deployed[0] : undefined);
   if (chosen !== undefined && deployed.includes(chosen)) return join(stacksDir, chosen);
   if (!required && deployed.length === 0 && stack === undefined) return undefined;
@@ -104,14 +108,29 @@ async function readStackFolder(dir: string, options: LoadOutputsOptions): Promis
     execFile(
       "terraform",
       ["output", "-json", "-no-color"],
-      { cwd: dir, timeout: (options.terraformTimeoutSeconds ?? 60) * 1000, maxBuffer: 16 * 1024 ** 2, env: { ...process.env, TF_IN_AUTOMATION: "1" } },
+      {
+        cwd: dir,
+        timeout: (options.terraformTimeoutSeconds ?? 60) * 1000,
+        maxBuffer: 16 * 1024 ** 2,
+        env: { ...process.env, TF_IN_AUTOMATION: "1" },
+      },
       (error, out, err) => {
         if (!error) return done(out);
         if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-          return reject(new NatsmonError("terraform is not installed, so the stack's outputs cannot be read", "install Terraform, or pass a JSON file from `cdktf output --outputs-file`"));
+          return reject(
+            new NatsmonError(
+              "terraform is not installed, so the stack's outputs cannot be read",
+              "install Terraform, or pass a JSON file from `cdktf output --outputs-file`",
+            ),
+          );
         }
         const said = (err || error.message).trim().split("\n").filter(Boolean).slice(0, 3).join(" ");
-        reject(new NatsmonError(`\`terraform output -json\` failed in ${dir}: ${said}`, "deploy the stack first (npx cdktf deploy), or pass a JSON file from `cdktf output --outputs-file`"));
+        reject(
+          new NatsmonError(
+            `\`terraform output -json\` failed in ${dir}: ${said}`,
+            "deploy the stack first (npx cdktf deploy), or pass a JSON file from `cdktf output --outputs-file`",
+          ),
+        );
       },
     );
   });

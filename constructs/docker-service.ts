@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { Container, type ContainerConfig } from "@cdktf/provider-docker/lib/container/index.js";
 import type { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
-import { Lazy, type ITerraformDependable } from "cdktf";
+import { type ITerraformDependable, Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { LABELS } from "./config/container-labels.js";
 import { claimHostPort } from "./host-ports.js";
@@ -202,10 +202,7 @@ export class DockerService extends Construct {
     this.container = new Container(this, "Container", {
       ...spec,
       dependsOn: nonEmpty([...(props.dependsOn ?? [])]),
-      labels: [
-        ...Object.entries(labels).map(([label, value]) => ({ label, value })),
-        { label: LABELS.specHash, value: specHash },
-      ],
+      labels: [...Object.entries(labels).map(([label, value]) => ({ label, value })), { label: LABELS.specHash, value: specHash }],
     });
   }
 }

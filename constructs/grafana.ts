@@ -4,16 +4,16 @@ import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Password } from "@cdktf/provider-random/lib/password/index.js";
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import { projectDashboards } from "../dashboards/project-dashboards.js";
 import type { DashboardJson } from "../dashboards/common.js";
+import { projectDashboards } from "../dashboards/project-dashboards.js";
 import {
+  type DashboardFolder,
   GRAFANA_PROVISIONING_DIR,
+  type ProvisionedDataSource,
   renderGrafanaDashboardProviders,
   renderGrafanaDataSources,
-  type DashboardFolder,
-  type ProvisionedDataSource,
 } from "./config/grafana-provisioning.js";
-import { CustomDashboardError, readCustomDashboards, type CustomDashboard } from "./custom-dashboards.js";
+import { type CustomDashboard, CustomDashboardError, readCustomDashboards } from "./custom-dashboards.js";
 import type { DataSourceSpec, IDataSource } from "./data-source.js";
 import { dataVolume } from "./data-volume.js";
 import { DockerService, type UploadedFile } from "./docker-service.js";
@@ -118,7 +118,13 @@ export class Grafana extends Construct implements IScrapeable {
     requireDuration(this, "prometheusScrapeInterval", scrapeInterval);
     this.adminUser = props.adminUser ?? "admin";
     if (!/^[A-Za-z0-9._@-]+$/.test(this.adminUser)) {
-      throw propError(this, "adminUser", this.adminUser, "must be a login of letters, digits and . _ @ -", 'keep "admin" or use something like "ops-admin"');
+      throw propError(
+        this,
+        "adminUser",
+        this.adminUser,
+        "must be a login of letters, digits and . _ @ -",
+        'keep "admin" or use something like "ops-admin"',
+      );
     }
     this.containerName = base.nameOf("grafana");
     this.hostUrl = hostUrl(base.bindAddress, hostPort);
@@ -187,7 +193,13 @@ export class Grafana extends Construct implements IScrapeable {
   private resolveDataSources(props: GrafanaProps, scrapeInterval: string): ProvisionedDataSource[] {
     const expect = (prop: string, source: IDataSource, type: DataSourceSpec["type"]) => {
       if (source.dataSource.type !== type) {
-        throw propError(this, prop, source.dataSource.type, `must be a ${type} data source`, `pass a construct whose dataSource.type is "${type}"`);
+        throw propError(
+          this,
+          prop,
+          source.dataSource.type,
+          `must be a ${type} data source`,
+          `pass a construct whose dataSource.type is "${type}"`,
+        );
       }
     };
     expect("prometheus", props.prometheus, "prometheus");
@@ -200,10 +212,22 @@ export class Grafana extends Construct implements IScrapeable {
     const seen = new Set<string>();
     for (const source of sources) {
       if (source.uid.length > MAX_UID_LENGTH || !UID_PATTERN.test(source.uid)) {
-        throw propError(this, "data source uid", source.uid, `must be at most ${MAX_UID_LENGTH} letters, digits, - or _`, "give the data source a shorter uid");
+        throw propError(
+          this,
+          "data source uid",
+          source.uid,
+          `must be at most ${MAX_UID_LENGTH} letters, digits, - or _`,
+          "give the data source a shorter uid",
+        );
       }
       if (seen.has(source.uid)) {
-        throw propError(this, "data source uid", source.uid, "must be unique: two data sources share it", "give each data source its own uid");
+        throw propError(
+          this,
+          "data source uid",
+          source.uid,
+          "must be unique: two data sources share it",
+          "give each data source its own uid",
+        );
       }
       seen.add(source.uid);
     }
@@ -214,10 +238,22 @@ export class Grafana extends Construct implements IScrapeable {
     const path = resolve(dir ?? DEFAULT_CUSTOM_DASHBOARDS_DIR);
     if (!existsSync(path)) {
       if (dir === undefined) return [];
-      throw propError(this, "customDashboardsDir", dir, `must be an existing folder (resolved to ${path})`, "create it or correct the path");
+      throw propError(
+        this,
+        "customDashboardsDir",
+        dir,
+        `must be an existing folder (resolved to ${path})`,
+        "create it or correct the path",
+      );
     }
     if (!statSync(path).isDirectory()) {
-      throw propError(this, "customDashboardsDir", dir ?? DEFAULT_CUSTOM_DASHBOARDS_DIR, "must be a folder, not a file", "point it at the folder that holds the JSON files");
+      throw propError(
+        this,
+        "customDashboardsDir",
+        dir ?? DEFAULT_CUSTOM_DASHBOARDS_DIR,
+        "must be a folder, not a file",
+        "point it at the folder that holds the JSON files",
+      );
     }
     try {
       return readCustomDashboards(path);
@@ -261,19 +297,33 @@ export class Grafana extends Construct implements IScrapeable {
     }
     if (typeof variable !== "string") {
       if (variable.sensitive !== true) {
-        throw propError(this, "adminPasswordVariable", variable.node.path, "must be a sensitive variable", "declare it with sensitive: true");
+        throw propError(
+          this,
+          "adminPasswordVariable",
+          variable.node.path,
+          "must be a sensitive variable",
+          "declare it with sensitive: true",
+        );
       }
       return variable.stringValue;
     }
     if (!TERRAFORM_NAME.test(variable)) {
-      throw propError(this, "adminPasswordVariable", variable, "must be a Terraform variable name", 'use something like "grafana_admin_password"');
+      throw propError(
+        this,
+        "adminPasswordVariable",
+        variable,
+        "must be a Terraform variable name",
+        'use something like "grafana_admin_password"',
+      );
     }
     const declared = new TerraformVariable(this, "AdminPasswordVariable", {
       type: "string",
       sensitive: true,
       nullable: false,
       description: "Grafana's admin password; applied when Grafana creates its database (an empty grafana-data volume).",
-      validation: [{ condition: `\${length(var.${variable}) >= 12}`, errorMessage: "The Grafana admin password must have at least 12 characters." }],
+      validation: [
+        { condition: `\${length(var.${variable}) >= 12}`, errorMessage: "The Grafana admin password must have at least 12 characters." },
+      ],
     });
     // TF_VAR_<name> and -var <name>=... address the variable by this name.
     declared.overrideLogicalId(variable);

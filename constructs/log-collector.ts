@@ -3,13 +3,8 @@ import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { ALLOY_CONFIG_PATH, ALLOY_HTTP_PORT, ALLOY_STORAGE_PATH, renderAlloyConfig } from "./config/alloy-config.js";
-import {
-  PROMTAIL_CONFIG_PATH,
-  PROMTAIL_HTTP_PORT,
-  PROMTAIL_POSITIONS_DIR,
-  renderPromtailConfig,
-} from "./config/promtail-config.js";
 import type { CollectorConfigInput } from "./config/log-pipeline.js";
+import { PROMTAIL_CONFIG_PATH, PROMTAIL_HTTP_PORT, PROMTAIL_POSITIONS_DIR, renderPromtailConfig } from "./config/promtail-config.js";
 import { DockerService, type HealthcheckSpec } from "./docker-service.js";
 import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
 

@@ -1,6 +1,7 @@
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { LOKI_PUSH_PATH } from "./config/log-pipeline.js";
 import {
   LOKI_CONFIG_PATH,
   LOKI_DATA_DIR,
@@ -11,7 +12,6 @@ import {
   renderLokiConfig,
 } from "./config/loki-config.js";
 import { renderLokiRules } from "./config/loki-rules.js";
-import { LOKI_PUSH_PATH } from "./config/log-pipeline.js";
 import type { DataSourceSpec, IDataSource } from "./data-source.js";
 import { dataVolume } from "./data-volume.js";
 import { DockerService } from "./docker-service.js";
@@ -126,10 +126,17 @@ export class LokiStack extends Construct implements IDataSource {
     if (!(errorRatioThreshold > 0 && errorRatioThreshold < 1)) {
       throw propError(this, "errorRatioThreshold", errorRatioThreshold, "must be a share between 0 and 1", "use 0.01 for 1%");
     }
-    const alertmanagerUrl = props.alertmanagerUrl === undefined ? undefined : requireHttpUrl(this, "alertmanagerUrl", props.alertmanagerUrl);
+    const alertmanagerUrl =
+      props.alertmanagerUrl === undefined ? undefined : requireHttpUrl(this, "alertmanagerUrl", props.alertmanagerUrl);
     const dockerSocketPath = props.dockerSocketPath ?? "/var/run/docker.sock";
     if (!dockerSocketPath.startsWith("/")) {
-      throw propError(this, "dockerSocketPath", dockerSocketPath, "must be an absolute path on the Docker host", 'use "/var/run/docker.sock"');
+      throw propError(
+        this,
+        "dockerSocketPath",
+        dockerSocketPath,
+        "must be an absolute path on the Docker host",
+        'use "/var/run/docker.sock"',
+      );
     }
     const project = literalNetworkName(this, base.network);
 

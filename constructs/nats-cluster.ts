@@ -1,25 +1,14 @@
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Password } from "@cdktf/provider-random/lib/password/index.js";
 import { Construct } from "constructs";
-import {
-  JETSTREAM_STORE_DIR,
-  NATS_PORTS,
-  SYSTEM_PASSWORD_ENV,
-  renderNatsServerConf,
-} from "./config/nats-server-conf.js";
+import { JETSTREAM_STORE_DIR, NATS_PORTS, renderNatsServerConf, SYSTEM_PASSWORD_ENV } from "./config/nats-server-conf.js";
 import { dataVolume } from "./data-volume.js";
 import { DockerService, type PublishedPort } from "./docker-service.js";
 import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
 import { NatsBox } from "./nats-box.js";
 import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
-import {
-  propError,
-  requireDnsLabel,
-  requireDuration,
-  requirePort,
-  requireSize,
-} from "./validation.js";
+import { propError, requireDnsLabel, requireDuration, requirePort, requireSize } from "./validation.js";
 
 /** The routes of every node point at these first nodes; gossip does the rest. */
 const SEED_COUNT = 3;
@@ -108,13 +97,7 @@ export class NatsCluster extends Construct {
     const base = resolveServiceBase(this, props, { image: DEFAULT_IMAGES.nats, memoryLimit: "1G" });
     const nodeCount = props.nodes ?? 3;
     if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 15 || nodeCount % 2 === 0) {
-      throw propError(
-        this,
-        "nodes",
-        nodeCount,
-        "must be an odd number from 1 to 15 for a JetStream quorum",
-        suggestNodeCount(nodeCount),
-      );
+      throw propError(this, "nodes", nodeCount, "must be an odd number from 1 to 15 for a JetStream quorum", suggestNodeCount(nodeCount));
     }
     this.nodeCount = nodeCount;
     this.clusterName = requireDnsLabel(this, "clusterName", props.clusterName ?? "nats");

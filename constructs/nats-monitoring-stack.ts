@@ -106,7 +106,13 @@ export class NatsMonitoringStack extends TerraformStack {
     if (props.grafana !== false) {
       if (!this.prometheus || !this.loki) {
         const missing = this.prometheus ? "loki" : "prometheus";
-        throw propError(this, missing, false, "must be on while Grafana is, since Grafana's dashboards query it", `set grafana: false too, or keep ${missing}`);
+        throw propError(
+          this,
+          missing,
+          false,
+          "must be on while Grafana is, since Grafana's dashboards query it",
+          `set grafana: false too, or keep ${missing}`,
+        );
       }
       this.grafana = new Grafana(this, "Grafana", {
         ...shared,

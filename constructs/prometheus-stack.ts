@@ -99,7 +99,13 @@ export class PrometheusStack extends Construct implements IDataSource {
     const evaluationInterval = this.requireInterval("evaluationInterval", props.evaluationInterval ?? scrapeInterval);
     const retentionTime = props.retentionTime ?? "15d";
     if (parsePrometheusDuration(retentionTime) === undefined) {
-      throw propError(this, "retentionTime", retentionTime, "must be a Prometheus duration (y, w, d, h, m, s)", 'write it like "15d" or "4w"');
+      throw propError(
+        this,
+        "retentionTime",
+        retentionTime,
+        "must be a Prometheus duration (y, w, d, h, m, s)",
+        'write it like "15d" or "4w"',
+      );
     }
     const retentionSize = formatPrometheusSize(requireSize(this, "retentionSize", props.retentionSize ?? "10G"));
     this.adminApiEnabled = props.adminApi ?? base.bindAddress.startsWith("127.");
@@ -175,14 +181,32 @@ export class PrometheusStack extends Construct implements IDataSource {
   addScrapeTarget(target: IScrapeable | ScrapeTarget): void {
     const job = "scrapeTarget" in target ? target.scrapeTarget : target;
     if (job.jobName.trim() === "" || this.jobs.some((existing) => existing.jobName === job.jobName)) {
-      throw propError(this, "scrape target", job.jobName, "must have a job name that no other job of this Prometheus uses", "give the target its own jobName");
+      throw propError(
+        this,
+        "scrape target",
+        job.jobName,
+        "must have a job name that no other job of this Prometheus uses",
+        "give the target its own jobName",
+      );
     }
     if (job.targets.length === 0 || job.targets.some((t) => !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(t))) {
-      throw propError(this, `scrape target ${job.jobName}`, job.targets, "must list host:port targets", 'write them like "nats-surveyor:7777"');
+      throw propError(
+        this,
+        `scrape target ${job.jobName}`,
+        job.targets,
+        "must list host:port targets",
+        'write them like "nats-surveyor:7777"',
+      );
     }
     if (job.scrapeInterval !== undefined) this.requireInterval(`scrape target ${job.jobName} scrapeInterval`, job.scrapeInterval);
     if (job.metricsPath !== undefined && !job.metricsPath.startsWith("/")) {
-      throw propError(this, `scrape target ${job.jobName} metricsPath`, job.metricsPath, "must be an absolute path", 'write it like "/metrics"');
+      throw propError(
+        this,
+        `scrape target ${job.jobName} metricsPath`,
+        job.metricsPath,
+        "must be an absolute path",
+        'write it like "/metrics"',
+      );
     }
     this.jobs.push(job);
   }

@@ -43,7 +43,13 @@ export function resolveServiceBase(
   const prefix = props.namePrefix === undefined ? "" : `${requireDnsLabel(scope, "namePrefix", props.namePrefix)}-`;
   const image = props.image ?? defaults.image;
   if (image.trim() === "" || /\s/.test(image)) {
-    throw propError(scope, "image", image, "must be an image reference without spaces", 'write it like "registry.example.com/nats:2.14.5-alpine"');
+    throw propError(
+      scope,
+      "image",
+      image,
+      "must be an image reference without spaces",
+      'write it like "registry.example.com/nats:2.14.5-alpine"',
+    );
   }
   return {
     network: props.network,

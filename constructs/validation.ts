@@ -20,13 +20,7 @@ export class PropValidationError extends Error {
 }
 
 /** Builds the error for one bad prop of one construct. */
-export function propError(
-  scope: IConstruct,
-  prop: string,
-  value: unknown,
-  rule: string,
-  fix: string,
-): PropValidationError {
+export function propError(scope: IConstruct, prop: string, value: unknown, rule: string, fix: string): PropValidationError {
   const kind = scope.constructor.name;
   const path = scope.node.path;
   const message = `${kind} "${path}": ${prop} ${rule}, got ${formatValue(value)} (${fix})`;

@@ -7,6 +7,8 @@
  * produces the classic ("v1") dashboard JSON at schemaVersion 42: the format
  * that file provisioning and the import dialog of Grafana 12.3+ and 13.x read.
  */
+
+import { PanelBuilder as BarGaugePanelBuilder } from "@grafana/grafana-foundation-sdk/bargauge";
 import type * as cog from "@grafana/grafana-foundation-sdk/cog";
 import {
   BarGaugeDisplayMode,
@@ -24,26 +26,25 @@ import {
   VizTooltipOptionsBuilder,
 } from "@grafana/grafana-foundation-sdk/common";
 import {
+  type Dashboard,
   DashboardBuilder,
   DashboardCursorSync,
+  type DataSourceRef,
   DatasourceVariableBuilder,
+  type GridPos,
+  type Panel,
   QueryVariableBuilder,
   RowBuilder,
+  type Threshold,
   ThresholdsConfigBuilder,
   ThresholdsMode,
   VariableRefresh,
   VariableSort,
-  type DataSourceRef,
-  type Dashboard,
-  type GridPos,
-  type Panel,
-  type Threshold,
 } from "@grafana/grafana-foundation-sdk/dashboard";
 import { DataqueryBuilder as LokiQueryBuilder } from "@grafana/grafana-foundation-sdk/loki";
-import { PanelBuilder as BarGaugePanelBuilder } from "@grafana/grafana-foundation-sdk/bargauge";
+import { DataqueryBuilder as PrometheusQueryBuilder, PromQueryFormat } from "@grafana/grafana-foundation-sdk/prometheus";
 import { PanelBuilder as StatPanelBuilder } from "@grafana/grafana-foundation-sdk/stat";
 import { PanelBuilder as TimeseriesPanelBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
-import { DataqueryBuilder as PrometheusQueryBuilder, PromQueryFormat } from "@grafana/grafana-foundation-sdk/prometheus";
 import { DASHBOARD_VARIABLES } from "./selectors.js";
 
 /** The JSON of one dashboard, as Grafana stores and provisions it. */
@@ -132,7 +133,10 @@ export function queryVariable(options: {
 }
 
 /** A PromQL query of the data source variable's Prometheus. */
-export function promQuery(expr: string, options: { refId?: string; legend?: string; instant?: boolean; table?: boolean } = {}): PrometheusQueryBuilder {
+export function promQuery(
+  expr: string,
+  options: { refId?: string; legend?: string; instant?: boolean; table?: boolean } = {},
+): PrometheusQueryBuilder {
   const query = new PrometheusQueryBuilder()
     .datasource(dataSourceRef("prometheus"))
     .expr(expr)
@@ -145,7 +149,10 @@ export function promQuery(expr: string, options: { refId?: string; legend?: stri
 }
 
 /** A LogQL query of the data source variable's Loki. */
-export function lokiQuery(expr: string, options: { refId?: string; legend?: string; instant?: boolean; step?: string; maxLines?: number } = {}): LokiQueryBuilder {
+export function lokiQuery(
+  expr: string,
+  options: { refId?: string; legend?: string; instant?: boolean; step?: string; maxLines?: number } = {},
+): LokiQueryBuilder {
   const query = new LokiQueryBuilder()
     .datasource(dataSourceRef("loki"))
     .expr(expr)

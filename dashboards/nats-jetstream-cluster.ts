@@ -18,6 +18,8 @@ import { PanelBuilder as TablePanelBuilder } from "@grafana/grafana-foundation-s
 import { BytesIEC, MessagesPerSecond, Percent, RequestsPerSecond, Short } from "@grafana/grafana-foundation-sdk/units";
 import {
   barGaugePanel,
+  type DashboardDataSource,
+  type DashboardJson,
   dataSourceRef,
   dataSourceVariable,
   layOut,
@@ -27,8 +29,6 @@ import {
   statPanel,
   thresholdSteps,
   timeseriesPanel,
-  type DashboardDataSource,
-  type DashboardJson,
 } from "./common.js";
 import { DASHBOARD_VARIABLES, metricSelector } from "./selectors.js";
 
@@ -121,7 +121,9 @@ function jetStreamStatus() {
     title: "JetStream status",
     description: "Whether JetStream is enabled on each server (nats_core_jetstream_enabled). A server without it stores no stream data.",
   })
-    .withTarget(promQuery(`max by (server_name) (${metricSelector("nats_core_jetstream_enabled")})`, { legend: "{{server_name}}", instant: true }))
+    .withTarget(
+      promQuery(`max by (server_name) (${metricSelector("nats_core_jetstream_enabled")})`, { legend: "{{server_name}}", instant: true }),
+    )
     .mappings([valueText(1, "Enabled", "green"), valueText(0, "Disabled", "red")])
     .thresholds(thresholdSteps("red", [1, "green"]));
 }
@@ -133,7 +135,10 @@ function metaLeader() {
       "The server that leads the JetStream meta group, which assigns streams and consumers to servers. No value means no leader: the cluster has lost its quorum and accepts no changes to streams. Cluster-wide: the server filter does not apply.",
   })
     .withTarget(
-      promQuery(`max by (server_name) (${metricSelector("nats_core_jetstream_cluster_raft_group_leader", { filters: ["cluster"] })}) == 1`, { legend: "{{server_name}}", instant: true }),
+      promQuery(
+        `max by (server_name) (${metricSelector("nats_core_jetstream_cluster_raft_group_leader", { filters: ["cluster"] })}) == 1`,
+        { legend: "{{server_name}}", instant: true },
+      ),
     )
     .textMode(BigValueTextMode.Name)
     .colorMode(BigValueColorMode.Value)
@@ -157,9 +162,15 @@ function serversAnswering() {
 function streamCount() {
   return statPanel({
     title: "Streams",
-    description: "Streams in the cluster: every stream has one leader, so this sums the stream leaders of all servers (the server filter does not apply). Needs Surveyor's --jsz or --accounts.",
+    description:
+      "Streams in the cluster: every stream has one leader, so this sums the stream leaders of all servers (the server filter does not apply). Needs Surveyor's --jsz or --accounts.",
   })
-    .withTarget(promQuery(`sum(${metricSelector("nats_core_jetstream_server_total_stream_leaders", { filters: ["cluster"] })})`, { legend: "streams", instant: true }))
+    .withTarget(
+      promQuery(`sum(${metricSelector("nats_core_jetstream_server_total_stream_leaders", { filters: ["cluster"] })})`, {
+        legend: "streams",
+        instant: true,
+      }),
+    )
     .textMode(BigValueTextMode.Value)
     .colorMode(BigValueColorMode.None)
     .decimals(0);
@@ -168,9 +179,15 @@ function streamCount() {
 function consumerCount() {
   return statPanel({
     title: "Consumers",
-    description: "Consumers in the cluster: the sum of consumer leaders of all servers (the server filter does not apply). Needs Surveyor's --jsz or --accounts.",
+    description:
+      "Consumers in the cluster: the sum of consumer leaders of all servers (the server filter does not apply). Needs Surveyor's --jsz or --accounts.",
   })
-    .withTarget(promQuery(`sum(${metricSelector("nats_core_jetstream_server_total_consumer_leaders", { filters: ["cluster"] })})`, { legend: "consumers", instant: true }))
+    .withTarget(
+      promQuery(`sum(${metricSelector("nats_core_jetstream_server_total_consumer_leaders", { filters: ["cluster"] })})`, {
+        legend: "consumers",
+        instant: true,
+      }),
+    )
     .textMode(BigValueTextMode.Value)
     .colorMode(BigValueColorMode.None)
     .decimals(0);
@@ -232,7 +249,11 @@ function slowConsumers() {
     description:
       "Clients that the server disconnected or dropped messages for because they did not read fast enough, per interval. Any bar is worth a look at that client.",
   })
-    .withTarget(promQuery(`sum by (server_name) (increase(${metricSelector("nats_core_slow_consumer_count")}[${RATE}]))`, { legend: "{{server_name}}" }))
+    .withTarget(
+      promQuery(`sum by (server_name) (increase(${metricSelector("nats_core_slow_consumer_count")}[${RATE}]))`, {
+        legend: "{{server_name}}",
+      }),
+    )
     .drawStyle(GraphDrawStyle.Bars)
     .fillOpacity(80)
     .unit(Short)
@@ -245,7 +266,9 @@ function apiErrors() {
     description:
       "JetStream API requests that failed, per second: bad stream or consumer requests from clients, or requests the cluster could not serve (no quorum, limits reached).",
   })
-    .withTarget(promQuery(`sum by (server_name) (rate(${metricSelector("nats_core_jetstream_api_errors")}[${RATE}]))`, { legend: "{{server_name}}" }))
+    .withTarget(
+      promQuery(`sum by (server_name) (rate(${metricSelector("nats_core_jetstream_api_errors")}[${RATE}]))`, { legend: "{{server_name}}" }),
+    )
     .unit(RequestsPerSecond)
     .min(0);
 }
@@ -261,7 +284,9 @@ function storeUse(store: "memory" | "file") {
         : "JetStream file store used per server (solid) and its limit, max_file_store (dashed). Streams with file storage stop accepting messages at the limit.",
   })
     .withTarget(promQuery(`sum by (server_name) (${metricSelector(`${prefix}_used_bytes`)})`, { legend: "{{server_name}} used" }))
-    .withTarget(promQuery(`sum by (server_name) (${metricSelector(`${prefix}_size_bytes`)})`, { refId: "B", legend: "{{server_name}} limit" }))
+    .withTarget(
+      promQuery(`sum by (server_name) (${metricSelector(`${prefix}_size_bytes`)})`, { refId: "B", legend: "{{server_name}} limit" }),
+    )
     .overrideByRegexp(".* limit$", [
       { id: "custom.lineStyle", value: { fill: "dash", dash: [10, 10] } },
       { id: "custom.fillOpacity", value: 0 },
@@ -293,7 +318,12 @@ function streamSpread() {
     description:
       "Stream replicas each server holds (an R3 stream counts on three servers). An uneven spread puts more disk and CPU load on some servers. Needs Surveyor's --jsz or --accounts.",
   })
-    .withTarget(promQuery(`sum by (server_name) (${metricSelector("nats_core_jetstream_server_total_streams")})`, { legend: "{{server_name}}", instant: true }))
+    .withTarget(
+      promQuery(`sum by (server_name) (${metricSelector("nats_core_jetstream_server_total_streams")})`, {
+        legend: "{{server_name}}",
+        instant: true,
+      }),
+    )
     .unit(Short)
     .decimals(0)
     .min(0)
@@ -321,8 +351,15 @@ function messageThroughput() {
     title: "Messages in and out",
     description: "Messages each server received (above the axis) and sent (below), per second, counting clients and routes.",
   })
-    .withTarget(promQuery(`sum by (server_name) (rate(${metricSelector("nats_core_recv_msgs_count")}[${RATE}]))`, { legend: "{{server_name}} in" }))
-    .withTarget(promQuery(`sum by (server_name) (rate(${metricSelector("nats_core_sent_msgs_count")}[${RATE}]))`, { refId: "B", legend: "{{server_name}} out" }))
+    .withTarget(
+      promQuery(`sum by (server_name) (rate(${metricSelector("nats_core_recv_msgs_count")}[${RATE}]))`, { legend: "{{server_name}} in" }),
+    )
+    .withTarget(
+      promQuery(`sum by (server_name) (rate(${metricSelector("nats_core_sent_msgs_count")}[${RATE}]))`, {
+        refId: "B",
+        legend: "{{server_name}} out",
+      }),
+    )
     .overrideByRegexp(".* out$", [{ id: "custom.transform", value: GraphTransform.NegativeY }])
     .unit(MessagesPerSecond);
 }

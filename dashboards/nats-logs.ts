@@ -14,18 +14,20 @@ import {
   StackingConfigBuilder,
   StackingMode,
 } from "@grafana/grafana-foundation-sdk/common";
-import { TextBoxVariableBuilder, type DynamicConfigValue } from "@grafana/grafana-foundation-sdk/dashboard";
+import { type DynamicConfigValue, TextBoxVariableBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
 import { PanelBuilder as LogsPanelBuilder } from "@grafana/grafana-foundation-sdk/logs";
 import {
-  PanelBuilder as PieChartPanelBuilder,
   PieChartLabels,
   PieChartLegendOptionsBuilder,
   PieChartLegendValues,
+  PanelBuilder as PieChartPanelBuilder,
   PieChartType,
 } from "@grafana/grafana-foundation-sdk/piechart";
 import { PanelBuilder as TablePanelBuilder } from "@grafana/grafana-foundation-sdk/table";
 import { PercentUnit, Short } from "@grafana/grafana-foundation-sdk/units";
 import {
+  type DashboardDataSource,
+  type DashboardJson,
   dataSourceRef,
   dataSourceVariable,
   layOut,
@@ -34,10 +36,8 @@ import {
   queryVariable,
   thresholdSteps,
   timeseriesPanel,
-  type DashboardDataSource,
-  type DashboardJson,
 } from "./common.js";
-import { ERROR_LOG_LEVELS, DASHBOARD_LOG_LABELS, DASHBOARD_VARIABLES, logStreamSelector } from "./selectors.js";
+import { DASHBOARD_LOG_LABELS, DASHBOARD_VARIABLES, ERROR_LOG_LEVELS, logStreamSelector } from "./selectors.js";
 
 /** The dashboard's uid: stable, `natsmon check` looks for it. */
 export const NATS_LOGS_UID = "nats-logs";
@@ -93,13 +93,16 @@ export function natsLogsDashboard(loki: DashboardDataSource): DashboardJson {
         type: "loki",
         query: `label_values({${DASHBOARD_LOG_LABELS.job}="$${DASHBOARD_VARIABLES.job}"}, ${DASHBOARD_LOG_LABELS.level})`,
         includeAll: true,
-        description: "Log levels (INFO, WARN, ERROR, DEBUG, TRACE, FATAL); nats-server's [INF], [WRN], [ERR], ... mapped by the log collector.",
+        description:
+          "Log levels (INFO, WARN, ERROR, DEBUG, TRACE, FATAL); nats-server's [INF], [WRN], [ERR], ... mapped by the log collector.",
       }),
     )
     .withVariable(
       new TextBoxVariableBuilder(SEARCH_VARIABLE)
         .label("Line filter (regex)")
-        .description('Shows only lines matching this regular expression, case-insensitive, e.g. "jetstream" or "slow consumer". Empty shows every line.')
+        .description(
+          'Shows only lines matching this regular expression, case-insensitive, e.g. "jetstream" or "slow consumer". Empty shows every line.',
+        )
         .defaultValue("")
         .current({ text: "", value: "" }),
     );
@@ -143,7 +146,8 @@ function linesPerFiveMinutes() {
   const panel = timeseriesPanel(
     {
       title: "Log lines per 5 minutes",
-      description: "Log lines each container wrote in every 5-minute interval. A sudden rise usually comes with a problem: look at the errors below.",
+      description:
+        "Log lines each container wrote in every 5-minute interval. A sudden rise usually comes with a problem: look at the errors below.",
     },
     "loki",
   )

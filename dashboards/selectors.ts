@@ -79,7 +79,10 @@ export const ERROR_LOG_LEVELS = ["ERROR", "FATAL"] as const;
  * selectors whose every matcher also matches an empty value.
  */
 export function logStreamSelector(options: { level?: boolean | readonly string[] } = {}): string {
-  const matchers = [`${DASHBOARD_LOG_LABELS.job}="$${DASHBOARD_VARIABLES.job}"`, `${DASHBOARD_LOG_LABELS.container}=~"$${DASHBOARD_VARIABLES.container}"`];
+  const matchers = [
+    `${DASHBOARD_LOG_LABELS.job}="$${DASHBOARD_VARIABLES.job}"`,
+    `${DASHBOARD_LOG_LABELS.container}=~"$${DASHBOARD_VARIABLES.container}"`,
+  ];
   const level = options.level ?? true;
   if (level === true) matchers.push(`${DASHBOARD_LOG_LABELS.level}=~"$${DASHBOARD_VARIABLES.level}"`);
   else if (level !== false) matchers.push(`${DASHBOARD_LOG_LABELS.level}=~"${level.join("|")}"`);

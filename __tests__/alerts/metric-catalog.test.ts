@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { METRIC_CATALOG, catalogMetric, isKnownMetric, isMonotonic } from "../../alerts/metric-catalog.js";
+import { catalogMetric, isKnownMetric, isMonotonic, METRIC_CATALOG } from "../../alerts/metric-catalog.js";
 
 describe("the metric catalog", () => {
   it("lists each metric once, with a source and a help text", () => {
@@ -14,7 +14,14 @@ describe("the metric catalog", () => {
   });
 
   it("does not know the guide's invented names", () => {
-    for (const name of ["nats_connz_total", "nats_jetstream_enabled", "nats_jetstream_memory", "nats_jetstream_streams", "nats_varz_in_msgs_total", "nats_varz_out_msgs_total"]) {
+    for (const name of [
+      "nats_connz_total",
+      "nats_jetstream_enabled",
+      "nats_jetstream_memory",
+      "nats_jetstream_streams",
+      "nats_varz_in_msgs_total",
+      "nats_varz_out_msgs_total",
+    ]) {
       expect(isKnownMetric(name), name).toBe(false);
     }
     expect(() => catalogMetric("nats_jetstream_memory")).toThrow(/not in the metric catalog/);
@@ -37,7 +44,9 @@ describe("the metric catalog", () => {
   });
 
   it("gives Surveyor's JetStream series cluster_name and its server series server_cluster", () => {
-    const surveyorJetStream = METRIC_CATALOG.filter((m) => m.name.startsWith("nats_core_jetstream_") && m.name !== "nats_core_jetstream_info");
+    const surveyorJetStream = METRIC_CATALOG.filter(
+      (m) => m.name.startsWith("nats_core_jetstream_") && m.name !== "nats_core_jetstream_info",
+    );
     expect(surveyorJetStream.length).toBeGreaterThan(20);
     for (const metric of surveyorJetStream) {
       expect(metric.labels, metric.name).toContain("cluster_name");

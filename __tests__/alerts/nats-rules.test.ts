@@ -34,7 +34,8 @@ function expressionProblems(expr: string): string[] {
   const anyLabel = new Set([...TARGET_LABELS, ...known.flatMap((m) => catalogMetric(m).labels)]);
   for (const label of refs.groupingLabels) if (!anyLabel.has(label)) problems.push(`no metric of the expression has a label ${label}`);
   for (const metric of refs.counterFunctionArguments) {
-    if (isKnownMetric(metric) && !isMonotonic(catalogMetric(metric))) problems.push(`${metric} is not cumulative, so rate()/increase() on it is wrong`);
+    if (isKnownMetric(metric) && !isMonotonic(catalogMetric(metric)))
+      problems.push(`${metric} is not cumulative, so rate()/increase() on it is wrong`);
   }
   return problems;
 }
@@ -76,7 +77,9 @@ describe("NATS alert rules", () => {
     const rule = (name: string) => RULES.find((r) => r.alert === name) as AlertRule;
     expect(rule("NatsServerDown").expr).not.toMatch(/\bup\b/);
     expect(rule("NatsServerDown").expr).toContain("nats_core_info");
-    expect(rule("NatsJetStreamMemoryHigh").expr).toMatch(/nats_core_jetstream_memstore_used_bytes\s*\/\s*\(nats_core_jetstream_memstore_size_bytes/);
+    expect(rule("NatsJetStreamMemoryHigh").expr).toMatch(
+      /nats_core_jetstream_memstore_used_bytes\s*\/\s*\(nats_core_jetstream_memstore_size_bytes/,
+    );
     expect(rule("NatsJetStreamMemoryHigh").expr).toMatch(/> 0\.8$/);
   });
 
@@ -85,11 +88,15 @@ describe("NATS alert rules", () => {
   });
 
   it("the expression checks catch the guide's mistakes and wrong labels", () => {
-    expect(expressionProblems("nats_jetstream_memory / (1024*1024*1024) > 0.8")).toEqual(["nats_jetstream_memory is not in the metric catalog"]);
+    expect(expressionProblems("nats_jetstream_memory / (1024*1024*1024) > 0.8")).toEqual([
+      "nats_jetstream_memory is not in the metric catalog",
+    ]);
     expect(expressionProblems('nats_core_jetstream_memstore_used_bytes{server_cluster="nats"} > 0')).toEqual([
       "nats_core_jetstream_memstore_used_bytes has no label server_cluster",
     ]);
-    expect(expressionProblems("sum by (stream_name) (nats_consumer_num_pending) > 0")).toEqual(["no metric of the expression has a label stream_name"]);
+    expect(expressionProblems("sum by (stream_name) (nats_consumer_num_pending) > 0")).toEqual([
+      "no metric of the expression has a label stream_name",
+    ]);
     expect(expressionProblems("rate(nats_core_connection_count[5m]) > 1")).toEqual([
       "nats_core_connection_count is not cumulative, so rate()/increase() on it is wrong",
     ]);
@@ -99,8 +106,14 @@ describe("NATS alert rules", () => {
   it("have a firing and a silent promtool case each", () => {
     for (const rule of RULES) {
       const cases = NATS_ALERT_TESTS[rule.alert] ?? [];
-      expect(cases.some((c) => c.expect.length > 0), `${rule.alert} fires in a case`).toBe(true);
-      expect(cases.some((c) => c.expect.length === 0), `${rule.alert} stays silent in a case`).toBe(true);
+      expect(
+        cases.some((c) => c.expect.length > 0),
+        `${rule.alert} fires in a case`,
+      ).toBe(true);
+      expect(
+        cases.some((c) => c.expect.length === 0),
+        `${rule.alert} stays silent in a case`,
+      ).toBe(true);
     }
     expect(Object.keys(NATS_ALERT_TESTS).sort()).toEqual(RULES.map((r) => r.alert).sort());
   });

@@ -66,7 +66,12 @@ describe("renderTestFile", () => {
   it("writes one promtool test group per case, with the expected annotations expanded", () => {
     const text = renderTestFile(GROUP, {
       NatsExample: [
-        { name: "down", series: { 'nats_up{job="x"}': "0x5" }, at: "3m", expect: [{ labels: { job: "x", server_name: "n1" }, value: 0.5 }] },
+        {
+          name: "down",
+          series: { 'nats_up{job="x"}': "0x5" },
+          at: "3m",
+          expect: [{ labels: { job: "x", server_name: "n1" }, value: 0.5 }],
+        },
         { name: "up", series: { 'nats_up{job="x"}': "1x5" }, at: "3m", expect: [] },
       ],
     });

@@ -7,13 +7,20 @@ import { runNatsmon as natsmon } from "./helpers/run-natsmon.js";
 /** URL flags pointing every service at one host and port. */
 async function everyServiceAt(port: (service: string) => Promise<number>): Promise<string[]> {
   return [
-    "--nats-url", `nats://127.0.0.1:${await port("nats")}`,
-    "--surveyor-url", `http://127.0.0.1:${await port("surveyor")}`,
-    "--exporter-url", `http://127.0.0.1:${await port("exporter")}`,
-    "--prometheus-url", `http://127.0.0.1:${await port("prometheus")}`,
-    "--alertmanager-url", `http://127.0.0.1:${await port("alertmanager")}`,
-    "--loki-url", `http://127.0.0.1:${await port("loki")}`,
-    "--grafana-url", `http://127.0.0.1:${await port("grafana")}`,
+    "--nats-url",
+    `nats://127.0.0.1:${await port("nats")}`,
+    "--surveyor-url",
+    `http://127.0.0.1:${await port("surveyor")}`,
+    "--exporter-url",
+    `http://127.0.0.1:${await port("exporter")}`,
+    "--prometheus-url",
+    `http://127.0.0.1:${await port("prometheus")}`,
+    "--alertmanager-url",
+    `http://127.0.0.1:${await port("alertmanager")}`,
+    "--loki-url",
+    `http://127.0.0.1:${await port("loki")}`,
+    "--grafana-url",
+    `http://127.0.0.1:${await port("grafana")}`,
   ];
 }
 
@@ -26,7 +33,13 @@ describe("natsmon (the real CLI, as a subprocess)", () => {
 
   it("check --json against nothing running exits 1 with a JSON report of failed checks, well within its timeouts", async () => {
     // Free ports rather than the defaults: on a shared machine something may listen on 4222.
-    const { code, stdout, stderr, seconds } = await natsmon(["check", "--json", "--timeout", "2", ...(await everyServiceAt(() => freePort()))]);
+    const { code, stdout, stderr, seconds } = await natsmon([
+      "check",
+      "--json",
+      "--timeout",
+      "2",
+      ...(await everyServiceAt(() => freePort())),
+    ]);
     expect(code).toBe(1);
     expect(stderr).toBe("");
     const report = JSON.parse(stdout) as JsonReport;
@@ -58,7 +71,13 @@ describe("natsmon (the real CLI, as a subprocess)", () => {
     afterAll(async () => silent?.close());
 
     it("check ends after about one timeout per group, every failure saying it got no answer", async () => {
-      const { code, stdout, seconds } = await natsmon(["check", "--json", "--timeout", "1", ...(await everyServiceAt(async () => silent.port))]);
+      const { code, stdout, seconds } = await natsmon([
+        "check",
+        "--json",
+        "--timeout",
+        "1",
+        ...(await everyServiceAt(async () => silent.port)),
+      ]);
       expect(code).toBe(1);
       const report = JSON.parse(stdout) as JsonReport;
       const failed = report.checks.filter((check) => check.status === "fail");
@@ -69,7 +88,15 @@ describe("natsmon (the real CLI, as a subprocess)", () => {
     }, 60_000);
 
     it("prints the table for people, with the fix under each failure", async () => {
-      const { code, stdout } = await natsmon(["check", "--timeout", "1", "--only", "prometheus", "--prometheus-url", `http://127.0.0.1:${silent.port}`]);
+      const { code, stdout } = await natsmon([
+        "check",
+        "--timeout",
+        "1",
+        "--only",
+        "prometheus",
+        "--prometheus-url",
+        `http://127.0.0.1:${silent.port}`,
+      ]);
       expect(code).toBe(1);
       expect(stdout).toMatch(/│ prometheus\.ready\s+│ FAIL/);
       expect(stdout).toContain("fix: start Prometheus");

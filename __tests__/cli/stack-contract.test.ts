@@ -1,17 +1,20 @@
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { NatsMonitoringStack } from "../../constructs/nats-monitoring-stack.js";
-import { NATS_JETSTREAM_CLUSTER_UID } from "../../dashboards/nats-jetstream-cluster.js";
-import { NATS_LOGS_UID } from "../../dashboards/nats-logs.js";
 import { archiveName, volumeOfArchive } from "../../cli/backup/archive-names.js";
 import { GRAFANA_DASHBOARDS, GRAFANA_DATA_SOURCES } from "../../cli/check/grafana-checks.js";
 import { OUTPUT_NAMES } from "../../cli/targets.js";
+import { NatsMonitoringStack } from "../../constructs/nats-monitoring-stack.js";
+import { NATS_JETSTREAM_CLUSTER_UID } from "../../dashboards/nats-jetstream-cluster.js";
+import { NATS_LOGS_UID } from "../../dashboards/nats-logs.js";
 
 // What natsmon expects of the stack, checked against the stack itself, so
 // that a rename on either side fails here rather than in front of a user.
 describe("natsmon and NatsMonitoringStack agree", () => {
   const stack = new NatsMonitoringStack(Testing.app(), "nats-monitoring");
-  const synth = JSON.parse(Testing.synth(stack)) as { output: Record<string, { sensitive?: boolean }>; resource: { docker_volume: Record<string, { name: string }> } };
+  const synth = JSON.parse(Testing.synth(stack)) as {
+    output: Record<string, { sensitive?: boolean }>;
+    resource: { docker_volume: Record<string, { name: string }> };
+  };
 
   it("on the outputs natsmon reads (alertmanager_url only with an Alertmanager)", () => {
     expect([...OUTPUT_NAMES].filter((name) => !(name in synth.output))).toEqual(["alertmanager_url"]);
@@ -31,7 +34,9 @@ describe("natsmon and NatsMonitoringStack agree", () => {
     const volumes = Object.values(synth.resource.docker_volume).map((volume) => volume.name);
     const names = volumes.map((volume) => archiveName(volume, new Date(2026, 0, 1)));
     expect(new Set(names).size).toBe(volumes.length);
-    expect(names).toEqual(expect.arrayContaining(["prometheus-20260101.tar.gz", "grafana-20260101.tar.gz", "nats-node1-data-20260101.tar.gz"]));
+    expect(names).toEqual(
+      expect.arrayContaining(["prometheus-20260101.tar.gz", "grafana-20260101.tar.gz", "nats-node1-data-20260101.tar.gz"]),
+    );
     for (const [i, name] of names.entries()) expect(volumeOfArchive(name)).toBe(volumes[i]);
   });
 

@@ -31,7 +31,10 @@ describe("parseOutputsJson", () => {
   });
 
   it("takes a flat map as it is, and an empty object as no outputs", () => {
-    expect(parseOutputsJson({ nats_url: "nats://a:1", grafana_url: "http://g" }, undefined)).toEqual({ nats_url: "nats://a:1", grafana_url: "http://g" });
+    expect(parseOutputsJson({ nats_url: "nats://a:1", grafana_url: "http://g" }, undefined)).toEqual({
+      nats_url: "nats://a:1",
+      grafana_url: "http://g",
+    });
     expect(parseOutputsJson({}, undefined)).toEqual({});
   });
 });
@@ -43,10 +46,23 @@ describe("resolveTargets", () => {
 
   it("takes the outputs, and lets flags win", () => {
     const targets = resolveTargets(
-      { nats_url: "nats://o:1", nats_servers: ["a", "b", "c"], prometheus_url: "http://o:9", grafana_admin_user: "admin", grafana_admin_password: "x" },
+      {
+        nats_url: "nats://o:1",
+        nats_servers: ["a", "b", "c"],
+        prometheus_url: "http://o:9",
+        grafana_admin_user: "admin",
+        grafana_admin_password: "x",
+      },
       { prometheusUrl: "http://flag:9", expectedServers: 5 },
     );
-    expect(targets).toMatchObject({ natsUrl: "nats://o:1", natsServers: ["a", "b", "c"], expectedServers: 5, prometheusUrl: "http://flag:9", grafanaUser: "admin", grafanaPassword: "x" });
+    expect(targets).toMatchObject({
+      natsUrl: "nats://o:1",
+      natsServers: ["a", "b", "c"],
+      expectedServers: 5,
+      prometheusUrl: "http://flag:9",
+      grafanaUser: "admin",
+      grafanaPassword: "x",
+    });
     expect(resolveTargets({ nats_servers: ["a", "b", "c"] }, {}).expectedServers).toBe(3);
   });
 });
@@ -97,8 +113,15 @@ describeWithTool("terraform", "loadOutputs with the real terraform", () => {
         },
       }),
     );
-    for (const args of [["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]]) {
-      const result = spawnSync("terraform", args, { cwd: stackDir, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" } });
+    for (const args of [
+      ["init", "-input=false", "-no-color"],
+      ["apply", "-auto-approve", "-input=false", "-no-color"],
+    ]) {
+      const result = spawnSync("terraform", args, {
+        cwd: stackDir,
+        encoding: "utf8",
+        env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" },
+      });
       if (result.status !== 0) throw new Error(`terraform ${args[0]} failed: ${result.stderr}`);
     }
   }, 60_000);
@@ -106,7 +129,11 @@ describeWithTool("terraform", "loadOutputs with the real terraform", () => {
 
   it("runs terraform output -json in the stack folder, sensitive values included", async () => {
     const loaded = await loadOutputs(stackDir);
-    expect(loaded.values).toEqual({ nats_url: "nats://127.0.0.1:14222", nats_servers: ["nats-node1", "nats-node2", "nats-node3"], nats_system_password: "s3cret" });
+    expect(loaded.values).toEqual({
+      nats_url: "nats://127.0.0.1:14222",
+      nats_servers: ["nats-node1", "nats-node2", "nats-node3"],
+      nats_system_password: "s3cret",
+    });
   });
 
   it("finds the deployed stack from the project folder, or by itself from the current folder", async () => {

@@ -2,18 +2,18 @@ import { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider/index.js";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
-import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { Grafana, NatsMonitoringStack, type DataSourceSpec, type GrafanaProps, type IDataSource } from "../../index.js";
+import { parse } from "yaml";
+import { type DataSourceSpec, Grafana, type GrafanaProps, type IDataSource, NatsMonitoringStack } from "../../index.js";
 import {
+  type DashboardJsonShape,
   dataSourceRefsOf,
   resolveDataSourceType,
   resolveDataSourceUid,
   unescapeTerraform,
   visualPanelsOf,
-  type DashboardJsonShape,
 } from "../helpers/dashboard-json.js";
-import { container, labelsOf, resourcesOf, synthesize, uploadedFile, type PlanResource } from "../helpers/plan.js";
+import { container, labelsOf, type PlanResource, resourcesOf, synthesize, uploadedFile } from "../helpers/plan.js";
 import { useTempDirs } from "../helpers/temp-dirs.js";
 
 /** Stand-ins for PrometheusStack and LokiStack: all Grafana needs of them is their data source. */
@@ -58,7 +58,13 @@ describe("Grafana", () => {
     expect(c.ports).toEqual([{ internal: 3000, external: 3000, ip: "127.0.0.1", protocol: "tcp" }]);
     const volumes = Object.values(resourcesOf(plan, "docker_volume"));
     expect(volumes).toEqual([expect.objectContaining({ name: "grafana-data", lifecycle: { prevent_destroy: true } })]);
-    expect(c.volumes).toEqual([{ container_path: "/var/lib/grafana", read_only: false, volume_name: expect.stringMatching(/^\$\{docker_volume\.Grafana_data_\w+\.name\}$/) }]);
+    expect(c.volumes).toEqual([
+      {
+        container_path: "/var/lib/grafana",
+        read_only: false,
+        volume_name: expect.stringMatching(/^\$\{docker_volume\.Grafana_data_\w+\.name\}$/),
+      },
+    ]);
     expect(labelsOf(c)["natsmon.component"]).toBe("grafana");
     expect(grafana.hostUrl).toBe("http://127.0.0.1:3000");
     expect(grafana.dataVolumes).toHaveLength(1);
@@ -66,7 +72,10 @@ describe("Grafana", () => {
 
   it("checks health on /api/health with the image's busybox wget", () => {
     const { container: c } = synthGrafana();
-    expect(c.healthcheck).toMatchObject({ test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:3000/api/health"], start_period: "60s" });
+    expect(c.healthcheck).toMatchObject({
+      test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:3000/api/health"],
+      start_period: "60s",
+    });
   });
 
   it("logs in as admin with a generated password delivered as a file, never a literal; no anonymous access, no sign-up", () => {
@@ -102,7 +111,9 @@ describe("Grafana", () => {
     expect(uploadedFile(c, PASSWORD_FILE)).toBe("${var.my_password}");
     expect(() =>
       synthGrafana({}, (stack) => ({ adminPasswordVariable: new TerraformVariable(stack, "plain", { type: "string" }) })),
-    ).toThrow('Grafana "test/Grafana": adminPasswordVariable must be a sensitive variable, got "test/plain" (declare it with sensitive: true)');
+    ).toThrow(
+      'Grafana "test/Grafana": adminPasswordVariable must be a sensitive variable, got "test/plain" (declare it with sensitive: true)',
+    );
     expect(() => synthGrafana({ adminPasswordVariable: "not a name" })).toThrow(/adminPasswordVariable must be a Terraform variable name/);
   });
 
@@ -126,9 +137,7 @@ describe("Grafana", () => {
     expect(visualPanelsOf(dashboards[1]).length).toBeGreaterThanOrEqual(4);
     expect(grafana.dashboardUids).toEqual(["nats-jetstream-cluster", "nats-logs"]);
 
-    const provisioned = new Map(
-      (parse(uploadedFile(c, DATASOURCES)).datasources as DataSourceSpec[]).map((d) => [d.uid, d.type] as const),
-    );
+    const provisioned = new Map((parse(uploadedFile(c, DATASOURCES)).datasources as DataSourceSpec[]).map((d) => [d.uid, d.type] as const));
     for (const dashboard of dashboards) {
       for (const { where, ref } of dataSourceRefsOf(dashboard)) {
         const uid = resolveDataSourceUid(dashboard, ref);
@@ -137,7 +146,9 @@ describe("Grafana", () => {
       }
     }
     const { providers } = parse(uploadedFile(c, PROVIDERS));
-    expect(providers.map((p: { folder: string; options: { path: string } }) => [p.folder, p.options.path])).toEqual([["NATS", "/etc/grafana/dashboards/nats"]]);
+    expect(providers.map((p: { folder: string; options: { path: string } }) => [p.folder, p.options.path])).toEqual([
+      ["NATS", "/etc/grafana/dashboards/nats"],
+    ]);
   });
 
   it("keeps Grafana's ${variables} as written, escaped from Terraform's template syntax", () => {
@@ -169,7 +180,9 @@ describe("Grafana", () => {
   it("fails synth on a malformed custom dashboard with its path and the parse error", () => {
     const dir = folderWith({ "broken.json": '{"uid": "x", "panels": [}' });
     expect(() => synthGrafana({ customDashboardsDir: dir })).toThrow(
-      new RegExp(`customDashboardsDir holds a file Grafana cannot provision: ${dir}/broken\\.json is not valid JSON; the parser says: \\S.*`),
+      new RegExp(
+        `customDashboardsDir holds a file Grafana cannot provision: ${dir}/broken\\.json is not valid JSON; the parser says: \\S.*`,
+      ),
     );
   });
 
@@ -180,11 +193,15 @@ describe("Grafana", () => {
     expect(() => synthGrafana({ customDashboardsDir: folderWith({ "long.json": `{"uid": "${"x".repeat(41)}"}` }) })).toThrow(
       /dashboard uid must be at most 40 characters/,
     );
-    expect(() => synthGrafana({ customDashboardsDir: "/nonexistent/dashboards" })).toThrow(/customDashboardsDir must be an existing folder/);
+    expect(() => synthGrafana({ customDashboardsDir: "/nonexistent/dashboards" })).toThrow(
+      /customDashboardsDir must be an existing folder/,
+    );
   });
 
   it("refuses data sources of the wrong type or with clashing uids", () => {
-    expect(() => synthGrafana({ prometheus: loki })).toThrow('Grafana "test/Grafana": prometheus must be a prometheus data source, got "loki"');
+    expect(() => synthGrafana({ prometheus: loki })).toThrow(
+      'Grafana "test/Grafana": prometheus must be a prometheus data source, got "loki"',
+    );
     expect(() => synthGrafana({ loki: source({ uid: "prometheus", name: "L", type: "loki", url: "http://loki:3100" }) })).toThrow(
       /data source uid must be unique/,
     );

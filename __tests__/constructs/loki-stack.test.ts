@@ -2,16 +2,16 @@ import { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { LokiStack, NatsMonitoringStack } from "../../index.js";
+import { LokiStack, type NatsMonitoringStack } from "../../index.js";
 import {
   container,
   containersByName,
   labelsOf,
-  resourcesOf,
-  synthStack,
-  synthesize,
-  uploadedFile,
   type PlanResource,
+  resourcesOf,
+  synthesize,
+  synthStack,
+  uploadedFile,
 } from "../helpers/plan.js";
 
 type StackProps = NonNullable<ConstructorParameters<typeof NatsMonitoringStack>[2]>;
@@ -62,7 +62,11 @@ describe("LokiStack in the default stack", () => {
 
   it("runs Alloy with the Docker socket read-only, its state on a volume, and the stack's config", () => {
     expect(mounts(alloy)).toEqual([
-      { container_path: "/var/lib/alloy/data", read_only: false, volume_name: expect.stringMatching(/^\$\{docker_volume\.Loki_Collector_data_\w+\.name\}$/) },
+      {
+        container_path: "/var/lib/alloy/data",
+        read_only: false,
+        volume_name: expect.stringMatching(/^\$\{docker_volume\.Loki_Collector_data_\w+\.name\}$/),
+      },
       { container_path: "/var/run/docker.sock", host_path: "/var/run/docker.sock", read_only: true },
     ]);
     expect(alloy.command).toEqual([
@@ -130,7 +134,12 @@ describe("LokiStack options", () => {
   });
 
   it("sets retention, host port, Alertmanager and threshold", () => {
-    const plan = lokiPlan({ retentionPeriod: "720h", hostPort: 13100, alertmanagerUrl: "http://alertmanager:9093", errorRatioThreshold: 0.05 });
+    const plan = lokiPlan({
+      retentionPeriod: "720h",
+      hostPort: 13100,
+      alertmanagerUrl: "http://alertmanager:9093",
+      errorRatioThreshold: 0.05,
+    });
     const loki = container(plan, "loki");
     const config = parse(uploadedFile(loki, "/etc/loki/loki.yaml"));
     expect(config.limits_config.retention_period).toBe("720h");
@@ -142,7 +151,11 @@ describe("LokiStack options", () => {
 
   it("mounts another Docker socket path when given", () => {
     const alloy = container(lokiPlan({ dockerSocketPath: "/run/user/1000/docker.sock" }), "alloy");
-    expect(mounts(alloy)[1]).toEqual({ container_path: "/run/user/1000/docker.sock", host_path: "/run/user/1000/docker.sock", read_only: true });
+    expect(mounts(alloy)[1]).toEqual({
+      container_path: "/run/user/1000/docker.sock",
+      host_path: "/run/user/1000/docker.sock",
+      read_only: true,
+    });
     expect(uploadedFile(alloy, "/etc/alloy/config.alloy")).toContain('host             = "unix:///run/user/1000/docker.sock"');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { containersByName, container, resourcesOf, synthStack, uploadedFile, type Plan } from "../helpers/plan.js";
+import { container, containersByName, type Plan, resourcesOf, synthStack, uploadedFile } from "../helpers/plan.js";
 
 /** The names of the volumes the data_volumes output refers to. */
 function dataVolumeNames(plan: Plan): string[] {
@@ -19,9 +19,15 @@ describe("the metrics pipeline of the default stack", () => {
     expect(container(plan, "nats-surveyor").command).toContain("--count=3");
     const exporter = container(plan, "nats-exporter");
     expect(exporter.ports[0]).toMatchObject({ ip: "127.0.0.1", external: 7778 });
-    expect(exporter.command.slice(-3)).toEqual(["nats-node1,http://nats-node1:8222", "nats-node2,http://nats-node2:8222", "nats-node3,http://nats-node3:8222"]);
+    expect(exporter.command.slice(-3)).toEqual([
+      "nats-node1,http://nats-node1:8222",
+      "nats-node2,http://nats-node2:8222",
+      "nats-node3,http://nats-node3:8222",
+    ]);
     const prometheus = container(plan, "prometheus");
-    const jobs = parse(uploadedFile(prometheus, "/etc/prometheus/prometheus.yml")).scrape_configs.map((j: { job_name: string }) => j.job_name);
+    const jobs = parse(uploadedFile(prometheus, "/etc/prometheus/prometheus.yml")).scrape_configs.map(
+      (j: { job_name: string }) => j.job_name,
+    );
     expect(jobs).toEqual(["prometheus", "nats-surveyor", "nats-exporter", "loki", "alloy", "grafana"]);
     expect(uploadedFile(prometheus, "/etc/prometheus/rules/nats-alerts.rules.yml")).toContain("alert: NatsServerDown");
   });
@@ -38,7 +44,13 @@ describe("the metrics pipeline of the default stack", () => {
 
   it("lists prometheus-data, and alertmanager-data when enabled, among the data volumes", () => {
     const others = ["loki-data", "alloy-data", "grafana-data"];
-    expect(dataVolumeNames(synthStack().plan)).toEqual(["nats-node1-data", "nats-node2-data", "nats-node3-data", "prometheus-data", ...others]);
+    expect(dataVolumeNames(synthStack().plan)).toEqual([
+      "nats-node1-data",
+      "nats-node2-data",
+      "nats-node3-data",
+      "prometheus-data",
+      ...others,
+    ]);
     expect(dataVolumeNames(synthStack({ namePrefix: "team", prometheus: { alertmanager: true } }).plan)).toEqual([
       "team-nats-node1-data",
       "team-nats-node2-data",
@@ -64,6 +76,8 @@ describe("the metrics pipeline of the default stack", () => {
   });
 
   it("refuses two parts on one host port at synth time", () => {
-    expect(() => synthStack({ exporter: { hostPort: 7777 } })).toThrow(/DockerService "test\/Exporter\/Service": host port is already published by nats-surveyor .*got "127.0.0.1:7777"/);
+    expect(() => synthStack({ exporter: { hostPort: 7777 } })).toThrow(
+      /DockerService "test\/Exporter\/Service": host port is already published by nats-surveyor .*got "127.0.0.1:7777"/,
+    );
   });
 });

@@ -1,18 +1,18 @@
 import { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { NatsCluster, NatsMonitoringStack, SYSTEM_PASSWORD_ENV, type NatsClusterProps } from "../../index.js";
+import { NatsCluster, type NatsClusterProps, type NatsMonitoringStack, SYSTEM_PASSWORD_ENV } from "../../index.js";
 import {
   container,
   containersByName,
   labelsOf,
-  resourcesOf,
-  synthStack,
-  synthesize,
-  uploadedFile,
-  withoutMetadata,
   type Plan,
   type PlanResource,
+  resourcesOf,
+  synthesize,
+  synthStack,
+  uploadedFile,
+  withoutMetadata,
 } from "../helpers/plan.js";
 
 const CONFIG = "/etc/nats/nats-server.conf";
@@ -39,7 +39,11 @@ describe("NatsCluster", () => {
     expect(volumes).toEqual(names.map((n) => `${n}-data`));
     for (const node of natsNodes({ nodes })) {
       expect(node.volumes).toEqual([
-        { container_path: "/data", read_only: false, volume_name: expect.stringMatching(/^\$\{docker_volume\.Nats_node\d+-data_\w+\.name\}$/) },
+        {
+          container_path: "/data",
+          read_only: false,
+          volume_name: expect.stringMatching(/^\$\{docker_volume\.Nats_node\d+-data_\w+\.name\}$/),
+        },
       ]);
       expect(uploadedFile(node, CONFIG)).toContain(`server_name: "${node.name}"`);
     }
@@ -100,14 +104,7 @@ describe("NatsCluster", () => {
 
   it("checks health with JetStream enabled, never runs with a TTY and rotates its logs", () => {
     const [node] = natsNodes();
-    expect(node.healthcheck.test).toEqual([
-      "CMD",
-      "wget",
-      "-q",
-      "-O",
-      "/dev/null",
-      "http://127.0.0.1:8222/healthz?js-server-only=true",
-    ]);
+    expect(node.healthcheck.test).toEqual(["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8222/healthz?js-server-only=true"]);
     expect(node.tty).toBe(false);
     expect(node.restart).toBe("unless-stopped");
     expect(node.wait).toBe(true);
@@ -152,7 +149,9 @@ describe("NatsCluster", () => {
     const [password] = Object.values(resourcesOf(plan, "random_password"));
     expect(password).toMatchObject({ length: 32, special: false });
     const node = container(plan, "nats-node1");
-    expect(node.env).toEqual([expect.stringMatching(new RegExp(`^${SYSTEM_PASSWORD_ENV}="\\$\\{random_password\\.\\w+\\.bcrypt_hash\\}"$`))]);
+    expect(node.env).toEqual([
+      expect.stringMatching(new RegExp(`^${SYSTEM_PASSWORD_ENV}="\\$\\{random_password\\.\\w+\\.bcrypt_hash\\}"$`)),
+    ]);
     expect(uploadedFile(node, CONFIG)).toContain(`password: $${SYSTEM_PASSWORD_ENV}`);
     const system = JSON.parse(uploadedFile(container(plan, "nats-box"), "/etc/nats-box/nats/context/system.json"));
     expect(system).toMatchObject({ user: "sys", password: expect.stringMatching(/^\$\{random_password\.\w+\.result\}$/) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { containersByName, resourcesOf, synthStack, uploadedFile, type Plan } from "../helpers/plan.js";
+import { containersByName, type Plan, resourcesOf, synthStack, uploadedFile } from "../helpers/plan.js";
 
 /** Every string in the plan with the path that leads to it. */
 function* strings(value: unknown, path = ""): Generator<[string, string]> {

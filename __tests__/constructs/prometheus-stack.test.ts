@@ -6,8 +6,8 @@ import { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { NATS_ALERT_GROUPS, NatsMonitoringStack, PrometheusStack, type NatsMonitoringStackProps } from "../../index.js";
-import { container, resourcesOf, synthStack, synthesize, uploadedFile, withoutMetadata, type PlanResource } from "../helpers/plan.js";
+import { NATS_ALERT_GROUPS, NatsMonitoringStack, type NatsMonitoringStackProps, PrometheusStack } from "../../index.js";
+import { container, type PlanResource, resourcesOf, synthesize, synthStack, uploadedFile, withoutMetadata } from "../helpers/plan.js";
 import { describeWithTool } from "../helpers/tools.js";
 
 const CONFIG = "/etc/prometheus/prometheus.yml";
@@ -58,7 +58,12 @@ describe("PrometheusStack", () => {
     const prometheus = prometheusOf();
     const config = configOf(prometheus);
     expect(config.global).toEqual({ scrape_interval: "30s", evaluation_interval: "30s" });
-    expect(config.scrape_configs.map((j: { job_name: string; static_configs: { targets: string[] }[] }) => [j.job_name, j.static_configs[0].targets])).toEqual([
+    expect(
+      config.scrape_configs.map((j: { job_name: string; static_configs: { targets: string[] }[] }) => [
+        j.job_name,
+        j.static_configs[0].targets,
+      ]),
+    ).toEqual([
       ["prometheus", ["localhost:9090"]],
       ["nats-surveyor", ["nats-surveyor:7777"]],
       ["nats-exporter", ["nats-exporter:7777"]],
@@ -105,8 +110,12 @@ describe("PrometheusStack", () => {
     );
     expect(() => prometheus.addScrapeTarget({ jobName: "prometheus", targets: ["b:2"] })).toThrow(/no other job/);
     expect(() => prometheus.addScrapeTarget({ jobName: "b", targets: ["http://b:2/metrics"] })).toThrow(/must list host:port targets/);
-    expect(() => prometheus.addScrapeTarget({ jobName: "c", targets: ["c:3"], scrapeInterval: "often" })).toThrow(/scrapeInterval must be a Prometheus duration/);
-    expect(() => prometheus.addScrapeTarget({ jobName: "d", targets: ["d:4"], metricsPath: "metrics" })).toThrow(/metricsPath must be an absolute path/);
+    expect(() => prometheus.addScrapeTarget({ jobName: "c", targets: ["c:3"], scrapeInterval: "often" })).toThrow(
+      /scrapeInterval must be a Prometheus duration/,
+    );
+    expect(() => prometheus.addScrapeTarget({ jobName: "d", targets: ["d:4"], metricsPath: "metrics" })).toThrow(
+      /metricsPath must be an absolute path/,
+    );
   });
 
   it("follows the scrape interval, retention and admin API props", () => {
@@ -135,7 +144,12 @@ describe("PrometheusStack", () => {
 
   it("offers itself to Grafana as the data source with uid prometheus", () => {
     const { prometheus } = standalone({ namePrefix: "team" });
-    expect(prometheus.dataSource).toEqual({ uid: "prometheus", name: "Prometheus", type: "prometheus", url: "http://team-prometheus:9090" });
+    expect(prometheus.dataSource).toEqual({
+      uid: "prometheus",
+      name: "Prometheus",
+      type: "prometheus",
+      url: "http://team-prometheus:9090",
+    });
     expect(prometheus.hostUrl).toBe("http://127.0.0.1:9090");
     expect(prometheus.alertmanagerUrl).toBeUndefined();
   });
@@ -159,7 +173,11 @@ describe("PrometheusStack with Alertmanager", () => {
   it("runs Alertmanager with its data volume, sends alerts to it and scrapes it", () => {
     const plan = withAlertmanager(true);
     const am = container(plan, "alertmanager");
-    expect(am.command).toEqual(["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager", "--cluster.listen-address="]);
+    expect(am.command).toEqual([
+      "--config.file=/etc/alertmanager/alertmanager.yml",
+      "--storage.path=/alertmanager",
+      "--cluster.listen-address=",
+    ]);
     expect(am.ports).toEqual([{ internal: 9093, external: 9093, ip: "127.0.0.1", protocol: "tcp" }]);
     expect(am.healthcheck.test).toEqual(["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:9093/-/ready"]);
     expect(Object.values(resourcesOf(plan, "docker_volume")).map((v) => v.name)).toContain("alertmanager-data");
@@ -187,7 +205,9 @@ describe("PrometheusStack with Alertmanager", () => {
   });
 
   it("rejects a webhook that is not an http(s) URL", () => {
-    expect(() => standalone({ alertmanager: { webhookUrl: "hooks.example.com" } })).toThrow(/Alertmanager "test\/Prometheus\/Alertmanager": webhookUrl must be an http\(s\) URL/);
+    expect(() => standalone({ alertmanager: { webhookUrl: "hooks.example.com" } })).toThrow(
+      /Alertmanager "test\/Prometheus\/Alertmanager": webhookUrl must be an http\(s\) URL/,
+    );
   });
 });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { container, labelsOf, synthStack, uploadedFile } from "../helpers/plan.js";
 
-const surveyorOf = (props: Parameters<typeof synthStack>[0] = {}) => container(synthStack(props).plan, props.namePrefix ? `${props.namePrefix}-nats-surveyor` : "nats-surveyor");
+const surveyorOf = (props: Parameters<typeof synthStack>[0] = {}) =>
+  container(synthStack(props).plan, props.namePrefix ? `${props.namePrefix}-nats-surveyor` : "nats-surveyor");
 
 describe("Surveyor", () => {
   it("surveys every node with the system user and expects the cluster's node count", () => {
@@ -20,7 +21,10 @@ describe("Surveyor", () => {
 
   it("gets the system password as a reference through the environment, never on the command line", () => {
     const surveyor = surveyorOf();
-    expect(surveyor.env).toEqual(["NATS_SURVEYOR_USER=sys", expect.stringMatching(/^NATS_SURVEYOR_PASSWORD=\$\{random_password\.Nats_SystemPassword_\w+\.result\}$/)]);
+    expect(surveyor.env).toEqual([
+      "NATS_SURVEYOR_USER=sys",
+      expect.stringMatching(/^NATS_SURVEYOR_PASSWORD=\$\{random_password\.Nats_SystemPassword_\w+\.result\}$/),
+    ]);
     expect(JSON.stringify(surveyor.command)).not.toContain("password");
   });
 
@@ -40,7 +44,9 @@ describe("Surveyor", () => {
   });
 
   it("follows its props: host port, jsz, leaders only, accounts, advisories", () => {
-    const surveyor = surveyorOf({ surveyor: { hostPort: 17777, jsz: "streams", jszLeadersOnly: false, accounts: false, jetStreamAdvisories: false } });
+    const surveyor = surveyorOf({
+      surveyor: { hostPort: 17777, jsz: "streams", jszLeadersOnly: false, accounts: false, jetStreamAdvisories: false },
+    });
     expect(surveyor.ports[0].external).toBe(17777);
     expect(surveyor.command).toEqual([expect.stringMatching(/^--servers=/), "--count=3", "--port=7777", "--jsz=streams"]);
     expect(surveyor.upload).toBeUndefined();

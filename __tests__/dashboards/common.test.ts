@@ -30,7 +30,10 @@ describe("layOut", () => {
   });
 
   it("refuses panels wider than the grid", () => {
-    const build = () => layOut(newDashboard({ uid: "t", title: "T", description: "", refresh: "1m" }), [{ title: "S", panels: [{ panel: stat("x"), width: 25, height: 4 }] }]);
+    const build = () =>
+      layOut(newDashboard({ uid: "t", title: "T", description: "", refresh: "1m" }), [
+        { title: "S", panels: [{ panel: stat("x"), width: 25, height: 4 }] },
+      ]);
     expect(build).toThrow('section "S": a panel is 25x4; widths run from 1 to 24, heights from 1');
   });
 });

@@ -8,10 +8,12 @@ import {
   projectDashboards,
 } from "../../dashboards/index.js";
 import {
+  type DashboardJsonShape,
   dataSourceRefsOf,
   layoutProblems,
   panelsOf,
   parseableQueries,
+  type QueryInfo,
   queriesOf,
   queriesOfType,
   resolveDataSourceType,
@@ -19,8 +21,6 @@ import {
   splitVariableQuery,
   variablesOf,
   visualPanelsOf,
-  type DashboardJsonShape,
-  type QueryInfo,
 } from "../helpers/dashboard-json.js";
 import { promqlParts } from "../helpers/promql-selectors.js";
 import { logqlErrors, promqlErrors, substituteGrafanaVariables } from "../helpers/query-grammar.js";
@@ -48,15 +48,17 @@ function promqlProblems(query: QueryInfo): string[] {
       continue;
     }
     const metric = catalogMetric(selector.metric);
-    metric.labels.forEach((l) => usedLabels.add(l));
+    for (const l of metric.labels) usedLabels.add(l);
     for (const label of selector.matcherLabels) {
-      if (!metric.labels.includes(label) && !TARGET_LABELS.includes(label)) problems.push(`${query.where}: ${selector.metric} has no label ${label}`);
+      if (!metric.labels.includes(label) && !TARGET_LABELS.includes(label))
+        problems.push(`${query.where}: ${selector.metric} has no label ${label}`);
     }
     if (metric.type === "counter" && !["rate", "increase", "irate"].includes(selector.rangeFunction ?? "")) {
       problems.push(`${query.where}: counter ${selector.metric} is used without rate() or increase()`);
     }
   }
-  if (valuesOf !== undefined && !usedLabels.has(valuesOf)) problems.push(`${query.where}: lists values of ${valuesOf}, which its metric lacks`);
+  if (valuesOf !== undefined && !usedLabels.has(valuesOf))
+    problems.push(`${query.where}: lists values of ${valuesOf}, which its metric lacks`);
   for (const label of parts.groupingLabels) {
     if (!usedLabels.has(label)) problems.push(`${query.where}: groups by ${label}, which none of its metrics has`);
   }
@@ -78,12 +80,15 @@ describe("the project's dashboards", () => {
     }
   });
 
-  it.each(dashboards.map((d) => [d.uid, d] as const))("%s places every panel inside the grid without overlaps, with unique ids", (_uid, dashboard) => {
-    expect(layoutProblems(panelsOf(dashboard))).toEqual([]);
-    const ids = panelsOf(dashboard).map((p) => p.id);
-    expect(ids.every((id) => typeof id === "number")).toBe(true);
-    expect(new Set(ids).size).toBe(ids.length);
-  });
+  it.each(dashboards.map((d) => [d.uid, d] as const))(
+    "%s places every panel inside the grid without overlaps, with unique ids",
+    (_uid, dashboard) => {
+      expect(layoutProblems(panelsOf(dashboard))).toEqual([]);
+      const ids = panelsOf(dashboard).map((p) => p.id);
+      expect(ids.every((id) => typeof id === "number")).toBe(true);
+      expect(new Set(ids).size).toBe(ids.length);
+    },
+  );
 
   it("the layout check catches overlaps and panels off the grid", () => {
     expect(
@@ -93,11 +98,7 @@ describe("the project's dashboards", () => {
         { type: "stat", title: "c", gridPos: { x: 20, y: 20, w: 8, h: 8 } },
         { type: "stat", title: "d" },
       ]),
-    ).toEqual([
-      expect.stringContaining('"c" lies outside the grid'),
-      '"d" has no gridPos',
-      expect.stringMatching(/^"a" .* overlaps "b"/),
-    ]);
+    ).toEqual([expect.stringContaining('"c" lies outside the grid'), '"d" has no gridPos', expect.stringMatching(/^"a" .* overlaps "b"/)]);
   });
 
   it.each(dashboards.map((d) => [d.uid, d] as const))("%s: every PromQL query parses", (_uid, dashboard) => {
@@ -119,11 +120,15 @@ describe("the project's dashboards", () => {
   it("the metric check catches invented metrics, wrong labels, bare counters and fixed ranges", () => {
     const check = (expr: string) => promqlProblems({ where: "q", expr, datasource: {} });
     expect(check("nats_jetstream_memory / (1024*1024*1024) > 0.8")).toEqual(["q: nats_jetstream_memory is not in the metric catalog"]);
-    expect(check('nats_core_jetstream_enabled{server_cluster=~"$cluster"}')).toEqual(["q: nats_core_jetstream_enabled has no label server_cluster"]);
+    expect(check('nats_core_jetstream_enabled{server_cluster=~"$cluster"}')).toEqual([
+      "q: nats_core_jetstream_enabled has no label server_cluster",
+    ]);
     expect(check("sum(nats_core_recv_msgs_count)")).toEqual(["q: counter nats_core_recv_msgs_count is used without rate() or increase()"]);
     expect(check("rate(nats_core_recv_msgs_count[5m])")).toEqual(["q: range [5m] instead of [$__rate_interval]"]);
     expect(check("sum by (stream) (nats_core_connection_count)")).toEqual(["q: groups by stream, which none of its metrics has"]);
-    expect(check("label_values(nats_core_jetstream_enabled, server_cluster)")).toEqual(["q: lists values of server_cluster, which its metric lacks"]);
+    expect(check("label_values(nats_core_jetstream_enabled, server_cluster)")).toEqual([
+      "q: lists values of server_cluster, which its metric lacks",
+    ]);
   });
 
   it("the grammar checks reject a broken query from a dashboard", () => {
@@ -131,15 +136,18 @@ describe("the project's dashboards", () => {
     expect(logqlErrors(substituteGrafanaVariables('{job="$job"} |~ "(?i)$search" [5m]'))).not.toEqual([]);
   });
 
-  it.each(dashboards.map((d) => [d.uid, d] as const))("%s: every data source reference resolves to the data source passed in", (_uid, dashboard) => {
-    const refs = dataSourceRefsOf(dashboard);
-    expect(refs.length).toBeGreaterThan(0);
-    const expectedType = dashboard === jetstream ? "prometheus" : "loki";
-    for (const { where, ref } of refs) {
-      expect(resolveDataSourceUid(dashboard, ref), where).toBe(byUid[expectedType]);
-      expect(resolveDataSourceType(dashboard, ref), where).toBe(expectedType);
-    }
-  });
+  it.each(dashboards.map((d) => [d.uid, d] as const))(
+    "%s: every data source reference resolves to the data source passed in",
+    (_uid, dashboard) => {
+      const refs = dataSourceRefsOf(dashboard);
+      expect(refs.length).toBeGreaterThan(0);
+      const expectedType = dashboard === jetstream ? "prometheus" : "loki";
+      for (const { where, ref } of refs) {
+        expect(resolveDataSourceUid(dashboard, ref), where).toBe(byUid[expectedType]);
+        expect(resolveDataSourceType(dashboard, ref), where).toBe(expectedType);
+      }
+    },
+  );
 
   it("default their data source variable to the uid they are built for", () => {
     const custom = asJson(natsJetStreamClusterDashboard({ uid: "metrics-eu", name: "Metrics EU" }));

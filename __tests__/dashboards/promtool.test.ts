@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { stringify } from "yaml";
 import { expect, it } from "vitest";
+import { stringify } from "yaml";
 import { projectDashboards } from "../../dashboards/index.js";
-import { parseableQueries, type DashboardJsonShape } from "../helpers/dashboard-json.js";
+import { type DashboardJsonShape, parseableQueries } from "../helpers/dashboard-json.js";
 import { substituteGrafanaVariables } from "../helpers/query-grammar.js";
 import { useTempDirs } from "../helpers/temp-dirs.js";
 import { describeWithTool } from "../helpers/tools.js";

@@ -3,8 +3,12 @@ import { logStreamSelector, metricSelector } from "../../dashboards/selectors.js
 
 describe("metricSelector", () => {
   it("filters core metrics on server_cluster and JetStream metrics on cluster_name, as Surveyor labels them", () => {
-    expect(metricSelector("nats_core_connection_count")).toBe('nats_core_connection_count{server_cluster=~"$cluster", server_name=~"$server"}');
-    expect(metricSelector("nats_core_jetstream_enabled")).toBe('nats_core_jetstream_enabled{cluster_name=~"$cluster", server_name=~"$server"}');
+    expect(metricSelector("nats_core_connection_count")).toBe(
+      'nats_core_connection_count{server_cluster=~"$cluster", server_name=~"$server"}',
+    );
+    expect(metricSelector("nats_core_jetstream_enabled")).toBe(
+      'nats_core_jetstream_enabled{cluster_name=~"$cluster", server_name=~"$server"}',
+    );
   });
 
   it("leaves out filters a metric has no label for, and those the query opts out of", () => {

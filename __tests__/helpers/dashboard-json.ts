@@ -144,7 +144,8 @@ export function layoutProblems(panels: readonly PanelJson[]): string[] {
       problems.push(`"${panel.title}" has no gridPos`);
       continue;
     }
-    if (g.x < 0 || g.y < 0 || g.w < 1 || g.h < 1 || g.x + g.w > 24) problems.push(`"${panel.title}" lies outside the grid: ${JSON.stringify(g)}`);
+    if (g.x < 0 || g.y < 0 || g.w < 1 || g.h < 1 || g.x + g.w > 24)
+      problems.push(`"${panel.title}" lies outside the grid: ${JSON.stringify(g)}`);
   }
   const placed = panels.filter((p) => p.gridPos);
   for (let i = 0; i < placed.length; i++) {

@@ -1,4 +1,4 @@
-import { Testing, type App, type TerraformStack } from "cdktf";
+import { type App, type TerraformStack, Testing } from "cdktf";
 import { NatsMonitoringStack, type NatsMonitoringStackProps } from "../../index.js";
 
 /** A resource block of the synthesized cdk.tf.json. */
@@ -59,6 +59,6 @@ export function labelsOf(resource: PlanResource): Record<string, string> {
 
 /** A resource without the cdktf metadata that records its construct path. */
 export function withoutMetadata(resource: PlanResource): PlanResource {
-  const { ["//"]: _metadata, ...rest } = resource;
+  const { "//": _metadata, ...rest } = resource;
   return rest;
 }

@@ -1,5 +1,5 @@
 import type { NatsMonitoringStackProps } from "../../constructs/nats-monitoring-stack.js";
-import { synthStack, type Plan, type PlanResource } from "../helpers/plan.js";
+import { type Plan, type PlanResource, synthStack } from "../helpers/plan.js";
 
 /**
  * Names of everything the live plans create start with this, so a replay
@@ -46,9 +46,7 @@ export function natsNodesOf(plan: Plan): LiveNode[] {
 }
 
 function hostPort(container: PlanResource, internal: number): string {
-  const port = (container.ports as { internal: number; external: number; ip: string }[] | undefined)?.find(
-    (p) => p.internal === internal,
-  );
+  const port = (container.ports as { internal: number; external: number; ip: string }[] | undefined)?.find((p) => p.internal === internal);
   if (!port) throw new Error(`${container.name} publishes no port for ${internal}`);
   return `${port.ip}:${port.external}`;
 }

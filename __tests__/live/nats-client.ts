@@ -1,4 +1,4 @@
-import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
+import { type JetStreamClient, jetstream } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { LiveNode } from "./live-plan.js";
 import { getJson, sleep, waitFor } from "./wait.js";
@@ -28,12 +28,7 @@ export function connectToNodes(
  * out or finds no responders. The message id makes retries idempotent,
  * so a message whose first ack was lost is stored once. Bounded by `withinMs`.
  */
-export async function publishUntilAcked(
-  js: JetStreamClient,
-  subject: string,
-  id: string,
-  withinMs = 60_000,
-): Promise<number> {
+export async function publishUntilAcked(js: JetStreamClient, subject: string, id: string, withinMs = 60_000): Promise<number> {
   const deadline = Date.now() + withinMs;
   let lastError: unknown;
   while (Date.now() < deadline) {

@@ -1,9 +1,9 @@
-import { jetstream, jetstreamManager, StorageType, type JetStreamManager } from "@nats-io/jetstream";
+import { type JetStreamManager, jetstream, jetstreamManager, StorageType } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../helpers/plan.js";
 import { recordFigures } from "./figures.js";
-import { natsNodesOf, synthLivePlan, type LiveNode } from "./live-plan.js";
+import { type LiveNode, natsNodesOf, synthLivePlan } from "./live-plan.js";
 import { connectToNodes, publishUntilAcked, readStream, streamOnServer } from "./nats-client.js";
 import { PlanReplayer } from "./plan-replayer.js";
 import { containerLog, docker, requireTestbed, TESTBED_IMAGES } from "./testbed.js";
@@ -31,10 +31,15 @@ describe("the default NATS cluster on a real Docker engine", () => {
     // Watch for a meta leader that every node knows while the replayer
     // creates and starts the nodes and waits for their healthchecks, as
     // `cdktf deploy` would.
-    const leaderSeen = waitFor("a JetStream meta leader that every node knows", () => metaLeaderSeenAt(nodes), { timeoutMs: 150_000, intervalMs: 100 });
+    const leaderSeen = waitFor("a JetStream meta leader that every node knows", () => metaLeaderSeenAt(nodes), {
+      timeoutMs: 150_000,
+      intervalMs: 100,
+    });
     await replayer.apply(nodes.map((node) => node.name));
     const seenAt = await leaderSeen;
-    const lastStart = Math.max(...(await Promise.all(nodes.map(async (n) => Date.parse((await docker.getContainer(n.name).inspect()).State.StartedAt)))));
+    const lastStart = Math.max(
+      ...(await Promise.all(nodes.map(async (n) => Date.parse((await docker.getContainer(n.name).inspect()).State.StartedAt)))),
+    );
     recordFigures({ formation_s: round((seenAt - lastStart) / 1000) });
 
     nc = await connectToNodes(nodes);
@@ -144,11 +149,7 @@ describe("the default NATS cluster on a real Docker engine", () => {
     expect(after.Id, "a new container").not.toBe(before.Id);
     expect(after.Mounts.find((m) => m.Destination === "/data")?.Name, "on the same volume").toBe(volumeName);
     expect(await volumeCreationTime(volumeName), "which was not recreated").toBe(volumeCreatedAt);
-    const state = await waitFor(
-      "LIVE_R1 to be back",
-      async () => (await jsm.streams.info("LIVE_R1")).state,
-      { timeoutMs: 60_000 },
-    );
+    const state = await waitFor("LIVE_R1 to be back", async () => (await jsm.streams.info("LIVE_R1")).state, { timeoutMs: 60_000 });
     expect(state.messages).toBe(100);
     expect(state.last_seq).toBe(100);
     const first = await jsm.streams.getMessage("LIVE_R1", { seq: 1 });

@@ -3,16 +3,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
-import { jetstream, jetstreamManager, StorageType, type JetStreamClient } from "@nats-io/jetstream";
+import { type JetStreamClient, jetstream, jetstreamManager, StorageType } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import tar from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { archiveName } from "../../cli/backup/archive-names.js";
-import { HELPER_IMAGE, HELPER_MOUNT, createHelper, removeHelper } from "../../cli/backup/docker-engine.js";
-import { labelsOf, type Plan } from "../helpers/plan.js";
-import { natsNodesOf, synthLivePlan, type LiveNode } from "./live-plan.js";
-import { connectToNodes, publishUntilAcked, readStream, streamOnServer } from "./nats-client.js";
+import { createHelper, HELPER_IMAGE, HELPER_MOUNT, removeHelper } from "../../cli/backup/docker-engine.js";
 import { runNatsmon } from "../cli/helpers/run-natsmon.js";
+import { labelsOf, type Plan } from "../helpers/plan.js";
+import { type LiveNode, natsNodesOf, synthLivePlan } from "./live-plan.js";
+import { connectToNodes, publishUntilAcked, readStream, streamOnServer } from "./nats-client.js";
 import { PlanReplayer } from "./plan-replayer.js";
 import { docker, requireTestbed, TESTBED_IMAGES } from "./testbed.js";
 import { getJson, sleep, waitFor } from "./wait.js";
@@ -51,18 +51,31 @@ describe("natsmon backup and restore of the replayed stack's volumes", () => {
 
   beforeAll(async () => {
     await requireTestbed();
-    helperImageExisted = await docker.getImage(HELPER_IMAGE).inspect().then(() => true, () => false);
+    helperImageExisted = await docker
+      .getImage(HELPER_IMAGE)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      );
     plan = synthLivePlan();
     nodes = natsNodesOf(plan);
     const prometheus = Object.values(plan.resource.docker_container).find((c) => labelsOf(c)["natsmon.component"] === "prometheus")!;
     // The mount names the volume by reference: ${docker_volume.<id>.name}.
-    const reference = (prometheus.volumes as { volume_name: string; container_path: string }[]).find((v) => v.container_path === "/prometheus")!.volume_name;
+    const reference = (prometheus.volumes as { volume_name: string; container_path: string }[]).find(
+      (v) => v.container_path === "/prometheus",
+    )!.volume_name;
     const volumeId = /^\$\{docker_volume\.([^.]+)\.name\}$/.exec(reference)?.[1];
     prometheusVolume = volumeId ? (plan.resource.docker_volume[volumeId].name as string) : reference;
     replayer = await PlanReplayer.start(docker, plan, TESTBED_IMAGES);
     await replayer.apply([...nodes.map((node) => node.name), prometheus.name as string]);
     nc = await connectToNodes(nodes);
-    await (await jetstreamManager(nc)).streams.add({ name: STREAM, subjects: ["natsmon.backup.>"], num_replicas: 3, storage: StorageType.File });
+    await (await jetstreamManager(nc)).streams.add({
+      name: STREAM,
+      subjects: ["natsmon.backup.>"],
+      num_replicas: 3,
+      storage: StorageType.File,
+    });
     js = jetstream(nc);
     for (let i = 0; i < 50; i++) {
       const id = `before-${i}`;
@@ -82,7 +95,11 @@ describe("natsmon backup and restore of the replayed stack's volumes", () => {
     await nc?.close();
     await replayer?.cleanup();
     // natsmon imported its helper image; leave the engine as the test found it.
-    if (!helperImageExisted) await docker.getImage(HELPER_IMAGE).remove().catch(() => undefined);
+    if (!helperImageExisted)
+      await docker
+        .getImage(HELPER_IMAGE)
+        .remove()
+        .catch(() => undefined);
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
@@ -107,7 +124,14 @@ describe("natsmon backup and restore of the replayed stack's volumes", () => {
     })();
 
     const volumes = [prometheusVolume, ...nodes.map((node) => `${node.name}-data`)];
-    const result = await natsmon(["backup", ...volumes.flatMap((volume) => ["--volume", volume]), "--out", outDir, "--prometheus-url", "http://127.0.0.1:9090"]);
+    const result = await natsmon([
+      "backup",
+      ...volumes.flatMap((volume) => ["--volume", volume]),
+      "--out",
+      outDir,
+      "--prometheus-url",
+      "http://127.0.0.1:9090",
+    ]);
     stop = true;
     await Promise.all([publishing, watching]);
 
@@ -127,7 +151,10 @@ describe("natsmon backup and restore of the replayed stack's volumes", () => {
     // The Prometheus archive is the snapshot: blocks, no write-ahead log.
     const promNames = await entryNames(createReadStream(join(outDir, archiveName(prometheusVolume))).pipe(createGunzip()));
     expect(promNames[0]).toBe("./");
-    expect(promNames.some((name) => name.endsWith("/meta.json")), promNames.join(" ")).toBe(true);
+    expect(
+      promNames.some((name) => name.endsWith("/meta.json")),
+      promNames.join(" "),
+    ).toBe(true);
     expect(promNames.some((name) => name.startsWith("./wal/"))).toBe(false);
     // ... and the snapshot was removed from the volume afterwards.
     const helper = await createHelper(docker, prometheusVolume, { readOnly: true });

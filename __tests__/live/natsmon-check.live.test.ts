@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JsonReport } from "../../cli/check/report.js";
 import { OUTPUT_NAMES } from "../../cli/targets.js";
+import { runNatsmon } from "../cli/helpers/run-natsmon.js";
 import { labelsOf, type Plan } from "../helpers/plan.js";
 import { natsNodesOf, synthLivePlan } from "./live-plan.js";
-import { runNatsmon } from "../cli/helpers/run-natsmon.js";
 import { PlanReplayer } from "./plan-replayer.js";
 import { docker, requireTestbed, TESTBED_IMAGES } from "./testbed.js";
 import { getJson, waitFor } from "./wait.js";
@@ -50,7 +50,9 @@ describe("natsmon check against the replayed cluster and Prometheus", () => {
       "Prometheus to scrape every target once",
       async () => {
         const { data } = await getJson(`${prometheusUrl}/api/v1/targets?state=active`);
-        return data.activeTargets.length > 0 && data.activeTargets.every((t: { health: string }) => t.health !== "unknown") ? true : undefined;
+        return data.activeTargets.length > 0 && data.activeTargets.every((t: { health: string }) => t.health !== "unknown")
+          ? true
+          : undefined;
       },
       { timeoutMs: 90_000, intervalMs: 1_000 },
     );
@@ -68,7 +70,11 @@ describe("natsmon check against the replayed cluster and Prometheus", () => {
     const status = Object.fromEntries(report.checks.map((check) => [check.name, check.status]));
     const nats = report.checks.filter((check) => check.group === "nats");
     expect(nats.map((check) => [check.name, check.status, check.detail])).toEqual(nats.map((check) => [check.name, "ok", check.detail]));
-    expect(nats.find((check) => check.name === "nats.servers")?.detail).toBe(`3 of 3 servers answered: ${natsNodesOf(plan).map((n) => n.name).join(", ")}`);
+    expect(nats.find((check) => check.name === "nats.servers")?.detail).toBe(
+      `3 of 3 servers answered: ${natsNodesOf(plan)
+        .map((n) => n.name)
+        .join(", ")}`,
+    );
     expect(status["prometheus.ready"]).toBe("ok");
     expect(status["prometheus.rules"]).toMatch(/^(ok|fail)$/);
     for (const name of ["surveyor.healthz", "exporter.metrics", "loki.ready", "grafana.health"]) {

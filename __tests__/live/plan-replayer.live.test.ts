@@ -1,6 +1,6 @@
 import bcrypt from "bcryptjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { container as planContainer, labelsOf, type Plan, type PlanResource } from "../helpers/plan.js";
+import { labelsOf, type Plan, type PlanResource, container as planContainer } from "../helpers/plan.js";
 import { synthLivePlan } from "./live-plan.js";
 import { PlanReplayer } from "./plan-replayer.js";
 import { docker, execIn, LIVE_LABEL, requireTestbed, TESTBED_IMAGES } from "./testbed.js";

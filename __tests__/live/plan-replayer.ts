@@ -277,8 +277,12 @@ export class PlanReplayer {
     const spec = (await this.resolve(raw)) as PlanResource;
     // The engine would hand back an existing volume of that name, with
     // someone else's data in it: refuse instead.
-    const existing = await this.docker.getVolume(spec.name).inspect().catch(() => undefined);
-    if (existing) throw new Error(`volume ${spec.name} already exists and was not made by the replayer; remove it or change the namePrefix`);
+    const existing = await this.docker
+      .getVolume(spec.name)
+      .inspect()
+      .catch(() => undefined);
+    if (existing)
+      throw new Error(`volume ${spec.name} already exists and was not made by the replayer; remove it or change the namePrefix`);
     await this.docker.createVolume({
       Name: spec.name,
       Driver: spec.driver ?? "local",
@@ -294,7 +298,9 @@ export class PlanReplayer {
     const repository = reference.replace(/@.*$/, "").replace(/:[^/:]+$/, "");
     const local = this.images[repository];
     if (!local) {
-      throw new Error(`no local stand-in for ${reference}: the testbed builds ${Object.keys(this.images).join(", ")}; replay only their containers`);
+      throw new Error(
+        `no local stand-in for ${reference}: the testbed builds ${Object.keys(this.images).join(", ")}; replay only their containers`,
+      );
     }
     try {
       return (await this.docker.getImage(local).inspect()).Id;
@@ -328,9 +334,29 @@ class FatalWait extends Error {}
 // Attributes the replayer knows how to create. Anything else in the plan is
 // an error: a new attribute must be replayed (or consciously listed here).
 const CONTAINER_ATTRIBUTES = new Set([
-  "name", "image", "entrypoint", "command", "env", "user", "working_dir", "restart", "tty", "memory",
-  "log_driver", "log_opts", "stop_signal", "stop_timeout", "destroy_grace_seconds", "wait", "wait_timeout",
-  "healthcheck", "networks_advanced", "ports", "volumes", "upload", "labels",
+  "name",
+  "image",
+  "entrypoint",
+  "command",
+  "env",
+  "user",
+  "working_dir",
+  "restart",
+  "tty",
+  "memory",
+  "log_driver",
+  "log_opts",
+  "stop_signal",
+  "stop_timeout",
+  "destroy_grace_seconds",
+  "wait",
+  "wait_timeout",
+  "healthcheck",
+  "networks_advanced",
+  "ports",
+  "volumes",
+  "upload",
+  "labels",
 ]);
 const UPLOAD_ATTRIBUTES = new Set(["file", "content", "content_base64", "executable"]);
 const NETWORK_ATTRIBUTES = new Set(["name", "driver", "internal", "attachable", "labels"]);

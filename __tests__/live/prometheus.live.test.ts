@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { labelsOf, uploadedFile, type Plan, type PlanResource } from "../helpers/plan.js";
+import { labelsOf, type Plan, type PlanResource, uploadedFile } from "../helpers/plan.js";
 import { synthLivePlan } from "./live-plan.js";
 import { PlanReplayer } from "./plan-replayer.js";
 import { docker, requireTestbed, TESTBED_IMAGES } from "./testbed.js";

@@ -41,7 +41,11 @@ describe("the packed library in a fresh project", () => {
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), "natsmon-pack-"));
     const packed = JSON.parse(
-      execFileSync("npm", ["pack", "--json", "--pack-destination", work], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }),
+      execFileSync("npm", ["pack", "--json", "--pack-destination", work], {
+        cwd: ROOT,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
     );
     tarball = join(work, packed[0].filename);
     project = join(work, "consumer");
@@ -49,7 +53,12 @@ describe("the packed library in a fresh project", () => {
     const dependencies = Object.fromEntries(PEERS.map((name) => [name, own.devDependencies[name]]));
     writeFileSync(
       join(project, "package.json"),
-      JSON.stringify({ name: "consumer", private: true, type: "module", dependencies: { ...dependencies, "nats-jetstream-monitoring": `file:${tarball}` } }),
+      JSON.stringify({
+        name: "consumer",
+        private: true,
+        type: "module",
+        dependencies: { ...dependencies, "nats-jetstream-monitoring": `file:${tarball}` },
+      }),
     );
     execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: project, stdio: "pipe" });
   }, 300_000);

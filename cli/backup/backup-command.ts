@@ -1,25 +1,25 @@
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type Docker from "dockerode";
-import { loadOutputs } from "../outputs.js";
 import { NatsmonError } from "../natsmon-error.js";
+import { loadOutputs } from "../outputs.js";
 import { DEFAULT_TARGETS } from "../targets.js";
 import { archiveName } from "./archive-names.js";
 import {
-  HELPER_MOUNT,
   connectDocker,
   createHelper,
   execIn,
+  HELPER_MOUNT,
   removeHelper,
   requireVolume,
   startAndWaitHealthy,
   stopContainer,
   stopDescription,
-  volumeOwners,
   type VolumeOwner,
+  volumeOwners,
 } from "./docker-engine.js";
+import { formatBytes, Progress } from "./progress.js";
 import { takeSnapshot, tsdbPathInVolume } from "./prometheus-snapshot.js";
-import { Progress, formatBytes } from "./progress.js";
 import { archiveContainerPath } from "./volume-archive.js";
 
 /** Options of `natsmon backup`, as commander hands them over. */
@@ -65,7 +65,9 @@ export async function backupCommand(options: BackupCommandOptions): Promise<numb
     overwrite: options.force ?? false,
   });
   for (const record of records) {
-    process.stdout.write(`${record.file}  ${formatBytes(record.bytes)}  (${record.volume}, ${record.method}, ${record.seconds.toFixed(1)} s)\n`);
+    process.stdout.write(
+      `${record.file}  ${formatBytes(record.bytes)}  (${record.volume}, ${record.method}, ${record.seconds.toFixed(1)} s)\n`,
+    );
   }
   return 0;
 }
@@ -174,7 +176,13 @@ async function archiveStopped(
  * `/healthz` says so. It is asked from inside the container (the monitoring
  * port is not published), with the image's busybox wget.
  */
-async function waitJetStreamCurrent(docker: Docker, owner: VolumeOwner, seconds: number, volume: string, progress: Progress): Promise<void> {
+async function waitJetStreamCurrent(
+  docker: Docker,
+  owner: VolumeOwner,
+  seconds: number,
+  volume: string,
+  progress: Progress,
+): Promise<void> {
   const probe = ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8222/healthz"];
   const deadline = Date.now() + seconds * 1000;
   progress.step(volume, `${owner.name} is healthy; waiting until its JetStream is current (/healthz)`);
@@ -220,7 +228,10 @@ async function archiveSnapshot(
   progress.step(volume, `asking ${settings.prometheusUrl} for a TSDB snapshot`);
   const snapshot = await takeSnapshot(settings.prometheusUrl);
   if (!snapshot.ok) {
-    progress.step(volume, `no snapshot (${snapshot.reason}); stopping Prometheus briefly instead (start it with --web.enable-admin-api to avoid this)`);
+    progress.step(
+      volume,
+      `no snapshot (${snapshot.reason}); stopping Prometheus briefly instead (start it with --web.enable-admin-api to avoid this)`,
+    );
     return false;
   }
   const inVolume = [tsdb, "snapshots", snapshot.name].filter(Boolean).join("/");
@@ -229,7 +240,10 @@ async function archiveSnapshot(
     try {
       await helper.infoArchive({ path: `${HELPER_MOUNT}/${inVolume}` });
     } catch {
-      progress.step(volume, `snapshot ${snapshot.name} is not in ${volume} (is ${settings.prometheusUrl} another Prometheus?): stopping Prometheus instead`);
+      progress.step(
+        volume,
+        `snapshot ${snapshot.name} is not in ${volume} (is ${settings.prometheusUrl} another Prometheus?): stopping Prometheus instead`,
+      );
       return false;
     }
     progress.step(volume, `snapshot ${snapshot.name} taken; archiving it`);
@@ -244,6 +258,7 @@ async function archiveSnapshot(
   // Snapshots are hard links that pin old blocks: remove this one.
   const snapshotDir = `${prometheus.mountPath.replace(/\/+$/, "")}/${inVolume}`;
   const code = await execIn(docker, prometheus.id, ["rm", "-rf", snapshotDir]).catch(() => -1);
-  if (code !== 0) progress.warn(volume, `could not remove the snapshot; remove it yourself: docker exec ${prometheus.name} rm -rf ${snapshotDir}`);
+  if (code !== 0)
+    progress.warn(volume, `could not remove the snapshot; remove it yourself: docker exec ${prometheus.name} rm -rf ${snapshotDir}`);
   return true;
 }

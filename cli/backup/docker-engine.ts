@@ -53,7 +53,10 @@ export async function requireVolume(docker: Docker, volume: string): Promise<voi
     await docker.getVolume(volume).inspect();
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404) {
-      throw new NatsmonError(`there is no Docker volume named ${volume}`, "check the name (docker volume ls); deploy the stack first to create its volumes");
+      throw new NatsmonError(
+        `there is no Docker volume named ${volume}`,
+        "check the name (docker volume ls); deploy the stack first to create its volumes",
+      );
     }
     throw error;
   }
@@ -106,7 +109,9 @@ export async function createHelper(docker: Docker, volume: string, options: { re
     NetworkDisabled: true,
     HostConfig: {
       NetworkMode: "none",
-      Mounts: [{ Type: "volume", Source: volume, Target: HELPER_MOUNT, ReadOnly: options.readOnly, VolumeOptions: { NoCopy: true } as never }],
+      Mounts: [
+        { Type: "volume", Source: volume, Target: HELPER_MOUNT, ReadOnly: options.readOnly, VolumeOptions: { NoCopy: true } as never },
+      ],
     },
   });
 }
@@ -152,7 +157,10 @@ export async function startAndWaitHealthy(docker: Docker, owner: VolumeOwner, wa
     const state = (await container.inspect()).State;
     if (state.Health ? state.Health.Status === "healthy" : state.Running) return;
     if (!state.Running && !state.Restarting && state.Status !== "created") {
-      throw new NatsmonError(`${owner.name} stopped after it was started (${state.Status}, exit code ${state.ExitCode})`, `read its log: docker logs ${owner.name}`);
+      throw new NatsmonError(
+        `${owner.name} stopped after it was started (${state.Status}, exit code ${state.ExitCode})`,
+        `read its log: docker logs ${owner.name}`,
+      );
     }
     if (Date.now() > deadline) {
       throw new NatsmonError(

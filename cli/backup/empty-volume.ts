@@ -37,7 +37,10 @@ async function runRm(docker: Docker, volume: string, image: string): Promise<str
       User: "0:0",
       Labels: { [LABELS.helper]: "empty-volume" },
       NetworkDisabled: true,
-      HostConfig: { NetworkMode: "none", Mounts: [{ Type: "volume", Source: volume, Target: HELPER_MOUNT, VolumeOptions: { NoCopy: true } as never }] },
+      HostConfig: {
+        NetworkMode: "none",
+        Mounts: [{ Type: "volume", Source: volume, Target: HELPER_MOUNT, VolumeOptions: { NoCopy: true } as never }],
+      },
     });
   } catch (error) {
     return `cannot create a container: ${(error as Error).message}`;

@@ -1,11 +1,9 @@
 import { posix } from "node:path";
-import { joinUrl } from "../check/http.js";
 import { describeError } from "../check/describe-error.js";
+import { joinUrl } from "../check/http.js";
 
 /** The outcome of asking Prometheus for a TSDB snapshot. */
-export type SnapshotResult =
-  | { readonly ok: true; readonly name: string }
-  | { readonly ok: false; readonly reason: string };
+export type SnapshotResult = { readonly ok: true; readonly name: string } | { readonly ok: false; readonly reason: string };
 
 /**
  * POST /api/v1/admin/tsdb/snapshot: Prometheus hard-links its blocks and

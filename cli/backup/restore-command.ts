@@ -3,19 +3,19 @@ import { resolve } from "node:path";
 import { NatsmonError } from "../natsmon-error.js";
 import { volumeOfArchive } from "./archive-names.js";
 import {
-  HELPER_MOUNT,
   connectDocker,
   createHelper,
+  HELPER_MOUNT,
   removeHelper,
   requireVolume,
   startAndWaitHealthy,
   stopContainer,
   stopDescription,
-  volumeOwners,
   type VolumeOwner,
+  volumeOwners,
 } from "./docker-engine.js";
 import { emptyVolume } from "./empty-volume.js";
-import { Progress, formatBytes } from "./progress.js";
+import { formatBytes, Progress } from "./progress.js";
 import { checkArchiveLayout, isContainerPathEmpty, restoreIntoContainerPath } from "./volume-archive.js";
 
 /** Options of `natsmon restore`, as commander hands them over. */
@@ -30,7 +30,10 @@ export async function restoreCommand(archive: string, options: RestoreCommandOpt
   const file = resolve(archive);
   const volume = options.volume ?? volumeOfArchive(file);
   if (!volume) {
-    throw new NatsmonError(`cannot tell the volume from the name ${archive}`, "pass --volume NAME (archives are named <volume>-YYYYMMDD.tar.gz)");
+    throw new NatsmonError(
+      `cannot tell the volume from the name ${archive}`,
+      "pass --volume NAME (archives are named <volume>-YYYYMMDD.tar.gz)",
+    );
   }
   await restoreVolume(file, volume, { force: options.force ?? false, waitTimeoutSeconds: options.waitTimeout });
   process.stdout.write(`${volume} restored from ${file}\n`);
@@ -63,7 +66,10 @@ export async function restoreVolume(file: string, volume: string, settings: Rest
   try {
     const empty = await isContainerPathEmpty(helper, HELPER_MOUNT);
     if (!empty && !settings.force) {
-      throw new NatsmonError(`${volume} is not empty; restoring into it would mix old and restored files`, "pass --force to empty it first (its containers are stopped meanwhile)");
+      throw new NatsmonError(
+        `${volume} is not empty; restoring into it would mix old and restored files`,
+        "pass --force to empty it first (its containers are stopped meanwhile)",
+      );
     }
     const owners = await volumeOwners(docker, volume);
     for (const owner of owners.filter((candidate) => candidate.running)) {
@@ -73,7 +79,11 @@ export async function restoreVolume(file: string, volume: string, settings: Rest
     }
     if (!empty) {
       progress.step(volume, "emptying the volume (--force)");
-      await emptyVolume(docker, volume, owners.map((owner) => owner.image));
+      await emptyVolume(
+        docker,
+        volume,
+        owners.map((owner) => owner.image),
+      );
     }
     progress.step(volume, `restoring ${file}`);
     await restoreIntoContainerPath(helper, HELPER_MOUNT, file, (bytes, done) => progress.bytes(volume, "sent", bytes, done));

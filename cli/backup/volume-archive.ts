@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import { rename, rm, stat } from "node:fs/promises";
 import { posix } from "node:path";
-import { Transform, type Readable } from "node:stream";
+import { type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
 import type Docker from "dockerode";
@@ -48,7 +48,12 @@ export async function archiveContainerPath(
  * entries are renamed from `./...` to `<folder>/...` and sent to its parent.
  * The engine keeps the owners and modes the archive records.
  */
-export async function restoreIntoContainerPath(container: Docker.Container, path: string, file: string, onProgress?: ProgressCallback): Promise<void> {
+export async function restoreIntoContainerPath(
+  container: Docker.Container,
+  path: string,
+  file: string,
+  onProgress?: ProgressCallback,
+): Promise<void> {
   await checkArchiveLayout(file);
   const folder = posix.basename(path);
   const source = createReadStream(file);

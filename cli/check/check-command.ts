@@ -1,7 +1,7 @@
 import { loadOutputs } from "../outputs.js";
 import { resolveTargets, type TargetFlags } from "../targets.js";
 import { jsonReport, renderTable } from "./report.js";
-import { runChecks, type CheckGroupName } from "./run-checks.js";
+import { type CheckGroupName, runChecks } from "./run-checks.js";
 import { allPassed } from "./verdict.js";
 
 /** Options of `natsmon check`, as commander hands them over. */
@@ -21,7 +21,9 @@ export async function checkCommand(options: CheckCommandOptions): Promise<number
   const targets = resolveTargets(outputs.values, options);
   const timeoutMs = Math.round(options.timeout * 1000);
   if (!options.json && process.stderr.isTTY) {
-    process.stderr.write(`natsmon: checking ${outputs.source === "defaults" ? "the default endpoints" : outputs.source} (timeout ${options.timeout} s per check)...\n`);
+    process.stderr.write(
+      `natsmon: checking ${outputs.source === "defaults" ? "the default endpoints" : outputs.source} (timeout ${options.timeout} s per check)...\n`,
+    );
   }
   const results = await runChecks(targets, { timeoutMs, groups: options.only });
   if (options.json) {

@@ -1,5 +1,5 @@
 import { describeError } from "./describe-error.js";
-import { fail, skip, type CheckResult, type Outcome, type Verdict } from "./verdict.js";
+import { type CheckResult, fail, type Outcome, skip, type Verdict } from "./verdict.js";
 
 /** What a check body gets: an abort signal that fires at its timeout. */
 export interface CheckScope {

@@ -13,7 +13,12 @@ export async function runExporterChecks(targets: StackTargets, run: CheckRun): P
   await run.check("exporter.metrics", { what: `GET ${url}`, fix }, async ({ signal }) => {
     const response = await httpGet(url, { signal });
     if (response.status !== 200) {
-      return { verdict: fail(`${url} answered HTTP ${response.status}`, `the exporter serves /metrics on its port (7777 inside, 7778 on the host): ${fix}`) };
+      return {
+        verdict: fail(
+          `${url} answered HTTP ${response.status}`,
+          `the exporter serves /metrics on its port (7777 inside, 7778 on the host): ${fix}`,
+        ),
+      };
     }
     return { verdict: exporterVerdict(parsePromText(response.body)) };
   });

@@ -1,6 +1,6 @@
 import type { StackTargets } from "../targets.js";
 import type { CheckRun } from "./check-run.js";
-import { httpGet, joinUrl, parseJson, snippet, type HttpResponse } from "./http.js";
+import { type HttpResponse, httpGet, joinUrl, parseJson, snippet } from "./http.js";
 import { fail, ok, type Verdict } from "./verdict.js";
 
 /** The data sources and dashboards the stack provisions, by uid. */
@@ -49,7 +49,10 @@ export function healthVerdict(response: HttpResponse): Verdict {
   }
   const health = parseJson<{ database?: string; version?: string }>(response, "/api/health");
   if (health.database !== "ok") {
-    return fail(`Grafana's database is "${health.database ?? "unknown"}"`, "check the grafana-data volume (disk full? permissions for UID 472?) and Grafana's log");
+    return fail(
+      `Grafana's database is "${health.database ?? "unknown"}"`,
+      "check the grafana-data volume (disk full? permissions for UID 472?) and Grafana's log",
+    );
   }
   return ok(`Grafana ${health.version ?? ""} is healthy, database ok`.replace("  ", " "));
 }
@@ -76,7 +79,10 @@ export function dashboardVerdict(uid: string, response: HttpResponse, loggedIn: 
   const denied = loginVerdict(response, loggedIn);
   if (denied) return denied;
   if (response.status === 404) {
-    return fail(`no dashboard with uid "${uid}"`, "the dashboard provider did not load it: check dashboards/*.yaml's path and Grafana's log for provisioning errors");
+    return fail(
+      `no dashboard with uid "${uid}"`,
+      "the dashboard provider did not load it: check dashboards/*.yaml's path and Grafana's log for provisioning errors",
+    );
   }
   if (response.status !== 200) {
     return fail(`dashboard "${uid}": HTTP ${response.status}: "${snippet(response.body)}"`, "read Grafana's log (docker logs grafana)");
@@ -88,6 +94,12 @@ export function dashboardVerdict(uid: string, response: HttpResponse, loggedIn: 
 function loginVerdict(response: HttpResponse, loggedIn: boolean): Verdict | undefined {
   if (response.status !== 401 && response.status !== 403) return undefined;
   return loggedIn
-    ? fail(`Grafana refused the login (HTTP ${response.status})`, "check grafana_admin_user / grafana_admin_password (the password applies only when Grafana's database is first created)")
-    : fail(`Grafana wants a login (HTTP ${response.status}) and none was given`, "pass --outputs (grafana_admin_user, grafana_admin_password) or --grafana-user and NATSMON_GRAFANA_PASSWORD");
+    ? fail(
+        `Grafana refused the login (HTTP ${response.status})`,
+        "check grafana_admin_user / grafana_admin_password (the password applies only when Grafana's database is first created)",
+      )
+    : fail(
+        `Grafana wants a login (HTTP ${response.status}) and none was given`,
+        "pass --outputs (grafana_admin_user, grafana_admin_password) or --grafana-user and NATSMON_GRAFANA_PASSWORD",
+      );
 }

@@ -11,7 +11,10 @@ export const NATS_LOG_SELECTOR = '{job="nats"}';
 /** The part of a /loki/api/v1/query_range answer the check reads. */
 export interface LokiQueryData {
   readonly resultType?: string;
-  readonly result: readonly { readonly stream?: Readonly<Record<string, string>>; readonly values?: readonly (readonly [string, string])[] }[];
+  readonly result: readonly {
+    readonly stream?: Readonly<Record<string, string>>;
+    readonly values?: readonly (readonly [string, string])[];
+  }[];
 }
 
 /** The Loki group: ready, and NATS's log lines arrive. */
@@ -38,7 +41,12 @@ export async function runLokiChecks(targets: StackTargets, run: CheckRun): Promi
   await run.check("loki.nats-logs", { what: `query ${NATS_LOG_SELECTOR}`, fix }, async ({ signal }) => {
     const response = await httpGet(url, { signal });
     if (response.status !== 200) {
-      return { verdict: fail(`the query ${NATS_LOG_SELECTOR} answered HTTP ${response.status}: "${snippet(response.body)}"`, "read Loki's log (docker logs loki)") };
+      return {
+        verdict: fail(
+          `the query ${NATS_LOG_SELECTOR} answered HTTP ${response.status}: "${snippet(response.body)}"`,
+          "read Loki's log (docker logs loki)",
+        ),
+      };
     }
     return { verdict: natsLogsVerdict(parseJson<{ data: LokiQueryData }>(response, "Loki's query_range").data) };
   });
@@ -53,6 +61,8 @@ export function natsLogsVerdict(data: LokiQueryData): Verdict {
       "the log collector is not shipping NATS's logs: check that it runs (docker ps --filter label=natsmon.component=alloy, or promtail) and read its log",
     );
   }
-  const containers = [...new Set(data.result.map((stream) => stream.stream?.container_name ?? stream.stream?.container).filter(Boolean))].sort();
+  const containers = [
+    ...new Set(data.result.map((stream) => stream.stream?.container_name ?? stream.stream?.container).filter(Boolean)),
+  ].sort();
   return ok(`NATS log lines arrive${containers.length > 0 ? ` (latest from ${containers.join(", ")})` : ""}`);
 }

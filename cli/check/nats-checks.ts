@@ -1,6 +1,6 @@
-import { jetstreamManager, type JetStreamAccountStats } from "@nats-io/jetstream";
-import { connect } from "@nats-io/transport-node";
+import { type JetStreamAccountStats, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
+import { connect } from "@nats-io/transport-node";
 import type { StackTargets } from "../targets.js";
 import type { CheckRun } from "./check-run.js";
 import { fail, ok, type Verdict } from "./verdict.js";
@@ -51,7 +51,9 @@ export async function runNatsChecks(targets: StackTargets, run: CheckRun): Promi
       const nc = await connectWithin({ servers: url, timeout: timeoutMs, name: "natsmon check" }, signal, connections);
       const info = nc.info;
       return {
-        verdict: ok(`connected to ${url}: server ${info?.server_name ?? "?"}, nats-server ${info?.version ?? "?"}${info?.cluster ? `, cluster ${info.cluster}` : ""}`),
+        verdict: ok(
+          `connected to ${url}: server ${info?.server_name ?? "?"}, nats-server ${info?.version ?? "?"}${info?.cluster ? `, cluster ${info.cluster}` : ""}`,
+        ),
         value: nc,
       };
     });
@@ -74,12 +76,24 @@ export async function runNatsChecks(targets: StackTargets, run: CheckRun): Promi
           };
         }
         const system = await connectWithin(
-          { servers: url, timeout: timeoutMs, name: "natsmon check (system)", user: targets.natsSystemUser, pass: targets.natsSystemPassword },
+          {
+            servers: url,
+            timeout: timeoutMs,
+            name: "natsmon check (system)",
+            user: targets.natsSystemUser,
+            pass: targets.natsSystemPassword,
+          },
           signal,
           connections,
         );
         const answers = await pingServers(system, expected.count, timeoutMs);
-        return { verdict: serversVerdict(answers.map((reply) => reply.server.name), expected), value: answers };
+        return {
+          verdict: serversVerdict(
+            answers.map((reply) => reply.server.name),
+            expected,
+          ),
+          value: answers,
+        };
       },
     );
     if (replies) {

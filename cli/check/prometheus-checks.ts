@@ -44,9 +44,19 @@ export async function runPrometheusChecks(targets: StackTargets, run: CheckRun):
     const response = await httpGet(readyUrl, { signal });
     if (response.status === 200) return { verdict: ok(`${readyUrl} answers 200`), value: true };
     if (response.status === 503) {
-      return { verdict: fail(`Prometheus is not ready yet (HTTP 503: "${snippet(response.body)}")`, "it is replaying its write-ahead log after a start: run the check again in a minute") };
+      return {
+        verdict: fail(
+          `Prometheus is not ready yet (HTTP 503: "${snippet(response.body)}")`,
+          "it is replaying its write-ahead log after a start: run the check again in a minute",
+        ),
+      };
     }
-    return { verdict: fail(`${readyUrl} answered HTTP ${response.status}: "${snippet(response.body)}"`, `the URL may not point at Prometheus: ${fix}`) };
+    return {
+      verdict: fail(
+        `${readyUrl} answered HTTP ${response.status}: "${snippet(response.body)}"`,
+        `the URL may not point at Prometheus: ${fix}`,
+      ),
+    };
   });
   if (!ready) {
     run.skipAll(PROMETHEUS_CHECKS.slice(1), "needs a ready Prometheus (prometheus.ready failed)");
@@ -88,9 +98,13 @@ export async function runAlertmanagerChecks(targets: StackTargets, run: CheckRun
 /** Is every active target scraped successfully? */
 export function targetsVerdict(targets: readonly ActiveTarget[]): Verdict {
   if (targets.length === 0) {
-    return fail("Prometheus has no active scrape targets", "check scrape_configs in prometheus.yml (promtool check config) and the Prometheus log");
+    return fail(
+      "Prometheus has no active scrape targets",
+      "check scrape_configs in prometheus.yml (promtool check config) and the Prometheus log",
+    );
   }
-  const name = (target: ActiveTarget) => `${target.labels.job ?? target.scrapePool ?? "?"}/${target.labels.instance ?? target.scrapeUrl ?? "?"}`;
+  const name = (target: ActiveTarget) =>
+    `${target.labels.job ?? target.scrapePool ?? "?"}/${target.labels.instance ?? target.scrapeUrl ?? "?"}`;
   const down = targets.filter((target) => target.health === "down");
   if (down.length > 0) {
     return fail(
@@ -112,7 +126,10 @@ export function targetsVerdict(targets: readonly ActiveTarget[]): Verdict {
 /** Are rule groups loaded, and does every rule evaluate? */
 export function rulesVerdict(groups: readonly RuleGroup[]): Verdict {
   if (groups.length === 0) {
-    return fail("no rule groups loaded", "Prometheus does not read the rule files: check rule_files in prometheus.yml and run promtool check rules on them");
+    return fail(
+      "no rule groups loaded",
+      "Prometheus does not read the rule files: check rule_files in prometheus.yml and run promtool check rules on them",
+    );
   }
   const rules = groups.flatMap((group) => group.rules.map((rule) => ({ group: group.name, ...rule })));
   const broken = rules.filter((rule) => rule.health === "err");
@@ -132,7 +149,10 @@ export function alertsVerdict(alerts: readonly PromAlert[]): Verdict {
   const critical = firing.filter((alert) => alert.labels.severity === "critical");
   if (critical.length > 0) {
     const names = [...new Set(critical.map((alert) => alert.labels.alertname ?? "?"))].sort();
-    return fail(`${critical.length} critical alert(s) firing: ${names.join(", ")}`, "open Prometheus's Alerts page (or Alertmanager) and follow each alert's summary");
+    return fail(
+      `${critical.length} critical alert(s) firing: ${names.join(", ")}`,
+      "open Prometheus's Alerts page (or Alertmanager) and follow each alert's summary",
+    );
   }
   const others = firing.length > 0 ? `${firing.length} non-critical alert(s) firing` : "no alert firing";
   const pending = alerts.filter((alert) => alert.state === "pending").length;

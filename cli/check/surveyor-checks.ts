@@ -1,7 +1,7 @@
 import type { StackTargets } from "../targets.js";
 import type { CheckRun } from "./check-run.js";
 import { httpGet, joinUrl, snippet } from "./http.js";
-import { parsePromText, samplesOf, type Sample } from "./prom-text.js";
+import { parsePromText, type Sample, samplesOf } from "./prom-text.js";
 import { fail, ok, type Verdict } from "./verdict.js";
 
 export const SURVEYOR_CHECKS = ["surveyor.healthz", "surveyor.nats-up", "surveyor.surveyed"] as const;
@@ -15,7 +15,12 @@ export async function runSurveyorChecks(targets: StackTargets, run: CheckRun): P
     const response = await httpGet(healthUrl, { signal });
     return response.status === 200
       ? { verdict: ok(`${healthUrl} answers 200`), value: true }
-      : { verdict: fail(`${healthUrl} answered HTTP ${response.status}: "${snippet(response.body)}"`, `read Surveyor's log: docker logs <surveyor container>; ${fix}`) };
+      : {
+          verdict: fail(
+            `${healthUrl} answered HTTP ${response.status}: "${snippet(response.body)}"`,
+            `read Surveyor's log: docker logs <surveyor container>; ${fix}`,
+          ),
+        };
   });
   if (!alive) {
     run.skipAll(SURVEYOR_CHECKS.slice(1), "needs Surveyor to answer (surveyor.healthz failed)");
@@ -25,7 +30,12 @@ export async function runSurveyorChecks(targets: StackTargets, run: CheckRun): P
   const samples = await run.check("surveyor.nats-up", { what: `GET ${metricsUrl}`, fix }, async ({ signal }) => {
     const response = await httpGet(metricsUrl, { signal });
     if (response.status !== 200) {
-      return { verdict: fail(`${metricsUrl} answered HTTP ${response.status}`, "Surveyor serves /metrics on its listen port: check --surveyor-url") };
+      return {
+        verdict: fail(
+          `${metricsUrl} answered HTTP ${response.status}`,
+          "Surveyor serves /metrics on its listen port: check --surveyor-url",
+        ),
+      };
     }
     const parsed = parsePromText(response.body);
     return { verdict: natsUpVerdict(parsed), value: parsed };
@@ -43,7 +53,10 @@ export async function runSurveyorChecks(targets: StackTargets, run: CheckRun): P
 export function natsUpVerdict(samples: readonly Sample[]): Verdict {
   const up = samplesOf(samples, "nats_up");
   if (up.length === 0) {
-    return fail("/metrics has no nats_up metric", "the URL does not point at NATS Surveyor: check --surveyor-url (Surveyor listens on 7777)");
+    return fail(
+      "/metrics has no nats_up metric",
+      "the URL does not point at NATS Surveyor: check --surveyor-url (Surveyor listens on 7777)",
+    );
   }
   if (up.some((sample) => sample.value !== 1)) {
     return fail(

@@ -1,11 +1,11 @@
-import { attr, block, formatAlloy, ref, type AlloyStatement } from "./alloy-syntax.js";
+import { type AlloyStatement, attr, block, formatAlloy, ref } from "./alloy-syntax.js";
 import {
+  type CollectorConfigInput,
+  containerRelabelRules,
   LOG_LABELS,
   LOG_LEVEL_TEMPLATE,
   NATS_LEVEL_REGEX,
-  containerRelabelRules,
   projectContainerFilter,
-  type CollectorConfigInput,
   type RelabelRule,
 } from "./log-pipeline.js";
 
@@ -42,9 +42,7 @@ export function renderAlloyConfig(input: CollectorConfigInput): string {
     block("discovery.docker", "containers", [
       attr("host", input.dockerHost),
       attr("refresh_interval", DISCOVERY_INTERVAL),
-      ...(input.collectAllContainers
-        ? []
-        : [block("filter", undefined, [attr("name", filter.name), attr("values", [...filter.values])])]),
+      ...(input.collectAllContainers ? [] : [block("filter", undefined, [attr("name", filter.name), attr("values", [...filter.values])])]),
     ]),
     // Only its `rules` export is used: loki.source.docker applies them.
     block("discovery.relabel", "containers", [

@@ -21,14 +21,7 @@ export class AlloyRef {
 }
 
 /** A value on the right of an attribute. */
-export type AlloyValue =
-  | string
-  | number
-  | boolean
-  | null
-  | AlloyRef
-  | readonly AlloyValue[]
-  | { readonly [key: string]: AlloyValue };
+export type AlloyValue = string | number | boolean | null | AlloyRef | readonly AlloyValue[] | { readonly [key: string]: AlloyValue };
 
 /** `name = value` inside a block or at the top level. */
 export interface AlloyAttribute {

@@ -1,11 +1,11 @@
 import { Document } from "yaml";
 import {
+  type CollectorConfigInput,
+  containerRelabelRules,
   LOG_LABELS,
   LOG_LEVEL_TEMPLATE,
   NATS_LEVEL_REGEX,
-  containerRelabelRules,
   projectContainerFilter,
-  type CollectorConfigInput,
   type RelabelRule,
 } from "./log-pipeline.js";
 

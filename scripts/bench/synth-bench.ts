@@ -72,8 +72,11 @@ const sizes = [3, 7, 15].map((nodes) => ({ nodes, ...inProcess({ nats: { nodes }
 const [smallest] = sizes;
 for (const { nodes, ms, bytes } of sizes) {
   const added = nodes - smallest.nodes;
-  const growth = added === 0 ? "-" : `${((ms - smallest.ms) / added).toFixed(1)} ms, ${((bytes - smallest.bytes) / 1024 / added).toFixed(1)} KiB`;
-  console.log(`  ${String(nodes).padStart(2)} nodes    ${fmt(ms).padStart(10)}            ${`${(bytes / 1024).toFixed(1)} KiB`.padStart(10)}   ${growth}`);
+  const growth =
+    added === 0 ? "-" : `${((ms - smallest.ms) / added).toFixed(1)} ms, ${((bytes - smallest.bytes) / 1024 / added).toFixed(1)} KiB`;
+  console.log(
+    `  ${String(nodes).padStart(2)} nodes    ${fmt(ms).padStart(10)}            ${`${(bytes / 1024).toFixed(1)} KiB`.padStart(10)}   ${growth}`,
+  );
 }
 
 console.log(`\nwall time, median of ${WALL_RUNS}      this project    empty cdktf stack (floor)`);

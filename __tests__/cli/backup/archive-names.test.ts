@@ -16,7 +16,17 @@ describe("archive names", () => {
   });
 
   it("lead back to their volume", () => {
-    for (const volume of ["prometheus-data", "grafana-data", "loki-data", "alertmanager-data", "nats-node1-data", "nats-node15-data", "team-a-grafana-data", "alloy-data", "my-volume"]) {
+    for (const volume of [
+      "prometheus-data",
+      "grafana-data",
+      "loki-data",
+      "alertmanager-data",
+      "nats-node1-data",
+      "nats-node15-data",
+      "team-a-grafana-data",
+      "alloy-data",
+      "my-volume",
+    ]) {
       expect(volumeOfArchive(`/backups/${archiveName(volume, DAY)}`)).toBe(volume);
     }
     expect(volumeOfArchive("prometheus.tar.gz")).toBeUndefined();
@@ -26,7 +36,9 @@ describe("archive names", () => {
 
 describe("tsdbPathInVolume", () => {
   it("finds Prometheus's TSDB folder inside the volume from its command line", () => {
-    expect(tsdbPathInVolume(["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"], "/prometheus", "/prometheus")).toBe("");
+    expect(
+      tsdbPathInVolume(["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"], "/prometheus", "/prometheus"),
+    ).toBe("");
     expect(tsdbPathInVolume(["--storage.tsdb.path", "/prometheus/data"], "/", "/prometheus")).toBe("data");
     // Prometheus's default, data/ under the working directory.
     expect(tsdbPathInVolume([], "/prometheus", "/prometheus")).toBe("data");

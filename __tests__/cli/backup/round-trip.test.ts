@@ -9,7 +9,7 @@ import tar from "tar-stream";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { archiveName } from "../../../cli/backup/archive-names.js";
 import { backupVolumes } from "../../../cli/backup/backup-command.js";
-import { HELPER_IMAGE, HELPER_MOUNT, LABELS, createHelper, removeHelper } from "../../../cli/backup/docker-engine.js";
+import { createHelper, HELPER_IMAGE, HELPER_MOUNT, LABELS, removeHelper } from "../../../cli/backup/docker-engine.js";
 import { Progress } from "../../../cli/backup/progress.js";
 import { restoreVolume } from "../../../cli/backup/restore-command.js";
 import { NatsmonError } from "../../../cli/natsmon-error.js";
@@ -88,7 +88,13 @@ describeWithDockerEngine("natsmon backup and restore on the real Docker engine",
   };
 
   beforeAll(async () => {
-    helperImageExisted = await docker.getImage(HELPER_IMAGE).inspect().then(() => true, () => false);
+    helperImageExisted = await docker
+      .getImage(HELPER_IMAGE)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      );
     await createVolume(source);
     await createVolume(restored);
     const helper = await createHelper(docker, source, { readOnly: false });
@@ -104,9 +110,23 @@ describeWithDockerEngine("natsmon backup and restore on the real Docker engine",
     const containers = await docker.listContainers({ all: true, filters: { label: [`natsmon.test=${RUN}`] } });
     await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
     const volumes = (await docker.listVolumes({ filters: { label: [`natsmon.test=${RUN}`] } })).Volumes ?? [];
-    await Promise.all(volumes.map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
-    await docker.getImage(BUSYBOX_IMAGE).remove().catch(() => undefined);
-    if (!helperImageExisted) await docker.getImage(HELPER_IMAGE).remove().catch(() => undefined);
+    await Promise.all(
+      volumes.map((v) =>
+        docker
+          .getVolume(v.Name)
+          .remove()
+          .catch(() => undefined),
+      ),
+    );
+    await docker
+      .getImage(BUSYBOX_IMAGE)
+      .remove()
+      .catch(() => undefined);
+    if (!helperImageExisted)
+      await docker
+        .getImage(HELPER_IMAGE)
+        .remove()
+        .catch(() => undefined);
     rmSync(outDir, { recursive: true, force: true });
   }, 60_000);
 
@@ -116,7 +136,13 @@ describeWithDockerEngine("natsmon backup and restore on the real Docker engine",
   });
 
   it("backs up a volume no container uses into a dated archive with ./ entries", async () => {
-    const [record] = await backupVolumes([source], { outDir, prometheusUrl: "http://127.0.0.1:9", waitTimeoutSeconds: 30, overwrite: false, progress: quiet });
+    const [record] = await backupVolumes([source], {
+      outDir,
+      prometheusUrl: "http://127.0.0.1:9",
+      waitTimeoutSeconds: 30,
+      overwrite: false,
+      progress: quiet,
+    });
     expect(record).toMatchObject({ volume: source, file: join(outDir, archiveName(source)), method: "idle" });
     expect(await entriesOf(createReadStream(record.file).pipe(createGunzip()))).toEqual(original);
     const names: string[] = [];
@@ -131,7 +157,9 @@ describeWithDockerEngine("natsmon backup and restore on the real Docker engine",
   }, 60_000);
 
   it("refuses to overwrite today's archive unless asked", async () => {
-    await expect(backupVolumes([source], { outDir, prometheusUrl: "http://127.0.0.1:9", waitTimeoutSeconds: 30, overwrite: false, progress: quiet })).rejects.toThrow(/already exist/);
+    await expect(
+      backupVolumes([source], { outDir, prometheusUrl: "http://127.0.0.1:9", waitTimeoutSeconds: 30, overwrite: false, progress: quiet }),
+    ).rejects.toThrow(/already exist/);
   });
 
   it("restores the archive into an empty volume exactly: contents, owners, modes, links", async () => {
@@ -141,16 +169,24 @@ describeWithDockerEngine("natsmon backup and restore on the real Docker engine",
 
   it("refuses a non-empty volume without --force, and leaves it alone", async () => {
     const before = await volumeEntries(restored);
-    await expect(restoreVolume(join(outDir, archiveName(source)), restored, { force: false, waitTimeoutSeconds: 30, progress: quiet })).rejects.toThrow(NatsmonError);
-    await expect(restoreVolume(join(outDir, archiveName(source)), restored, { force: false, waitTimeoutSeconds: 30, progress: quiet })).rejects.toThrow(/is not empty/);
+    await expect(
+      restoreVolume(join(outDir, archiveName(source)), restored, { force: false, waitTimeoutSeconds: 30, progress: quiet }),
+    ).rejects.toThrow(NatsmonError);
+    await expect(
+      restoreVolume(join(outDir, archiveName(source)), restored, { force: false, waitTimeoutSeconds: 30, progress: quiet }),
+    ).rejects.toThrow(/is not empty/);
     expect(await volumeEntries(restored)).toEqual(before);
   }, 60_000);
 
   it("refuses a volume that does not exist and an archive that is not one", async () => {
-    await expect(restoreVolume(join(outDir, archiveName(source)), `${RUN}-missing`, { force: false, waitTimeoutSeconds: 30, progress: quiet })).rejects.toThrow(/no Docker volume named/);
+    await expect(
+      restoreVolume(join(outDir, archiveName(source)), `${RUN}-missing`, { force: false, waitTimeoutSeconds: 30, progress: quiet }),
+    ).rejects.toThrow(/no Docker volume named/);
     const bogus = join(outDir, "bogus-20260101.tar.gz");
     writeFileSync(bogus, "not gzip at all");
-    await expect(restoreVolume(bogus, restored, { force: false, waitTimeoutSeconds: 30, progress: quiet })).rejects.toThrow(/not a \.tar\.gz archive/);
+    await expect(restoreVolume(bogus, restored, { force: false, waitTimeoutSeconds: 30, progress: quiet })).rejects.toThrow(
+      /not a \.tar\.gz archive/,
+    );
   }, 60_000);
 
   describeWithTool("busybox", "with a container that owns the volume (busybox image built from the host's)", () => {
@@ -160,7 +196,8 @@ describeWithDockerEngine("natsmon backup and restore on the real Docker engine",
       const pack = tar.pack();
       pack.entry({ name: "bin/", type: "directory", mode: 0o755 });
       pack.entry({ name: "bin/busybox", mode: 0o755 }, readFileSync("/bin/busybox"));
-      for (const tool of ["sh", "rm", "sleep", "true", "wget", "httpd"]) pack.entry({ name: `bin/${tool}`, type: "symlink", linkname: "busybox" });
+      for (const tool of ["sh", "rm", "sleep", "true", "wget", "httpd"])
+        pack.entry({ name: `bin/${tool}`, type: "symlink", linkname: "busybox" });
       // What a NATS node's /healthz answers once JetStream is current.
       pack.entry({ name: "www/", type: "directory", mode: 0o755 });
       pack.entry({ name: "www/healthz", mode: 0o644 }, '{"status":"ok"}');
@@ -184,7 +221,13 @@ describeWithDockerEngine("natsmon backup and restore on the real Docker engine",
     it("stops the owner for the backup and starts it again, healthy and (for a NATS node) current", async () => {
       const said: string[] = [];
       const progress = new Progress({ write: (text: string) => said.push(text), isTTY: false } as unknown as NodeJS.WriteStream);
-      const [record] = await backupVolumes([restored], { outDir, prometheusUrl: "http://127.0.0.1:9", waitTimeoutSeconds: 60, overwrite: true, progress });
+      const [record] = await backupVolumes([restored], {
+        outDir,
+        prometheusUrl: "http://127.0.0.1:9",
+        waitTimeoutSeconds: 60,
+        overwrite: true,
+        progress,
+      });
       expect(record.method).toBe("stopped");
       const steps = said.join("");
       expect(steps).toContain(`stopping ${RUN}-owner (SIGTERM, up to 1 s)`);

@@ -32,7 +32,9 @@ describe("CheckRun", () => {
   it("turns an exception into a failed check with the error's message, not a stack trace", async () => {
     const run = new CheckRun("demo", 1000);
     await run.check("demo.throws", target, async () => {
-      throw new Error("boom", { cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED", address: "127.0.0.1", port: 1 }) });
+      throw new Error("boom", {
+        cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED", address: "127.0.0.1", port: 1 }),
+      });
     });
     const [result] = run.results;
     expect(result.status).toBe("fail");

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CheckRun } from "../../../cli/check/check-run.js";
 import {
-  NATS_CHECKS,
+  type JszReply,
   jetstreamVerdict,
   metaLeaderVerdict,
+  NATS_CHECKS,
   runNatsChecks,
   serversVerdict,
-  type JszReply,
 } from "../../../cli/check/nats-checks.js";
 import { resolveTargets } from "../../../cli/targets.js";
 import { describeWithTool } from "../../helpers/tools.js";
-import { freePort, startNatsTestCluster, type NatsTestCluster } from "../helpers/nats-test-cluster.js";
+import { freePort, type NatsTestCluster, startNatsTestCluster } from "../helpers/nats-test-cluster.js";
 
 /** An answer to $SYS.REQ.SERVER.PING.JSZ, shaped like nats-server 2.9-2.14's. */
 function reply(name: string, data: Partial<NonNullable<JszReply["data"]>> = {}, leader = "nats-node2"): JszReply {
@@ -23,7 +23,10 @@ const healthy = ["nats-node1", "nats-node2", "nats-node3"].map((name) => reply(n
 
 describe("serversVerdict", () => {
   it("passes when the expected servers all answered", () => {
-    const verdict = serversVerdict(["nats-node2", "nats-node1", "nats-node3"], { names: ["nats-node1", "nats-node2", "nats-node3"], count: 3 });
+    const verdict = serversVerdict(["nats-node2", "nats-node1", "nats-node3"], {
+      names: ["nats-node1", "nats-node2", "nats-node3"],
+      count: 3,
+    });
     expect(verdict).toEqual({ status: "ok", detail: "3 of 3 servers answered: nats-node1, nats-node2, nats-node3" });
   });
 
@@ -52,7 +55,11 @@ describe("jetstreamVerdict", () => {
   });
 
   it("names the servers where JetStream is off", () => {
-    const verdict = jetstreamVerdict([healthy[0], reply("nats-node2", { disabled: true, config: undefined }), { server: { name: "nats-node3" } }]);
+    const verdict = jetstreamVerdict([
+      healthy[0],
+      reply("nats-node2", { disabled: true, config: undefined }),
+      { server: { name: "nats-node3" } },
+    ]);
     expect(verdict).toMatchObject({ status: "fail", detail: "JetStream is off on nats-node2, nats-node3" });
     expect(verdict.fix).toContain("jetstream");
   });
@@ -71,7 +78,10 @@ describe("metaLeaderVerdict", () => {
   it("fails without a leader and says how many servers a quorum needs", () => {
     const leaderless = healthy.slice(0, 1).map((r) => reply(r.server.name, {}, ""));
     const verdict = metaLeaderVerdict(leaderless, 3);
-    expect(verdict).toMatchObject({ status: "fail", detail: "no meta leader: 1 of 3 servers answered, and a 3-node cluster needs 2 for a quorum" });
+    expect(verdict).toMatchObject({
+      status: "fail",
+      detail: "no meta leader: 1 of 3 servers answered, and a 3-node cluster needs 2 for a quorum",
+    });
   });
 
   it("fails when servers disagree (a split)", () => {
@@ -92,7 +102,10 @@ describe("runNatsChecks against nothing", () => {
     const run = new CheckRun("nats", 2000);
     await runNatsChecks(resolveTargets({}, { natsUrl: `nats://127.0.0.1:${port}` }), run);
     expect(run.results.map((r) => r.name)).toEqual([...NATS_CHECKS]);
-    expect(run.results[0]).toMatchObject({ status: "fail", detail: `connect to nats://127.0.0.1:${port}: connection refused at 127.0.0.1:${port} (nothing listens there)` });
+    expect(run.results[0]).toMatchObject({
+      status: "fail",
+      detail: `connect to nats://127.0.0.1:${port}: connection refused at 127.0.0.1:${port} (nothing listens there)`,
+    });
     expect(run.results.slice(1).every((r) => r.status === "skip")).toBe(true);
   });
 });
@@ -145,6 +158,9 @@ describeWithTool("nats-server", "runNatsChecks against a real 3-node JetStream c
     const run = new CheckRun("nats", 3000);
     await runNatsChecks(targetsOf(cluster), run);
     const servers = run.results.find((r) => r.name === "nats.servers");
-    expect(servers).toMatchObject({ status: "fail", detail: `saw 2 server(s) (${cluster.names[0]}, ${cluster.names[1]}); missing ${cluster.names[2]}` });
+    expect(servers).toMatchObject({
+      status: "fail",
+      detail: `saw 2 server(s) (${cluster.names[0]}, ${cluster.names[1]}); missing ${cluster.names[2]}`,
+    });
   }, 20_000);
 });

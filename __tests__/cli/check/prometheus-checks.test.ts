@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { CheckRun } from "../../../cli/check/check-run.js";
 import {
+  type ActiveTarget,
   alertsVerdict,
   rulesVerdict,
   runAlertmanagerChecks,
   runPrometheusChecks,
   targetsVerdict,
-  type ActiveTarget,
 } from "../../../cli/check/prometheus-checks.js";
 import { resolveTargets } from "../../../cli/targets.js";
-import { startFakeServer, type FakeServer } from "../helpers/fake-http.js";
+import { type FakeServer, startFakeServer } from "../helpers/fake-http.js";
 
 const up = (job: string, instance: string): ActiveTarget => ({ labels: { job, instance }, scrapePool: job, health: "up", lastError: "" });
 
@@ -22,7 +22,11 @@ describe("targetsVerdict", () => {
   });
 
   it("lists the down targets with their scrape errors", () => {
-    const down: ActiveTarget = { labels: { job: "nats-exporter", instance: "exporter:7777" }, health: "down", lastError: 'Get "http://exporter:7777/metrics": dial tcp: lookup exporter: no such host' };
+    const down: ActiveTarget = {
+      labels: { job: "nats-exporter", instance: "exporter:7777" },
+      health: "down",
+      lastError: 'Get "http://exporter:7777/metrics": dial tcp: lookup exporter: no such host',
+    };
     const verdict = targetsVerdict([up("prometheus", "localhost:9090"), down]);
     expect(verdict.status).toBe("fail");
     expect(verdict.detail).toBe(`1 of 2 targets down: nats-exporter/exporter:7777 (${down.lastError})`);
@@ -37,13 +41,23 @@ describe("targetsVerdict", () => {
 
 describe("rulesVerdict", () => {
   it("counts groups and rules", () => {
-    const groups = [{ name: "nats.rules", rules: [{ name: "NatsServerDown", type: "alerting", health: "ok" }, { name: "nats:rate", type: "recording", health: "ok" }] }];
+    const groups = [
+      {
+        name: "nats.rules",
+        rules: [
+          { name: "NatsServerDown", type: "alerting", health: "ok" },
+          { name: "nats:rate", type: "recording", health: "ok" },
+        ],
+      },
+    ];
     expect(rulesVerdict(groups)).toEqual({ status: "ok", detail: "1 rule group(s), 2 rule(s) (1 alerting, 1 recording)" });
   });
 
   it("fails with no groups, and names a rule that fails to evaluate", () => {
     expect(rulesVerdict([])).toMatchObject({ status: "fail", detail: "no rule groups loaded" });
-    const broken = rulesVerdict([{ name: "g", rules: [{ name: "Bad", type: "alerting", health: "err", lastError: "many-to-many matching not allowed" }] }]);
+    const broken = rulesVerdict([
+      { name: "g", rules: [{ name: "Bad", type: "alerting", health: "err", lastError: "many-to-many matching not allowed" }] },
+    ]);
     expect(broken).toMatchObject({ status: "fail", detail: "1 rule(s) fail to evaluate: g/Bad: many-to-many matching not allowed" });
   });
 });
@@ -54,7 +68,10 @@ describe("alertsVerdict", () => {
     const warning = { labels: { alertname: "JetStreamMemoryHigh", severity: "warning" }, state: "firing" as const };
     const pending = { labels: { alertname: "NatsServerDown", severity: "critical" }, state: "pending" as const };
     expect(alertsVerdict([critical, warning])).toMatchObject({ status: "fail", detail: "1 critical alert(s) firing: NatsServerDown" });
-    expect(alertsVerdict([warning, pending])).toEqual({ status: "ok", detail: "no critical alert firing (1 non-critical alert(s) firing, 1 pending)" });
+    expect(alertsVerdict([warning, pending])).toEqual({
+      status: "ok",
+      detail: "no critical alert firing (1 non-critical alert(s) firing, 1 pending)",
+    });
     expect(alertsVerdict([])).toEqual({ status: "ok", detail: "no critical alert firing (no alert firing)" });
   });
 });

@@ -4,7 +4,7 @@ import { CheckRun } from "../../../cli/check/check-run.js";
 import { runPrometheusChecks } from "../../../cli/check/prometheus-checks.js";
 import { resolveTargets } from "../../../cli/targets.js";
 import { describeWithTool } from "../../helpers/tools.js";
-import { startPrometheus, waitFor, type PrometheusProcess } from "../helpers/prometheus-process.js";
+import { type PrometheusProcess, startPrometheus, waitFor } from "../helpers/prometheus-process.js";
 
 describeWithTool("prometheus", "Prometheus checks and snapshots against a real Prometheus", () => {
   let withAdmin: PrometheusProcess;
@@ -17,19 +17,25 @@ describeWithTool("prometheus", "Prometheus checks and snapshots against a real P
   });
 
   it("reports the dead target, the loaded rules and the firing critical alert", async () => {
-    const api = async (path: string) => ((await (await fetch(`${withAdmin.url}${path}`)).json()) as { data: Record<string, unknown[]> }).data;
+    const api = async (path: string) =>
+      ((await (await fetch(`${withAdmin.url}${path}`)).json()) as { data: Record<string, unknown[]> }).data;
     await waitFor(async () => {
       const targets = (await api("/api/v1/targets")).activeTargets as { health: string }[];
       return targets.length === 2 && targets.every((t) => t.health !== "unknown");
     }, "both targets scraped");
-    await waitFor(async () => ((await api("/api/v1/alerts")).alerts as { state: string }[]).some((a) => a.state === "firing"), "the alert firing");
+    await waitFor(
+      async () => ((await api("/api/v1/alerts")).alerts as { state: string }[]).some((a) => a.state === "firing"),
+      "the alert firing",
+    );
 
     const run = new CheckRun("prometheus", 5000);
     await runPrometheusChecks(resolveTargets({ prometheus_url: withAdmin.url }, {}), run);
     const byName = Object.fromEntries(run.results.map((r) => [r.name, r]));
     expect(byName["prometheus.ready"].status).toBe("ok");
     expect(byName["prometheus.targets"].status).toBe("fail");
-    expect(byName["prometheus.targets"].detail).toMatch(new RegExp(`^1 of 2 targets down: dead/${withAdmin.deadTarget.replace(/\./g, "\\.")} \\(.*connection refused\\)$`));
+    expect(byName["prometheus.targets"].detail).toMatch(
+      new RegExp(`^1 of 2 targets down: dead/${withAdmin.deadTarget.replace(/\./g, "\\.")} \\(.*connection refused\\)$`),
+    );
     expect(byName["prometheus.rules"]).toMatchObject({ status: "ok", detail: "1 rule group(s), 1 rule(s) (1 alerting, 0 recording)" });
     expect(byName["prometheus.alerts"]).toMatchObject({ status: "fail", detail: "1 critical alert(s) firing: AlwaysCritical" });
   }, 40_000);

@@ -4,7 +4,7 @@ import { exporterVerdict, runExporterChecks } from "../../../cli/check/exporter-
 import { parsePromText } from "../../../cli/check/prom-text.js";
 import { natsUpVerdict, runSurveyorChecks, surveyedVerdict } from "../../../cli/check/surveyor-checks.js";
 import { resolveTargets } from "../../../cli/targets.js";
-import { startFakeServer, type FakeServer } from "../helpers/fake-http.js";
+import { type FakeServer, startFakeServer } from "../helpers/fake-http.js";
 
 // Recorded from Surveyor 0.9 watching a 3-node cluster (trimmed).
 const SURVEYOR_METRICS = `# HELP nats_up Connected to NATS
@@ -20,7 +20,10 @@ nats_core_info{server_cluster="nats",server_id="NA1",server_name="nats-node1",se
 describe("Surveyor verdicts", () => {
   it("passes nats_up 1 and fails 0 or absent", () => {
     expect(natsUpVerdict(parsePromText(SURVEYOR_METRICS)).status).toBe("ok");
-    expect(natsUpVerdict(parsePromText("nats_up 0\n"))).toMatchObject({ status: "fail", detail: "nats_up is 0: Surveyor is not connected to NATS" });
+    expect(natsUpVerdict(parsePromText("nats_up 0\n"))).toMatchObject({
+      status: "fail",
+      detail: "nats_up is 0: Surveyor is not connected to NATS",
+    });
     expect(natsUpVerdict(parsePromText("go_goroutines 12\n")).fix).toContain("--surveyor-url");
   });
 
@@ -39,7 +42,8 @@ describe("Surveyor verdicts", () => {
 
 describe("exporterVerdict", () => {
   it("passes when gnatsd_varz_* series are there, counting servers", () => {
-    const page = 'gnatsd_varz_connections{server_id="http://nats-node1:8222"} 4\ngnatsd_varz_in_msgs{server_id="http://nats-node2:8222"} 9\n';
+    const page =
+      'gnatsd_varz_connections{server_id="http://nats-node1:8222"} 4\ngnatsd_varz_in_msgs{server_id="http://nats-node2:8222"} 9\n';
     expect(exporterVerdict(parsePromText(page))).toEqual({ status: "ok", detail: "2 gnatsd_varz_* series from 2 server(s)" });
   });
 

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,7 +25,11 @@ export async function startPrometheus(options: { adminApi: boolean }): Promise<P
   const deadTarget = `127.0.0.1:${await freePort()}`;
   writeFileSync(
     join(dir, "rules.yml"),
-    stringify({ groups: [{ name: "natsmon-test", interval: "1s", rules: [{ alert: "AlwaysCritical", expr: "vector(1)", labels: { severity: "critical" } }] }] }),
+    stringify({
+      groups: [
+        { name: "natsmon-test", interval: "1s", rules: [{ alert: "AlwaysCritical", expr: "vector(1)", labels: { severity: "critical" } }] },
+      ],
+    }),
   );
   writeFileSync(
     join(dir, "prometheus.yml"),
@@ -39,7 +43,11 @@ export async function startPrometheus(options: { adminApi: boolean }): Promise<P
     }),
   );
   const tsdbPath = join(dir, "data");
-  const args = [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${tsdbPath}`, `--web.listen-address=127.0.0.1:${port}`];
+  const args = [
+    `--config.file=${join(dir, "prometheus.yml")}`,
+    `--storage.tsdb.path=${tsdbPath}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+  ];
   if (options.adminApi) args.push("--web.enable-admin-api");
   const child: ChildProcess = spawn("prometheus", args, { stdio: "ignore" });
   const url = `http://127.0.0.1:${port}`;
@@ -56,7 +64,10 @@ export async function startPrometheus(options: { adminApi: boolean }): Promise<P
     });
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const status = await fetch(`${url}/-/ready`).then((r) => r.status, () => 0);
+    const status = await fetch(`${url}/-/ready`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) break;
     if (Date.now() > deadline) {
       await stop();

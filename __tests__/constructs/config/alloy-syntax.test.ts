@@ -71,9 +71,7 @@ describe("formatAlloy", () => {
 
   it("breaks long lists over lines", () => {
     const values = Array.from({ length: 4 }, (_, i) => `__meta_docker_container_label_${i}`);
-    expect(formatAlloy([attr("source_labels", values)])).toBe(
-      ["source_labels = [", ...values.map((v) => `  "${v}",`), "]", ""].join("\n"),
-    );
+    expect(formatAlloy([attr("source_labels", values)])).toBe(["source_labels = [", ...values.map((v) => `  "${v}",`), "]", ""].join("\n"));
   });
 
   it("refuses what Alloy cannot read", () => {

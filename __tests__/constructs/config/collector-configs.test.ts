@@ -3,11 +3,11 @@ import { parse } from "yaml";
 import { renderAlloyConfig } from "../../../constructs/config/alloy-config.js";
 import { alloyString } from "../../../constructs/config/alloy-syntax.js";
 import {
+  type CollectorConfigInput,
+  containerRelabelRules,
   LOG_LEVEL_TEMPLATE,
   NATS_LEVEL_REGEX,
   NATS_LOG_LEVELS,
-  containerRelabelRules,
-  type CollectorConfigInput,
 } from "../../../constructs/config/log-pipeline.js";
 import { renderPromtailConfig } from "../../../constructs/config/promtail-config.js";
 
@@ -35,7 +35,7 @@ describe("renderAlloyConfig", () => {
     for (const label of ["job", "container_name", "service"]) expect(text).toContain(`target_label  = "${label}"`);
     expect(text).toContain('regex         = "nats-monitoring;nats"');
     expect(text).toContain("relabel_rules = discovery.relabel.containers.rules");
-    expect(text.match(/^  rule \{$/gm)).toHaveLength(containerRelabelRules(input.project).length);
+    expect(text.match(/^ {2}rule \{$/gm)).toHaveLength(containerRelabelRules(input.project).length);
   });
 
   it("extracts NATS levels with the exact regex, backslashes doubled, after decolorize", () => {

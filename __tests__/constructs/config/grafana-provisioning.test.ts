@@ -1,5 +1,5 @@
-import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { renderGrafanaDashboardProviders, renderGrafanaDataSources } from "../../../constructs/config/grafana-provisioning.js";
 
 const prometheus = { uid: "prometheus", name: "Prometheus", type: "prometheus", url: "http://prometheus:9090" } as const;
@@ -23,19 +23,37 @@ describe("renderGrafanaDataSources", () => {
           editable: false,
           jsonData: { httpMethod: "POST", timeInterval: "30s" },
         },
-        { name: "Loki", type: "loki", uid: "loki", url: "http://loki:3100", access: "proxy", isDefault: false, editable: false, jsonData: { maxLines: 1000 } },
+        {
+          name: "Loki",
+          type: "loki",
+          uid: "loki",
+          url: "http://loki:3100",
+          access: "proxy",
+          isDefault: false,
+          editable: false,
+          jsonData: { maxLines: 1000 },
+        },
       ],
     });
   });
 
   it("configures an Alertmanager data source for Prometheus's Alertmanager", () => {
-    const text = renderGrafanaDataSources([{ uid: "alertmanager", name: "Alertmanager", type: "alertmanager", url: "http://alertmanager:9093" }]);
+    const text = renderGrafanaDataSources([
+      { uid: "alertmanager", name: "Alertmanager", type: "alertmanager", url: "http://alertmanager:9093" },
+    ]);
     expect(parse(text).datasources[0].jsonData).toEqual({ implementation: "prometheus", handleGrafanaManagedAlerts: false });
   });
 
   it("refuses two data sources with one uid, and two defaults", () => {
-    expect(() => renderGrafanaDataSources([prometheus, { ...loki, uid: "prometheus" }])).toThrow('two data sources share the uid "prometheus"');
-    expect(() => renderGrafanaDataSources([{ ...prometheus, isDefault: true }, { ...loki, isDefault: true }])).toThrow("at most one data source can be the default");
+    expect(() => renderGrafanaDataSources([prometheus, { ...loki, uid: "prometheus" }])).toThrow(
+      'two data sources share the uid "prometheus"',
+    );
+    expect(() =>
+      renderGrafanaDataSources([
+        { ...prometheus, isDefault: true },
+        { ...loki, isDefault: true },
+      ]),
+    ).toThrow("at most one data source can be the default");
   });
 });
 

@@ -1,23 +1,21 @@
 import { describe, expect, it } from "vitest";
 import {
+  containerRelabelRules,
+  dockerLabelMeta,
   LOG_LEVEL_TEMPLATE,
   NATS_LEVEL_REGEX,
   NATS_LOG_LEVELS,
-  containerRelabelRules,
-  dockerLabelMeta,
   projectContainerFilter,
 } from "../../../constructs/config/log-pipeline.js";
-import {
-  applyRelabelRules,
-  decolorize,
-  extractNatsLogLevel,
-  runNoisyNatsServer,
-} from "../../helpers/log-pipeline.js";
+import { applyRelabelRules, decolorize, extractNatsLogLevel, runNoisyNatsServer } from "../../helpers/log-pipeline.js";
 import { describeWithTool } from "../../helpers/tools.js";
 
 /** Lines of real output, without the trailing carriage returns a TTY adds. */
 function lines(output: string): string[] {
-  return output.split("\n").map((line) => line.replace(/\r$/, "")).filter((line) => line !== "");
+  return output
+    .split("\n")
+    .map((line) => line.replace(/\r$/, ""))
+    .filter((line) => line !== "");
 }
 
 describeWithTool("nats-server", "NATS log levels on real nats-server output", () => {

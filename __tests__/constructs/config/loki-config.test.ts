@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { LOKI_RULES_DIR, renderLokiConfig } from "../../../constructs/config/loki-config.js";
-import {
-  ERROR_RATIO_ALERT,
-  lokiRuleExpressions,
-  natsErrorRatioQuery,
-  renderLokiRules,
-} from "../../../constructs/config/loki-rules.js";
+import { ERROR_RATIO_ALERT, lokiRuleExpressions, natsErrorRatioQuery, renderLokiRules } from "../../../constructs/config/loki-rules.js";
 import { logqlErrors } from "../../helpers/query-grammar.js";
 
 describe("renderLokiConfig", () => {

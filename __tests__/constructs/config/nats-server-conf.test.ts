@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EnvReference, formatNatsConf } from "../../../constructs/config/nats-conf-format.js";
-import { SYSTEM_PASSWORD_ENV, renderNatsServerConf } from "../../../constructs/config/nats-server-conf.js";
+import { renderNatsServerConf, SYSTEM_PASSWORD_ENV } from "../../../constructs/config/nats-server-conf.js";
 import { containersByName, labelsOf, synthStack, uploadedFile } from "../../helpers/plan.js";
 import { describeWithTool } from "../../helpers/tools.js";
 
@@ -14,7 +14,7 @@ const BCRYPT = "$2a$10$YkFiHkxegdAXGN4SVhKTu.oExIzHTqg0cKB8FyWfAyklB.Q1UmVKm";
 describe("formatNatsConf", () => {
   it("writes blocks, arrays, quoted strings and environment references", () => {
     const text = formatNatsConf(
-      { a: "x\"y", b: 1, c: true, d: { e: ["p", "q"] }, f: [{ user: "u", password: new EnvReference("PW") }], g: undefined },
+      { a: 'x"y', b: 1, c: true, d: { e: ["p", "q"] }, f: [{ user: "u", password: new EnvReference("PW") }], g: undefined },
       ["header"],
     );
     expect(text).toBe(
@@ -89,14 +89,17 @@ describeWithTool("nats-server", "every synthesized node config passes nats-serve
 
   it("fails a config whose password variable is missing, so the check can fail", () => {
     const file = join(dir, "missing-env.conf");
-    writeFileSync(file, renderNatsServerConf({
-      serverName: "n1",
-      maxMemoryStoreBytes: 1024,
-      maxFileStoreBytes: 2048,
-      systemUser: "sys",
-      lameDuckDuration: "30s",
-      lameDuckGracePeriod: "10s",
-    }));
+    writeFileSync(
+      file,
+      renderNatsServerConf({
+        serverName: "n1",
+        maxMemoryStoreBytes: 1024,
+        maxFileStoreBytes: 2048,
+        systemUser: "sys",
+        lameDuckDuration: "30s",
+        lameDuckGracePeriod: "10s",
+      }),
+    );
     const env = { ...process.env };
     delete env[SYSTEM_PASSWORD_ENV];
     const result = spawnSync("nats-server", ["-c", file, "-t"], { encoding: "utf8", env });

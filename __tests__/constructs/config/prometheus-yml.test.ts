@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { NATS_ALERT_GROUPS } from "../../../alerts/nats-rules.js";
 import { renderRulesFile } from "../../../alerts/render.js";
-import { renderPrometheusConfig, type PrometheusConfigInput } from "../../../constructs/config/prometheus-yml.js";
+import { type PrometheusConfigInput, renderPrometheusConfig } from "../../../constructs/config/prometheus-yml.js";
 import { describeWithTool } from "../../helpers/tools.js";
 
 const RULE_COUNT = NATS_ALERT_GROUPS.flatMap((g) => g.rules).length;
@@ -47,7 +47,9 @@ describe("renderPrometheusConfig", () => {
   });
 
   it("refuses two jobs with one name", () => {
-    expect(() => renderPrometheusConfig({ ...INPUT, jobs: [...INPUT.jobs, { jobName: "loki", targets: ["x:1"] }] })).toThrow(/two scrape jobs are named loki/);
+    expect(() => renderPrometheusConfig({ ...INPUT, jobs: [...INPUT.jobs, { jobName: "loki", targets: ["x:1"] }] })).toThrow(
+      /two scrape jobs are named loki/,
+    );
   });
 });
 
