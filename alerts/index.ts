@@ -1,5 +1,4 @@
 export * from "./inhibit-rules.js";
-export * from "./metric-catalog.js";
 export * from "./nats-rules.js";
 export * from "./promql.js";
 export * from "./render.js";

@@ -1,4 +1,5 @@
-import { counterIncreased, JOBS } from "./promql.js";
+import { SCRAPE_JOBS } from "../contract/index.js";
+import { counterIncreased } from "./promql.js";
 import type { AlertRuleGroup } from "./rule-types.js";
 
 /**
@@ -66,7 +67,7 @@ and on () (max(nats_up) == 1)`,
     },
     {
       alert: "NatsSurveyorNotScraped",
-      expr: `up{job="${JOBS.surveyor}"} == 0`,
+      expr: `up{job="${SCRAPE_JOBS.surveyor}"} == 0`,
       for: "5m",
       severity: "critical",
       summary: "Prometheus cannot scrape Surveyor at {{ $labels.instance }}",
@@ -77,7 +78,7 @@ and on () (max(nats_up) == 1)`,
     },
     {
       alert: "NatsExporterNotScraped",
-      expr: `up{job="${JOBS.exporter}"} == 0`,
+      expr: `up{job="${SCRAPE_JOBS.exporter}"} == 0`,
       for: "5m",
       severity: "warning",
       summary: "Prometheus cannot scrape prometheus-nats-exporter at {{ $labels.instance }}",

@@ -4,7 +4,7 @@ import type { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { type ITerraformDependable, Lazy } from "cdktf";
 import { Construct } from "constructs";
-import { LABELS } from "./config/container-labels.js";
+import { LABELS } from "../contract/index.js";
 import { claimHostPort } from "./host-ports.js";
 import { sharedImage } from "./shared-image.js";
 import { propError } from "./validation.js";

@@ -1,6 +1,7 @@
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { COMPONENTS, CONTAINER_NAMES, DATA_SOURCE_UIDS, DEFAULT_HOST_PORTS, SCRAPE_JOBS } from "../contract/index.js";
 import { LOKI_PUSH_PATH } from "./config/log-pipeline.js";
 import {
   LOKI_CONFIG_PATH,
@@ -120,7 +121,7 @@ export class LokiStack extends Construct implements IDataSource {
       throw propError(this, "collector", kind, 'must be "alloy" or "promtail"', 'leave it out for Alloy, the default, or use "promtail"');
     }
     this.retentionPeriod = requireRetention(this, props.retentionPeriod ?? "168h");
-    const hostPort = requirePort(this, "hostPort", props.hostPort ?? LOKI_PORTS.http);
+    const hostPort = requirePort(this, "hostPort", props.hostPort ?? DEFAULT_HOST_PORTS.loki);
     const collectorMemoryLimitBytes = requireSize(this, "collectorMemoryLimit", props.collectorMemoryLimit ?? "256M");
     const errorRatioThreshold = props.errorRatioThreshold ?? 0.01;
     if (!(errorRatioThreshold > 0 && errorRatioThreshold < 1)) {
@@ -140,17 +141,17 @@ export class LokiStack extends Construct implements IDataSource {
     }
     const project = literalNetworkName(this, base.network);
 
-    const name = base.nameOf("loki");
+    const name = base.nameOf(CONTAINER_NAMES.loki);
     this.url = `http://${name}:${LOKI_PORTS.http}`;
     this.pushUrl = `${this.url}${LOKI_PUSH_PATH}`;
     this.hostUrl = hostUrl(base.bindAddress, hostPort);
-    this.dataSource = { uid: "loki", name: "Loki", type: "loki", url: this.url };
+    this.dataSource = { uid: DATA_SOURCE_UIDS.loki, name: "Loki", type: "loki", url: this.url };
 
     const lokiData = dataVolume(this, "data", base.nameOf("loki-data"), props.protectData ?? true);
     this.loki = new DockerService(this, "Service", {
       network: base.network,
       name,
-      component: "loki",
+      component: COMPONENTS.loki,
       image: base.image,
       command: [`-config.file=${LOKI_CONFIG_PATH}`],
       // The image's user, stated so that it matches the owner of /loki,
@@ -175,7 +176,7 @@ export class LokiStack extends Construct implements IDataSource {
     this.collector = new LogCollector(this, "Collector", {
       network: base.network,
       kind,
-      name: base.nameOf(kind),
+      name: base.nameOf(CONTAINER_NAMES[kind]),
       volumeName: base.nameOf(kind === "alloy" ? "alloy-data" : "promtail-positions"),
       image: props.collectorImage ?? DEFAULT_IMAGES[kind],
       memoryLimitBytes: collectorMemoryLimitBytes,
@@ -186,7 +187,7 @@ export class LokiStack extends Construct implements IDataSource {
       dependsOn: [this.loki.container],
     });
 
-    this.scrapeTargets = [{ scrapeTarget: { jobName: "loki", targets: [`${name}:${LOKI_PORTS.http}`] } }, this.collector];
+    this.scrapeTargets = [{ scrapeTarget: { jobName: SCRAPE_JOBS.loki, targets: [`${name}:${LOKI_PORTS.http}`] } }, this.collector];
     this.dataVolumes = [lokiData, this.collector.dataVolume];
   }
 }

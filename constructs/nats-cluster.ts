@@ -1,6 +1,7 @@
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Password } from "@cdktf/provider-random/lib/password/index.js";
 import { Construct } from "constructs";
+import { COMPONENTS, CONTAINER_NAMES, DEFAULT_HOST_PORTS, DEFAULT_NATS_CLUSTER_NAME, natsNodeName } from "../contract/index.js";
 import { JETSTREAM_STORE_DIR, NATS_PORTS, renderNatsServerConf, SYSTEM_PASSWORD_ENV } from "./config/nats-server-conf.js";
 import { dataVolume } from "./data-volume.js";
 import { DockerService, type PublishedPort } from "./docker-service.js";
@@ -100,7 +101,7 @@ export class NatsCluster extends Construct {
       throw propError(this, "nodes", nodeCount, "must be an odd number from 1 to 15 for a JetStream quorum", suggestNodeCount(nodeCount));
     }
     this.nodeCount = nodeCount;
-    this.clusterName = requireDnsLabel(this, "clusterName", props.clusterName ?? "nats");
+    this.clusterName = requireDnsLabel(this, "clusterName", props.clusterName ?? DEFAULT_NATS_CLUSTER_NAME);
     this.systemUser = requireDnsLabel(this, "systemUser", props.systemUser ?? "sys");
     const maxMemoryStoreBytes = requireSize(this, "maxMemoryStore", props.maxMemoryStore ?? "256M");
     const maxFileStoreBytes = requireSize(this, "maxFileStore", props.maxFileStore ?? "10G");
@@ -119,7 +120,7 @@ export class NatsCluster extends Construct {
       requireDuration(this, "lameDuckDuration", lameDuckDuration) +
       requireDuration(this, "lameDuckGracePeriod", lameDuckGracePeriod) +
       STOP_MARGIN_SECONDS;
-    const clientHostPort = requirePort(this, "clientHostPort", props.clientHostPort ?? NATS_PORTS.client);
+    const clientHostPort = requirePort(this, "clientHostPort", props.clientHostPort ?? DEFAULT_HOST_PORTS.natsClient);
     const monitoringHostPort =
       props.monitoringHostPort === undefined ? undefined : requirePort(this, "monitoringHostPort", props.monitoringHostPort);
     const publishedNodes = props.publishEveryNode ? nodeCount : 1;
@@ -128,7 +129,7 @@ export class NatsCluster extends Construct {
       if (monitoringHostPort !== undefined) requirePort(this, "monitoringHostPort", monitoringHostPort + nodeCount - 1);
     }
 
-    this.nodeNames = Array.from({ length: nodeCount }, (_, i) => base.nameOf(`nats-node${i + 1}`));
+    this.nodeNames = Array.from({ length: nodeCount }, (_, i) => base.nameOf(natsNodeName(i + 1)));
     this.clientUrls = this.nodeNames.map((host) => `nats://${host}:${NATS_PORTS.client}`);
     this.monitoringUrls = this.nodeNames.map((host) => `http://${host}:${NATS_PORTS.monitoring}`);
     this.hostClientUrl = hostUrl(base.bindAddress, clientHostPort, "nats");
@@ -153,7 +154,7 @@ export class NatsCluster extends Construct {
       const node = new DockerService(this, nodeId, {
         network: base.network,
         name,
-        component: "nats",
+        component: COMPONENTS.nats,
         image: base.image,
         entrypoint: ["nats-server"],
         command: ["--config", CONFIG_PATH],
@@ -206,7 +207,7 @@ export class NatsCluster extends Construct {
     if (props.natsBox ?? true) {
       this.natsBox = new NatsBox(this, "nats-box", {
         network: base.network,
-        name: base.nameOf("nats-box"),
+        name: base.nameOf(CONTAINER_NAMES.natsBox),
         image: props.natsBoxImage ?? DEFAULT_IMAGES.natsBox,
         memoryLimitBytes: 128 * 1024 ** 2,
         clientUrls: this.clientUrls,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { catalogMetric, isKnownMetric } from "../../alerts/metric-catalog.js";
+import { catalogMetric, isKnownMetric } from "../../contract/metric-catalog.js";
 import {
   NATS_JETSTREAM_CLUSTER_UID,
   NATS_LOGS_UID,

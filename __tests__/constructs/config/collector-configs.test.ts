@@ -7,9 +7,9 @@ import {
   containerRelabelRules,
   LOG_LEVEL_TEMPLATE,
   NATS_LEVEL_REGEX,
-  NATS_LOG_LEVELS,
 } from "../../../constructs/config/log-pipeline.js";
 import { renderPromtailConfig } from "../../../constructs/config/promtail-config.js";
+import { NATS_LOG_LEVELS } from "../../../contract/index.js";
 
 const input: CollectorConfigInput = {
   project: "nats-monitoring",
