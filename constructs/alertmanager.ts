@@ -4,14 +4,14 @@ import { Construct } from "constructs";
 import { NATS_INHIBIT_RULES } from "../alerts/inhibit-rules.js";
 import { COMPONENTS, CONTAINER_NAMES, CONTAINER_PORTS, DEFAULT_HOST_PORTS, SCRAPE_JOBS } from "../contract/index.js";
 import { renderAlertmanagerConfig } from "./config/alertmanager-yml.js";
-import { parsePrometheusDuration } from "./config/prometheus-units.js";
-import { dataVolume } from "./data-volume.js";
 import { DockerService } from "./docker-service.js";
-import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
+import { dataVolume } from "./private/data-volume.js";
+import { hostUrl } from "./private/host-url.js";
+import { parsePrometheusDuration } from "./private/prometheus-units.js";
+import { propError, requirePort } from "./private/validation.js";
 import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
 import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
-import { propError, requirePort } from "./validation.js";
 
 /** Alertmanager's port. */
 export const ALERTMANAGER_PORT = CONTAINER_PORTS.alertmanager;

@@ -16,13 +16,13 @@ import {
 } from "./config/grafana-provisioning.js";
 import { type CustomDashboard, CustomDashboardError, readCustomDashboards } from "./custom-dashboards.js";
 import type { DataSourceSpec, IDataSource } from "./data-source.js";
-import { dataVolume } from "./data-volume.js";
 import { DockerService, type UploadedFile } from "./docker-service.js";
-import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
+import { dataVolume } from "./private/data-volume.js";
+import { hostUrl } from "./private/host-url.js";
+import { propError, requireDuration, requirePort } from "./private/validation.js";
 import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
 import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
-import { propError, requireDuration, requirePort } from "./validation.js";
 
 /** Grafana's HTTP port inside the container. */
 export const GRAFANA_PORT = CONTAINER_PORTS.grafana;

@@ -14,14 +14,14 @@ import {
 } from "./config/loki-config.js";
 import { renderLokiRules } from "./config/loki-rules.js";
 import type { DataSourceSpec, IDataSource } from "./data-source.js";
-import { dataVolume } from "./data-volume.js";
 import { DockerService } from "./docker-service.js";
-import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
 import { LogCollector, type LogCollectorKind } from "./log-collector.js";
+import { dataVolume } from "./private/data-volume.js";
+import { hostUrl } from "./private/host-url.js";
+import { propError, requireDuration, requirePort, requireSize } from "./private/validation.js";
 import type { IScrapeable } from "./scrape-target.js";
 import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
-import { propError, requireDuration, requirePort, requireSize } from "./validation.js";
 
 /** Loki's image and all its releases since 3.6 run as this user. */
 const LOKI_UID = 10001;

@@ -3,13 +3,13 @@ import { Password } from "@cdktf/provider-random/lib/password/index.js";
 import { Construct } from "constructs";
 import { COMPONENTS, CONTAINER_NAMES, DEFAULT_HOST_PORTS, DEFAULT_NATS_CLUSTER_NAME, natsNodeName } from "../contract/index.js";
 import { JETSTREAM_STORE_DIR, NATS_PORTS, renderNatsServerConf, SYSTEM_PASSWORD_ENV } from "./config/nats-server-conf.js";
-import { dataVolume } from "./data-volume.js";
 import { DockerService, type PublishedPort } from "./docker-service.js";
-import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
 import { NatsBox } from "./nats-box.js";
+import { dataVolume } from "./private/data-volume.js";
+import { hostUrl } from "./private/host-url.js";
+import { propError, requireDnsLabel, requireDuration, requirePort, requireSize } from "./private/validation.js";
 import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
-import { propError, requireDnsLabel, requireDuration, requirePort, requireSize } from "./validation.js";
 
 /** The routes of every node point at these first nodes; gossip does the rest. */
 const SEED_COUNT = 3;

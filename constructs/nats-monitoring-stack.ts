@@ -8,9 +8,9 @@ import { Grafana, type GrafanaProps } from "./grafana.js";
 import { LokiStack, type LokiStackProps } from "./loki-stack.js";
 import { NatsCluster, type NatsClusterProps } from "./nats-cluster.js";
 import { NatsExporter, type NatsExporterProps } from "./nats-exporter.js";
+import { propError, requireDnsLabel } from "./private/validation.js";
 import { PrometheusStack, type PrometheusStackProps } from "./prometheus-stack.js";
 import { Surveyor, type SurveyorProps } from "./surveyor.js";
-import { propError, requireDnsLabel } from "./validation.js";
 
 /** A part's props without the network, which the stack provides. */
 export type PartProps<T> = Omit<T, "network">;

@@ -5,16 +5,16 @@ import { RULES_FILE_NAME, renderRulesFile } from "../alerts/render.js";
 import type { AlertRuleGroup } from "../alerts/rule-types.js";
 import { COMPONENTS, CONTAINER_NAMES, CONTAINER_PORTS, DATA_SOURCE_UIDS, DEFAULT_HOST_PORTS, SCRAPE_JOBS } from "../contract/index.js";
 import { Alertmanager, type AlertmanagerProps } from "./alertmanager.js";
-import { formatPrometheusSize, parsePrometheusDuration } from "./config/prometheus-units.js";
 import { renderPrometheusConfig } from "./config/prometheus-yml.js";
 import type { DataSourceSpec, IDataSource } from "./data-source.js";
-import { dataVolume } from "./data-volume.js";
 import { DockerService } from "./docker-service.js";
-import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
+import { dataVolume } from "./private/data-volume.js";
+import { hostUrl } from "./private/host-url.js";
+import { formatPrometheusSize, parsePrometheusDuration } from "./private/prometheus-units.js";
+import { propError, requirePort, requireSize } from "./private/validation.js";
 import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
 import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
-import { propError, requirePort, requireSize } from "./validation.js";
 
 /** Prometheus's port. */
 export const PROMETHEUS_PORT = CONTAINER_PORTS.prometheus;

@@ -1,7 +1,7 @@
 import type { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import type { IConstruct } from "constructs";
 import { DEFAULT_BIND_ADDRESS } from "../contract/index.js";
-import { propError, requireDnsLabel, requireIpv4, requireSize } from "./validation.js";
+import { propError, requireDnsLabel, requireIpv4, requireSize } from "./private/validation.js";
 
 /** Props that every service construct of the project takes. */
 export interface ServiceBaseProps {

@@ -1,12 +1,12 @@
 import { Construct } from "constructs";
 import { COMPONENTS, CONTAINER_NAMES, CONTAINER_PORTS, DEFAULT_HOST_PORTS, SCRAPE_JOBS } from "../contract/index.js";
 import { DockerService } from "./docker-service.js";
-import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
 import type { NatsCluster } from "./nats-cluster.js";
+import { hostUrl } from "./private/host-url.js";
+import { propError, requirePort } from "./private/validation.js";
 import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
 import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
-import { propError, requirePort } from "./validation.js";
 
 /** The port Surveyor listens on inside its container (its default). */
 export const SURVEYOR_PORT = CONTAINER_PORTS.surveyor;

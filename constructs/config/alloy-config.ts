@@ -1,5 +1,5 @@
 import { CONTAINER_PORTS, LOG_LABELS } from "../../contract/index.js";
-import { type AlloyStatement, attr, block, formatAlloy, ref } from "./alloy-syntax.js";
+import { type AlloyStatement, attr, block, formatAlloy, ref } from "../private/alloy-syntax.js";
 import {
   type CollectorConfigInput,
   containerRelabelRules,

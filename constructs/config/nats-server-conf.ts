@@ -1,5 +1,5 @@
 import { CONTAINER_PORTS } from "../../contract/index.js";
-import { EnvReference, formatNatsConf } from "./nats-conf-format.js";
+import { EnvReference, formatNatsConf } from "../private/nats-conf-format.js";
 
 /** Ports every node listens on inside its container. */
 export const NATS_PORTS = {
