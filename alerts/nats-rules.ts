@@ -1,4 +1,4 @@
-import { SCRAPE_JOBS } from "../contract/index.js";
+import { CONTAINER_PORTS, SCRAPE_JOBS } from "../contract/index.js";
 import { counterIncreased } from "./promql.js";
 import type { AlertRuleGroup } from "./rule-types.js";
 
@@ -115,8 +115,7 @@ and on () (max(nats_up) == 1)`,
       summary: "NATS server {{ $labels.server_name }} reaches only {{ $value }} peer(s) over routes",
       description:
         "In a full mesh every server has routes to the N-1 others; {{ $labels.server_name }} has fewer. Messages published on it do not reach subscribers on the missing peers, and JetStream replication to them stops.",
-      action:
-        "nats --context system server request routes (from nats-box) lists each server's routes, and the server's logs ([ERR] lines about routes) say why one failed; check the cluster port 6222 between the containers and the route URLs in nats-server.conf.",
+      action: `nats --context system server request routes (from nats-box) lists each server's routes, and the server's logs ([ERR] lines about routes) say why one failed; check the cluster port ${CONTAINER_PORTS.natsCluster} between the containers and the route URLs in nats-server.conf.`,
     },
   ],
 };

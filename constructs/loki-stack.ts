@@ -1,7 +1,7 @@
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { COMPONENTS, CONTAINER_NAMES, DATA_SOURCE_UIDS, DEFAULT_HOST_PORTS, SCRAPE_JOBS } from "../contract/index.js";
+import { COMPONENTS, CONTAINER_NAMES, CONTAINER_PORTS, DATA_SOURCE_UIDS, DEFAULT_HOST_PORTS, SCRAPE_JOBS } from "../contract/index.js";
 import { LOKI_PUSH_PATH } from "./config/log-pipeline.js";
 import {
   LOKI_CONFIG_PATH,
@@ -214,7 +214,13 @@ function requireHttpUrl(scope: Construct, prop: string, value: string): string {
     url = undefined;
   }
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw propError(scope, prop, value, "must be an http or https URL", 'write it like "http://alertmanager:9093"');
+    throw propError(
+      scope,
+      prop,
+      value,
+      "must be an http or https URL",
+      `write it like "http://${CONTAINER_NAMES.alertmanager}:${CONTAINER_PORTS.alertmanager}"`,
+    );
   }
   return value;
 }

@@ -196,7 +196,7 @@ export class PrometheusStack extends Construct implements IDataSource {
         `scrape target ${job.jobName}`,
         job.targets,
         "must list host:port targets",
-        'write them like "nats-surveyor:7777"',
+        `write them like "${CONTAINER_NAMES.surveyor}:${CONTAINER_PORTS.surveyor}"`,
       );
     }
     if (job.scrapeInterval !== undefined) this.requireInterval(`scrape target ${job.jobName} scrapeInterval`, job.scrapeInterval);
