@@ -94,6 +94,13 @@ describe("scripts/app/run.mjs, the cdktf app command", () => {
     const removed = launch(dir, "app.ts");
     expect(removed).toMatchObject({ status: 0, stdout: "edited\n" });
     expect(removed.stderr).toContain("compiled app.ts (no bundle yet)");
+
+    // tsconfig.json steers the compiler without being an input of its own.
+    writeFileSync(join(dir, "tsconfig.json"), "{}\n");
+    expect(launch(dir, "app.ts").stderr).toContain("compiled app.ts (tsconfig.json was added)");
+    writeFileSync(join(dir, "tsconfig.json"), '{ "compilerOptions": {} }\n');
+    expect(launch(dir, "app.ts").stderr).toContain("compiled app.ts (tsconfig.json changed)");
+    expect(launch(dir, "app.ts")).toMatchObject({ status: 0, stdout: "edited\n", stderr: "" });
   }, 30_000);
 
   it("bundles the listed packages and leaves every other package to Node", () => {

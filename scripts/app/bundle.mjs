@@ -32,6 +32,9 @@ export const BUNDLED_PACKAGES = ["@grafana/grafana-foundation-sdk", "yaml", "tsl
 /** Bumped when the build options change in a way the inputs' stats cannot show. */
 const FORMAT = 1;
 
+/** Size and time recorded for a settings file that did not exist at build time. */
+const ABSENT = -1;
+
 const here = dirname(fileURLToPath(import.meta.url));
 
 /**
@@ -85,8 +88,10 @@ function staleReason(entryPath, file, manifestFile) {
   if (manifest.format !== FORMAT || manifest.entry !== entryPath) return "bundle made by another version of the launcher";
   for (const [path, mtimeMs, size] of manifest.inputs) {
     const stat = statOrUndefined(path);
-    if (stat === undefined) return `${relativeName(path)} was removed`;
-    if (stat.mtimeMs !== mtimeMs || stat.size !== size) return `${relativeName(path)} changed`;
+    if (size === ABSENT) {
+      if (stat !== undefined) return `${relativeName(path)} was added`;
+    } else if (stat === undefined) return `${relativeName(path)} was removed`;
+    else if (stat.mtimeMs !== mtimeMs || stat.size !== size) return `${relativeName(path)} changed`;
   }
   return undefined;
 }
@@ -129,12 +134,19 @@ async function build(entryPath, file, manifestFile) {
     fileURLToPath(import.meta.url),
     resolve(dirname(fileURLToPath(import.meta.resolve("esbuild"))), "../package.json"),
   ];
+  // Read by esbuild without being listed as inputs (paths aliases, class field
+  // semantics); recorded even when absent, so that adding one rebuilds too.
+  const settings = [resolve(workingDir, "tsconfig.json"), resolve(workingDir, "package.json")];
   /** @type {Manifest} */
   const manifest = { format: FORMAT, entry: entryPath, inputs: [] };
   let editedDuringBuild = false;
-  for (const path of new Set(inputs)) {
+  for (const path of new Set([...inputs, ...settings])) {
     const stat = statOrUndefined(path);
-    if (stat === undefined) continue; // esbuild's virtual inputs, e.g. "<runtime>"
+    if (stat === undefined) {
+      // esbuild's virtual inputs, such as "<runtime>", are no files.
+      if (settings.includes(path)) manifest.inputs.push([path, ABSENT, ABSENT]);
+      continue;
+    }
     // A file saved while esbuild ran may not be in this bundle: leave the
     // manifest out, so the next run builds again.
     if (stat.mtimeMs >= startedAt) editedDuringBuild = true;
