@@ -253,9 +253,11 @@ async function archiveSnapshot(
   }
   const inVolume = [tsdb, "snapshots", snapshot.name].filter(Boolean).join("/");
   const helper = await createHelper(docker, volume, { readOnly: true });
+  let inThisVolume = false;
   try {
     try {
       await helper.infoArchive({ path: `${HELPER_MOUNT}/${inVolume}` });
+      inThisVolume = true;
     } catch {
       progress.step(
         volume,
@@ -273,11 +275,13 @@ async function archiveSnapshot(
     });
   } finally {
     await removeHelper(helper);
+    // Snapshots are hard links that pin old blocks: remove this one, also after a failure or Ctrl-C.
+    if (inThisVolume) {
+      const snapshotDir = `${prometheus.mountPath.replace(/\/+$/, "")}/${inVolume}`;
+      const code = await execIn(docker, prometheus.id, ["rm", "-rf", snapshotDir]).catch(() => -1);
+      if (code !== 0)
+        progress.warn(volume, `could not remove the snapshot; remove it yourself: docker exec ${prometheus.name} rm -rf ${snapshotDir}`);
+    }
   }
-  // Snapshots are hard links that pin old blocks: remove this one.
-  const snapshotDir = `${prometheus.mountPath.replace(/\/+$/, "")}/${inVolume}`;
-  const code = await execIn(docker, prometheus.id, ["rm", "-rf", snapshotDir]).catch(() => -1);
-  if (code !== 0)
-    progress.warn(volume, `could not remove the snapshot; remove it yourself: docker exec ${prometheus.name} rm -rf ${snapshotDir}`);
   return true;
 }
