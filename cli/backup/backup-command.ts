@@ -18,7 +18,7 @@ import {
   type VolumeOwner,
   volumeOwners,
 } from "./docker-engine.js";
-import { EXIT_INTERRUPTED, Interruption } from "./interruption.js";
+import { EXIT_INTERRUPTED, InterruptedError, Interruption } from "./interruption.js";
 import { requireOtherNodesReady, waitNodeCurrent } from "./jetstream-health.js";
 import { formatBytes, Progress } from "./progress.js";
 import { takeSnapshot, tsdbPathInVolume } from "./prometheus-snapshot.js";
@@ -72,8 +72,11 @@ export async function backupCommand(options: BackupCommandOptions): Promise<numb
     });
   } catch (error) {
     if (!interruption.signal.aborted) throw error;
+    // An InterruptedError means the cleanup went through; anything else is what failed during it.
     process.stderr.write(
-      `natsmon: backup ${(error as Error).message}; every container it stopped runs again, no helper container is left\n`,
+      error instanceof InterruptedError
+        ? `natsmon: backup ${error.message}; every container it stopped runs again, no helper container is left\n`
+        : `natsmon: backup interrupted, and putting things back failed: ${(error as Error).message}\n`,
     );
     return EXIT_INTERRUPTED;
   } finally {
