@@ -9,6 +9,7 @@ import tar from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { archiveName } from "../../cli/backup/archive-names.js";
 import { createHelper, HELPER_IMAGE, HELPER_MOUNT, LABELS, removeHelper } from "../../cli/backup/docker-engine.js";
+import { MANIFEST_NAME } from "../../cli/backup/manifest.js";
 import { runNatsmon, startNatsmon } from "../cli/helpers/run-natsmon.js";
 import { labelsOf, type Plan } from "../helpers/plan.js";
 import { type LiveNode, natsNodesOf, synthLivePlan } from "./live-plan.js";
@@ -150,7 +151,9 @@ describe("natsmon backup and restore of the replayed stack's volumes", () => {
 
     // The Prometheus archive is the snapshot: blocks, no write-ahead log.
     const promNames = await entryNames(createReadStream(join(outDir, archiveName(prometheusVolume))).pipe(createGunzip()));
-    expect(promNames[0]).toBe("./");
+    // The manifest first, then the TSDB's entries, relative.
+    expect(promNames[0]).toBe(MANIFEST_NAME);
+    expect(promNames[1]).toBe("./");
     expect(
       promNames.some((name) => name.endsWith("/meta.json")),
       promNames.join(" "),
