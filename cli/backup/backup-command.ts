@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type Docker from "dockerode";
+import { COMPONENTS, CONTAINER_PORTS, OUTPUTS } from "../../contract/index.js";
 import { NatsmonError } from "../natsmon-error.js";
 import { loadOutputs } from "../outputs.js";
 import { DEFAULT_TARGETS } from "../targets.js";
@@ -53,12 +54,13 @@ export async function backupCommand(options: BackupCommandOptions): Promise<numb
   let prometheusUrl = options.prometheusUrl;
   if (!volumes || !prometheusUrl) {
     const outputs = await loadOutputs(options.outputs, { stack: options.stack });
-    const listed = outputs.values.data_volumes;
+    const listed = outputs.values[OUTPUTS.dataVolumes];
     volumes ??= Array.isArray(listed) ? listed.filter((name): name is string => typeof name === "string") : undefined;
-    prometheusUrl ??= typeof outputs.values.prometheus_url === "string" ? outputs.values.prometheus_url : undefined;
+    const listedUrl = outputs.values[OUTPUTS.prometheusUrl];
+    prometheusUrl ??= typeof listedUrl === "string" ? listedUrl : undefined;
   }
   if (!volumes || volumes.length === 0) {
-    throw new NatsmonError("no volumes to back up", "pass --outputs (the stack's data_volumes output) or --volume NAME");
+    throw new NatsmonError("no volumes to back up", `pass --outputs (the stack's ${OUTPUTS.dataVolumes} output) or --volume NAME`);
   }
   const interruption = new Interruption().install((message) => process.stderr.write(`natsmon: ${message}\n`));
   let records: BackupRecord[];
@@ -146,7 +148,7 @@ export async function backupVolumes(volumes: readonly string[], settings: Backup
     };
     const running = owners.filter((owner) => owner.running);
     let method: BackupMethod = running.length === 0 ? "idle" : "stopped";
-    const prometheus = running.find((owner) => owner.component === "prometheus");
+    const prometheus = running.find((owner) => owner.component === COMPONENTS.prometheus);
     if (prometheus && (await archiveSnapshot(docker, prometheus, file, origin, settings, progress))) {
       method = "snapshot";
     } else if (running.length > 0) {
@@ -198,7 +200,7 @@ async function archiveStopped(
 ): Promise<void> {
   const volume = origin.volume;
   const running = owners.filter((owner) => owner.running);
-  if (running.some((owner) => owner.component === "nats")) {
+  if (running.some((owner) => owner.component === COMPONENTS.nats)) {
     await requireOtherNodesReady(docker, owners, volume, progress, "stopping");
   }
   const stopped: VolumeOwner[] = [];
@@ -217,7 +219,7 @@ async function archiveStopped(
       progress.step(volume, `starting ${owner.name}, waiting until it is healthy (up to ${settings.waitTimeoutSeconds} s)`);
       const started = Date.now();
       await startAndWaitHealthy(docker, owner, settings.waitTimeoutSeconds);
-      if (owner.component === "nats") {
+      if (owner.component === COMPONENTS.nats) {
         const left = Math.max(1, settings.waitTimeoutSeconds - Math.round((Date.now() - started) / 1000));
         await waitNodeCurrent(docker, owner, left, volume, progress);
       }

@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import type Docker from "dockerode";
-import { NATS_PORTS } from "../../constructs/config/nats-server-conf.js";
+import { COMPONENTS, CONTAINER_PORTS } from "../../contract/index.js";
 import { NatsmonError } from "../natsmon-error.js";
 import { LABELS, type VolumeOwner } from "./docker-engine.js";
 import type { Progress } from "./progress.js";
@@ -23,7 +23,7 @@ export interface NodeHealth {
   readonly unknown?: string;
 }
 
-const MONITOR = `http://127.0.0.1:${NATS_PORTS.monitoring}`;
+const MONITOR = `http://127.0.0.1:${CONTAINER_PORTS.natsMonitoring}`;
 
 /** Runs a command in a running container; its exit code and stdout. */
 export async function execOutput(docker: Docker, containerId: string, command: string[]): Promise<{ code: number; stdout: string }> {
@@ -84,7 +84,7 @@ export async function otherNatsNodes(docker: Docker, owners: readonly VolumeOwne
   if (project === undefined) return [];
   const containers = await docker.listContainers({
     all: true,
-    filters: { label: [`${LABELS.component}=nats`, `${LABELS.project}=${project}`] },
+    filters: { label: [`${LABELS.component}=${COMPONENTS.nats}`, `${LABELS.project}=${project}`] },
   });
   const own = new Set(owners.map((owner) => owner.id));
   return containers

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type Docker from "dockerode";
+import { COMPONENTS } from "../../contract/index.js";
 import { NatsmonError } from "../natsmon-error.js";
 import { volumeOfArchive } from "./archive-names.js";
 import {
@@ -142,7 +143,7 @@ export async function restoreVolume(file: string, volume: string, settings: Rest
   const docker = await connectDocker();
   const target = await prepareTarget(docker, file, volume, settings, progress);
   const running = target.owners.filter((owner) => owner.running);
-  if (running.some((owner) => owner.component === "nats")) {
+  if (running.some((owner) => owner.component === COMPONENTS.nats)) {
     await requireOtherNodesReady(docker, target.owners, volume, progress, "restoring");
   }
   await replaceAndRestart(docker, [target], settings, progress);
@@ -169,7 +170,7 @@ export async function restoreCluster(files: readonly string[], settings: Restore
     targets.map((target) => target.archive),
     settings.allowMismatch ?? false,
   );
-  const notNats = targets.filter((target) => (target.archive.manifest?.component ?? target.owners[0]?.component) !== "nats");
+  const notNats = targets.filter((target) => (target.archive.manifest?.component ?? target.owners[0]?.component) !== COMPONENTS.nats);
   if (notNats.length > 0) {
     throw new NatsmonError(
       `--cluster restores JetStream nodes; ${notNats.map((target) => target.volume).join(", ")} is not a NATS node's volume`,
@@ -294,7 +295,7 @@ async function startAll(
       progress.step(volume, `starting ${owner.name}, waiting until it is healthy (up to ${settings.waitTimeoutSeconds} s)`);
       const started = Date.now();
       await startAndWaitHealthy(docker, owner, settings.waitTimeoutSeconds, signal);
-      if (owner.component === "nats") {
+      if (owner.component === COMPONENTS.nats) {
         const left = Math.max(1, settings.waitTimeoutSeconds - Math.round((Date.now() - started) / 1000));
         await waitNodeCurrent(docker, owner, left, volume, progress, signal);
       }
