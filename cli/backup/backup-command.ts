@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type Docker from "dockerode";
-import { COMPONENTS, CONTAINER_PORTS, OUTPUTS } from "../../contract/index.js";
+import { COMPONENTS, OUTPUTS } from "../../contract/index.js";
 import { NatsmonError } from "../natsmon-error.js";
 import { loadOutputs } from "../outputs.js";
 import { DEFAULT_TARGETS } from "../targets.js";
