@@ -120,13 +120,31 @@ export function buildProgram(): Command {
 
   program
     .command("restore")
-    .description("put an archive made by `natsmon backup` back into its volume; refuses a non-empty volume without --force")
-    .argument("<archive>", "a .tar.gz made by natsmon backup, e.g. backups/prometheus-20260101.tar.gz")
+    .description(
+      "put archives made by `natsmon backup` back into their volumes: reads and checks the whole archive first, keeps the current contents until the part is healthy again, puts them back on any failure or Ctrl-C",
+    )
+    .argument(
+      "<archive...>",
+      "a .tar.gz made by natsmon backup, e.g. backups/prometheus-20260101.tar.gz; with --cluster, every JetStream node's archive of one run",
+    )
     .option("--volume <name>", "the volume to restore into (default: from the archive's name)")
-    .option("--wait-timeout <seconds>", "how long a restarted container may take to turn healthy", positiveNumber, 180)
-    .option("--force", "empty a non-empty volume first (its containers are stopped meanwhile)")
-    .action(async (archive: string, options) => {
-      process.exitCode = await restoreCommand(archive, options);
+    .option(
+      "--wait-timeout <seconds>",
+      "how long a restarted container may take to turn healthy (and a NATS node current)",
+      positiveNumber,
+      180,
+    )
+    .option("--force", "restore into a volume that holds data: its containers are stopped meanwhile, its contents kept aside in the volume")
+    .option(
+      "--allow-mismatch",
+      "restore an archive whose manifest names another volume, component or stack, one without a manifest, or (--cluster) archives of different runs",
+    )
+    .option(
+      "--cluster",
+      "restore a whole JetStream cluster: every node's archive of one backup run; all nodes stop, are restored and start together",
+    )
+    .action(async (archives: string[], options) => {
+      process.exitCode = await restoreCommand(archives, options);
     });
 
   return program;
