@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Testing } from "cdktf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NatsMonitoringStack } from "../../index.js";
-import { readDoc } from "../helpers/markdown.js";
+import { NatsMonitoringStack, type NatsMonitoringStackProps } from "../../index.js";
+import { markdownSection, markdownTable, readDoc } from "../helpers/markdown.js";
 import { synthesize } from "../helpers/plan.js";
 import { describeWithTool } from "../helpers/tools.js";
 import { documentationPages } from "./markdown-pages.js";
@@ -92,5 +92,64 @@ describeWithTool("terraform", "documented terraform output commands, run by the 
     const json = () => JSON.parse(file ? readFileSync(join(project, file), "utf8") : result.stdout);
     if (name) expect(result.stdout).toBe(values[name]);
     else expect(json().grafana_admin_password.value).toBe(values.grafana_admin_password);
+  });
+});
+
+describe("the table of what a change replaces, in docs/operations.md", () => {
+  /** The settings each row of the table stands for. */
+  const CHANGES: Record<string, NatsMonitoringStackProps> = {
+    "`prometheus.scrapeInterval`": { prometheus: { scrapeInterval: "15s" } },
+    "`prometheus.alertmanager: true`": { prometheus: { alertmanager: true } },
+    "a dashboard in `dashboards/custom/`": { grafana: { customDashboardsDir: "__tests__/docs/fixtures/custom-dashboards" } },
+    "`grafana.image`": { grafana: { image: "grafana/grafana:13.2.4" } },
+    "`nats.image`": { nats: { image: "nats:2.14.7-alpine" } },
+    "`nats.nodes` from 3 to 5": { nats: { nodes: 5 } },
+  };
+  const table = markdownTable(markdownSection(readDoc("docs/operations.md"), "## Review and apply a change"), "change");
+  const names = (cell: string) =>
+    [...cell.matchAll(/`([^`]+)`/g)]
+      .map((match) => match[1])
+      .filter((name) => /^[a-z][a-z0-9-]*$/.test(name))
+      .sort();
+  /** Container and volume names, with a JSON fingerprint of each. */
+  const inventory = (props: NatsMonitoringStackProps) => {
+    const { plan: changed } = synthesize(new NatsMonitoringStack(Testing.app(), "nats-monitoring", props));
+    const entries = ["docker_container", "docker_volume"].flatMap((type) =>
+      Object.values(changed.resource[type] ?? {}).map((resource) => [resource.name as string, JSON.stringify(resource)] as const),
+    );
+    return new Map(entries);
+  };
+  const before = inventory({});
+
+  it("has a row for each change the test knows", () => {
+    expect(table?.rows.map((row) => row[0])).toEqual(Object.keys(CHANGES));
+  });
+
+  it.each(table?.rows ?? [])("%s: the containers it names are those whose spec changes, and those it adds", (change, replaced, added) => {
+    const after = inventory(CHANGES[change]);
+    const changedNames = [...after.keys()].filter((name) => before.has(name) && before.get(name) !== after.get(name)).sort();
+    const addedNames = [...after.keys()].filter((name) => !before.has(name)).sort();
+    expect(changedNames).toEqual(names(replaced));
+    expect(addedNames).toEqual(names(added));
+  });
+});
+
+describe("teardown in docs/operations.md", () => {
+  it("says that protectData: false changes only Terraform's lifecycle setting, and that is what it does", () => {
+    expect(readDoc("docs/operations.md")).toContain("Only Terraform's lifecycle setting changes; no container is touched.");
+    const plans = [{}, { protectData: false }].map(
+      (props) => synthesize(new NatsMonitoringStack(Testing.app(), "nats-monitoring", props)).plan,
+    );
+    const [protectedPlan, unprotectedPlan] = plans;
+    expect(unprotectedPlan.resource.docker_container).toEqual(protectedPlan.resource.docker_container);
+    const volumes = Object.entries(unprotectedPlan.resource.docker_volume);
+    // Every data volume loses prevent_destroy; the collector's read positions were never protected.
+    const wasProtected = volumes.filter(([id]) => protectedPlan.resource.docker_volume[id].lifecycle?.prevent_destroy === true);
+    expect(wasProtected.length).toBeGreaterThanOrEqual(6);
+    for (const [id, volume] of volumes) {
+      const before = protectedPlan.resource.docker_volume[id];
+      expect(volume.lifecycle, id).toEqual(before.lifecycle ? { prevent_destroy: false } : undefined);
+      expect({ ...volume, lifecycle: undefined }).toEqual({ ...before, lifecycle: undefined });
+    }
   });
 });
