@@ -76,37 +76,37 @@ export interface DockerServiceProps {
   readonly component: string;
   /** The image reference, e.g. "nats:2.14.5-alpine". */
   readonly image: string;
-  /** Overrides the image's entrypoint. */
+  /** Overrides the image's entrypoint. @default the image's */
   readonly entrypoint?: string[];
-  /** Overrides the image's command. */
+  /** Overrides the image's command. @default the image's */
   readonly command?: string[];
-  /** Environment variables. Values may be Terraform references. */
+  /** Environment variables. Values may be Terraform references. @default none */
   readonly env?: Record<string, string>;
   /** User to run as, e.g. "10001:10001". @default the image's */
   readonly user?: string;
-  /** Config files uploaded into the container. */
+  /** Config files uploaded into the container. @default none */
   readonly files?: UploadedFile[];
-  /** Named volumes for data. */
+  /** Named volumes for data. @default none */
   readonly volumes?: VolumeMount[];
-  /** Host paths, such as the Docker socket for a log collector. */
+  /** Host paths, such as the Docker socket for a log collector. @default none */
   readonly hostMounts?: HostMount[];
-  /** Extra host names on the network besides `name`. */
+  /** Extra host names on the network besides `name`. @default none */
   readonly aliases?: string[];
-  /** Ports published on the Docker host. */
+  /** Ports published on the Docker host. @default none */
   readonly ports?: PublishedPort[];
   /** The container's healthcheck; `wait` uses it at apply time. */
   readonly healthcheck: HealthcheckSpec;
   /** Memory limit in bytes. */
   readonly memoryLimitBytes: number;
-  /** @default "SIGTERM" (Docker's) */
+  /** The signal `docker stop` sends. @default "SIGTERM" (Docker's) */
   readonly stopSignal?: string;
   /** Seconds Docker waits after the stop signal before it kills the container. @default 10 (Docker's) */
   readonly stopTimeoutSeconds?: number;
   /** Seconds `terraform apply` waits for the container to turn healthy. @default 120 */
   readonly waitTimeoutSeconds?: number;
-  /** Extra labels. */
+  /** Extra labels. @default none */
   readonly labels?: Record<string, string>;
-  /** Resources that must exist before this container starts. */
+  /** Resources that must exist before this container starts. @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
 

@@ -14,21 +14,27 @@ export type LogCollectorKind = "alloy" | "promtail";
 
 /** Props of {@link LogCollector}; LokiStack fills them in. */
 export interface LogCollectorProps {
+  /** The Docker network the container joins. */
   readonly network: Network;
+  /** Which collector runs: Grafana Alloy or Promtail. */
   readonly kind: LogCollectorKind;
   /** Container name, e.g. "alloy". */
   readonly name: string;
   /** Name of the volume that keeps the read positions. */
   readonly volumeName: string;
+  /** The collector's image. */
   readonly image: string;
+  /** Memory limit in bytes. */
   readonly memoryLimitBytes: number;
   /** The stack's network name, the `natsmon.project` label value of its containers. */
   readonly project: string;
   /** Loki's push endpoint on the stack network. */
   readonly pushUrl: string;
+  /** Collect every container on the engine, not only the project's. */
   readonly collectAllContainers: boolean;
   /** The Docker socket on the host, mounted read-only at the same path. */
   readonly dockerSocketPath: string;
+  /** Resources that must exist before the collector starts. @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
 

@@ -17,15 +17,21 @@ export const NATS_BOX_CONTEXTS = {
 
 /** Props of {@link NatsBox}. */
 export interface NatsBoxProps {
+  /** The Docker network the container joins. */
   readonly network: Network;
+  /** Container name, e.g. "nats-box". */
   readonly name: string;
+  /** The nats-box image. */
   readonly image: string;
+  /** Memory limit in bytes. */
   readonly memoryLimitBytes: number;
   /** Client URLs of every node, e.g. nats://nats-node1:4222. */
   readonly clientUrls: readonly string[];
+  /** The system-account user of the `system` context. */
   readonly systemUser: string;
   /** The system user's plaintext password (a Terraform reference). */
   readonly systemPassword: string;
+  /** Resources that must exist before nats-box starts. @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
 
