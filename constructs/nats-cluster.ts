@@ -1,11 +1,13 @@
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Password } from "@cdktf/provider-random/lib/password/index.js";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { JETSTREAM_STORE_DIR, NATS_PORTS, renderNatsServerConf, SYSTEM_PASSWORD_ENV } from "./config/nats-server-conf.js";
 import { dataVolume } from "./data-volume.js";
 import { DockerService, type PublishedPort } from "./docker-service.js";
 import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
+import { KeptVolumes, natsNodeVolumePaths } from "./kept-volumes.js";
 import { NatsBox } from "./nats-box.js";
 import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
 import { propError, requireDnsLabel, requireDuration, requirePort, requireSize } from "./validation.js";
@@ -157,8 +159,9 @@ export class NatsCluster extends Construct {
         image: base.image,
         entrypoint: ["nats-server"],
         command: ["--config", CONFIG_PATH],
-        // Quoted, so nats-server reads the bcrypt hash as a string.
-        env: { [SYSTEM_PASSWORD_ENV]: `"${password.bcryptHash}"` },
+        // Quoted, so nats-server reads the bcrypt hash as a string. jsonencode adds the
+        // quotes in Terraform: literal quotes around the token break `cdktf synth --hcl`.
+        env: { [SYSTEM_PASSWORD_ENV]: Fn.jsonencode(password.bcryptHash) },
         files: [
           {
             path: CONFIG_PATH,
@@ -202,6 +205,8 @@ export class NatsCluster extends Construct {
     }
     this.nodes = nodes;
     this.dataVolumes = volumes;
+    // Scaling in forgets the volumes of the nodes it drops instead of deleting them.
+    new KeptVolumes(this, "KeptVolumes", natsNodeVolumePaths(nodeCount + 1));
 
     if (props.natsBox ?? true) {
       this.natsBox = new NatsBox(this, "nats-box", {

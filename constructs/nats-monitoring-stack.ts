@@ -4,9 +4,11 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { Grafana, type GrafanaProps } from "./grafana.js";
+import { KeptVolumes, STACK_PART_VOLUME_PATHS } from "./kept-volumes.js";
 import { LokiStack, type LokiStackProps } from "./loki-stack.js";
 import { NatsCluster, type NatsClusterProps } from "./nats-cluster.js";
 import { NatsExporter, type NatsExporterProps } from "./nats-exporter.js";
+import { type HclSynthesis, portableHcl } from "./portable-hcl.js";
 import { PrometheusStack, type PrometheusStackProps } from "./prometheus-stack.js";
 import { Surveyor, type SurveyorProps } from "./surveyor.js";
 import { propError, requireDnsLabel } from "./validation.js";
@@ -125,7 +127,14 @@ export class NatsMonitoringStack extends TerraformStack {
       this.prometheus.addScrapeTarget(this.grafana);
     }
 
+    // Turning a part off forgets its volumes instead of deleting them.
+    new KeptVolumes(this, "KeptVolumes", STACK_PART_VOLUME_PATHS);
     this.addOutputs();
+  }
+
+  /** `cdktf synth --hcl` output as plain Terraform: see {@link portableHcl}. */
+  override toHclTerraform(): Record<string, unknown> {
+    return portableHcl(this, super.toHclTerraform() as HclSynthesis);
   }
 
   /** What `natsmon` and operators read with `cdktf output` / `terraform output -json`. */
