@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { NatsMonitoringStackProps } from "../../index.js";
 import type { TerraformJson } from "../../scripts/terraform-emulation/emulate-plan.js";
 import { type ApplyStep, EmulatedTerraform, type ResourceChange } from "../../scripts/terraform-emulation/emulated-terraform.js";
@@ -10,7 +10,9 @@ import { describeWithTool } from "../helpers/tools.js";
 
 // Real Terraform (1.11 here) on pairs of synthesized plans, with the docker
 // and random resources emulated by terraform_data (no provider can be
-// downloaded): apply plan A, then plan B against its state.
+// downloaded): apply plan A, then plan B against its state. Each terraform run
+// takes a few seconds (more on a busy machine): generous timeouts.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 
 /** Every part on, Alertmanager too, so each can be turned off. */
 const EVERYTHING: NatsMonitoringStackProps = { prometheus: { alertmanager: true } };
@@ -96,7 +98,7 @@ describeWithTool("terraform", "real Terraform on plan pairs", () => {
     });
 
     it("a new scrape interval replaces Prometheus, and Grafana, whose data source carries the interval", () => {
-      const changes = tf.plan(synth({ prometheus: { alertmanager: true, scrapeInterval: "30s" } }));
+      const changes = tf.plan(synth({ prometheus: { alertmanager: true, scrapeInterval: "15s" } }));
       expect(changedByName(changes, "docker_container")).toEqual({ prometheus: REPLACED, grafana: REPLACED });
       expect(destroyedVolumes(changes)).toEqual([]);
     });
