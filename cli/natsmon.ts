@@ -140,8 +140,9 @@ export function buildProgram(): Command {
     .addOption(outputsOption())
     .addOption(stackOption())
     .option("--prefix <prefix>", "the stack's volume-name prefix (default: read from output nats_servers, else none)")
-    .action(async (name: string, options) => {
-      process.exitCode = await volumesRmCommand(name, options);
+    // The parent `volumes` declares the same options and would take them: read both.
+    .action(async (name: string, _options, command: Command) => {
+      process.exitCode = await volumesRmCommand(name, command.optsWithGlobals());
     });
 
   return program;
