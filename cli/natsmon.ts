@@ -14,6 +14,7 @@ import { restoreCommand } from "./backup/restore-command.js";
 import { checkCommand } from "./check/check-command.js";
 import { CHECK_GROUP_NAMES, type CheckGroupName } from "./check/run-checks.js";
 import { NatsmonError } from "./natsmon-error.js";
+import { rolloutCommand } from "./rollout/rollout-command.js";
 import { DEFAULT_TARGETS } from "./targets.js";
 import { volumesCommand, volumesRmCommand } from "./volumes/volumes-command.js";
 
@@ -147,6 +148,30 @@ export function buildProgram(): Command {
     )
     .action(async (archives: string[], options) => {
       process.exitCode = await restoreCommand(archives, options);
+    });
+
+  program
+    .command("rollout")
+    .description(
+      "apply a change that replaces NATS nodes one node at a time: followers first, the meta leader last after a step-down, each node healthy and current before the next, then the rest of the plan",
+    )
+    .addOption(outputsOption())
+    .addOption(stackOption())
+    .option("--stack-dir <dir>", "the synthesized stack folder Terraform runs in (default: cdktf.out/stacks/<stack>)")
+    .option("--plan <file>", "read this plan (`terraform show -json PLANFILE`) instead of planning")
+    .option("--plan-file <name>", "the saved plan's file name inside the stack folder", "natsmon-rollout.tfplan")
+    .option("--dry-run", "print the order and the exact terraform commands; change nothing")
+    .option("--node-timeout <seconds>", "how long a replaced node may take to be healthy and current", positiveNumber, 300)
+    .option("--terraform <path>", "the terraform binary", "terraform")
+    .option("--nats-url <url>", `NATS client URL (default: output ${OUTPUTS.natsUrl}, else ${DEFAULT_TARGETS.natsUrl})`)
+    .option("--nats-system-user <user>", `system-account user (default: output ${OUTPUTS.natsSystemUser})`)
+    .addOption(
+      new Option("--nats-system-password <password>", `system-account password (default: output ${OUTPUTS.natsSystemPassword})`).env(
+        "NATSMON_NATS_SYSTEM_PASSWORD",
+      ),
+    )
+    .action(async (options) => {
+      process.exitCode = await rolloutCommand(options);
     });
 
   const volumes = program
