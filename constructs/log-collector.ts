@@ -6,8 +6,8 @@ import { COMPONENTS, SCRAPE_JOBS } from "../contract/index.js";
 import { ALLOY_CONFIG_PATH, ALLOY_HTTP_PORT, ALLOY_STORAGE_PATH, renderAlloyConfig } from "./config/alloy-config.js";
 import type { CollectorConfigInput } from "./config/log-pipeline.js";
 import { PROMTAIL_CONFIG_PATH, PROMTAIL_HTTP_PORT, PROMTAIL_POSITIONS_DIR, renderPromtailConfig } from "./config/promtail-config.js";
-import { dataVolume } from "./private/data-volume.js";
 import { DockerService, type HealthcheckSpec } from "./docker-service.js";
+import { dataVolume } from "./private/data-volume.js";
 import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
 
 /** The log collectors LokiStack can run. */

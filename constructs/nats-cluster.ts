@@ -57,6 +57,16 @@ export interface NatsClusterProps extends ServiceBaseProps {
    * @default true
    */
   readonly protectData?: boolean;
+  /**
+   * Let a plain `cdktf deploy` replace NATS node containers. By default each
+   * node container carries Terraform `prevent_destroy`, so a plan that would
+   * replace nodes (a new image, a changed nats-server setting), which a plain
+   * apply does for every node at once, fails before anything is touched;
+   * `natsmon rollout` replaces them one at a time instead (synthesize for it
+   * with NATSMON_ALLOW_NATS_REPLACE=1). See docs/operations-rollout.md.
+   * @default false, or true when the environment has NATSMON_ALLOW_NATS_REPLACE=1 at synth time
+   */
+  readonly allowNodeReplacement?: boolean;
 }
 
 /**
@@ -184,6 +194,8 @@ export class NatsCluster extends Construct {
       stopSignal: "SIGUSR2",
       stopTimeoutSeconds: settings.stopTimeoutSeconds,
     });
+    // A plain apply replaces every changed node at once: refuse it (see allowNodeReplacement).
+    if (!settings.allowNodeReplacement) node.container.lifecycle = { preventDestroy: true };
     return { node, volume };
   }
 

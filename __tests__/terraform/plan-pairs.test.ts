@@ -178,7 +178,8 @@ describeWithTool("terraform", "real Terraform on plan pairs", () => {
     beforeAll(() => {
       const tf = terraformIn();
       tf.apply(synth({ ...EVERYTHING, nats: { nodes: 5 } }));
-      const next = synth({ ...EVERYTHING, nats: { nodes: 5, image: "nats:2.14.7-alpine" } });
+      // What a plain apply would do if the replacement guard were off (allowNodeReplacement).
+      const next = synth({ ...EVERYTHING, nats: { nodes: 5, image: "nats:2.14.7-alpine", allowNodeReplacement: true } });
       changes = tf.plan(next);
       steps = tf.apply(next);
     }, 120_000);

@@ -6,6 +6,7 @@ import { loadOutputs } from "../outputs.js";
 import { resolveTargets, type TargetFlags } from "../targets.js";
 import { type JetStreamCluster, SystemAccountCluster } from "./jetstream-cluster.js";
 import type { PlanJson } from "./plan-json.js";
+import { requireRolloutSynth } from "./replacement-guard.js";
 import { rollout } from "./rollout.js";
 import { spawnTerraform } from "./terraform-cli.js";
 
@@ -49,6 +50,7 @@ function readPlanJson(path: string): PlanJson {
 /** Runs `natsmon rollout`; returns the exit status. */
 export async function rolloutCommand(options: RolloutCommandOptions): Promise<number> {
   const stackDir = stackFolder(options);
+  if (!options.plan) requireRolloutSynth(stackDir);
   const outputs = await loadOutputs(options.outputs ?? (existsSync(stackDir) ? stackDir : undefined), { stack: options.stack });
   const targets = resolveTargets(outputs.values, options);
   let cluster: JetStreamCluster | undefined;

@@ -1,5 +1,5 @@
 import type { IConstruct } from "constructs";
-import { DEFAULT_HOST_PORTS, DEFAULT_NATS_CLUSTER_NAME } from "../../contract/index.js";
+import { ALLOW_NATS_REPLACE_ENV, DEFAULT_HOST_PORTS, DEFAULT_NATS_CLUSTER_NAME } from "../../contract/index.js";
 import { DEFAULT_IMAGES } from "../images.js";
 import type { NatsClusterProps } from "../nats-cluster.js";
 import { type ResolvedServiceBase, resolveServiceBase } from "../service-props.js";
@@ -26,6 +26,8 @@ export interface NatsClusterSettings {
   /** How many nodes, from node1 on, publish their ports. */
   readonly publishedNodes: number;
   readonly protectData: boolean;
+  /** No `prevent_destroy` on the node containers: a plain apply may replace them. */
+  readonly allowNodeReplacement: boolean;
   readonly natsBox: boolean;
   readonly natsBoxImage: string;
 }
@@ -80,6 +82,7 @@ export function resolveNatsClusterProps(scope: IConstruct, props: NatsClusterPro
     monitoringHostPort,
     publishedNodes: props.publishEveryNode ? nodeCount : 1,
     protectData: props.protectData ?? true,
+    allowNodeReplacement: props.allowNodeReplacement ?? process.env[ALLOW_NATS_REPLACE_ENV] === "1",
     natsBox: props.natsBox ?? true,
     natsBoxImage: props.natsBoxImage ?? DEFAULT_IMAGES.natsBox,
   };

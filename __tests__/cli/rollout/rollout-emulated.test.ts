@@ -84,7 +84,8 @@ class ScriptedCluster implements JetStreamCluster {
 }
 
 const A: NatsMonitoringStackProps = {};
-const B: NatsMonitoringStackProps = { nats: { image: "nats:2.10.29-alpine" } };
+// Synthesized for the rollout (as with NATSMON_ALLOW_NATS_REPLACE=1): no prevent_destroy on the nodes.
+const B: NatsMonitoringStackProps = { nats: { image: "nats:2.10.29-alpine", allowNodeReplacement: true } };
 const NODES = ["nats-node1", "nats-node2", "nats-node3"];
 
 function settings(overrides: Partial<RolloutSettings> = {}): RolloutSettings {
@@ -194,7 +195,7 @@ describeWithTool("terraform", "natsmon rollout on real Terraform over the emulat
 
   it("5 nodes with the leader on a seed: nodes 4 and 5 wait for the seeds they depend on", async () => {
     const five = { nats: { nodes: 5 } };
-    const cli = deployed(five, { nats: { nodes: 5, image: "nats:2.10.29-alpine" } });
+    const cli = deployed(five, { nats: { nodes: 5, image: "nats:2.10.29-alpine", allowNodeReplacement: true } });
     const names = [...NODES, "nats-node4", "nats-node5"];
     const result = await rollout(cli, new ScriptedCluster("nats-node1", names), settings({ dryRun: true }), () => {});
     // node4 depends on the seeds (node1 among them), node5 on node4: the
