@@ -17,9 +17,20 @@ export interface JetStreamCluster {
    * with no lag, as the group leaders report them.
    */
   notCurrent(node: string): Promise<string | undefined>;
-  /** Removes a server from the meta group ($JS.API.SERVER.REMOVE), for scale-in. */
+  /** Every stream's replica group: its name and the servers it is on (leader first). */
+  streamGroups(): Promise<StreamGroup[]>;
+  /** Asks the meta leader to move a stream's replica off `node` ($JS.API.STREAM.PEER.REMOVE). */
+  moveStreamReplica(stream: string, node: string): Promise<void>;
+  /** Removes a stopped server from the meta group ($JS.API.SERVER.REMOVE), for scale-in. */
   removePeer(node: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A stream's replica group. */
+export interface StreamGroup {
+  readonly stream: string;
+  /** The servers holding a replica, the leader first. */
+  readonly members: readonly string[];
 }
 
 interface Replica {
@@ -111,6 +122,20 @@ export function jszProblems(replies: readonly JszServerReply[], node: string): s
   return problems;
 }
 
+/** Every stream's group, from the replies of the stream leaders. */
+export function streamGroupsOf(replies: readonly JszServerReply[]): StreamGroup[] {
+  const groups: StreamGroup[] = [];
+  for (const reply of replies) {
+    for (const account of reply.data?.account_details ?? []) {
+      for (const stream of account.stream_detail ?? []) {
+        if (stream.cluster?.leader !== reply.server.name) continue;
+        groups.push({ stream: stream.name, members: [stream.cluster.leader, ...(stream.cluster.replicas ?? []).map((r) => r.name)] });
+      }
+    }
+  }
+  return groups.sort((a, b) => a.stream.localeCompare(b.stream));
+}
+
 /** Connection settings for {@link SystemAccountCluster}. */
 export interface SystemAccountOptions {
   readonly url: string;
@@ -184,6 +209,16 @@ export class SystemAccountCluster implements JetStreamCluster {
       }
     }
     return problems.length > 0 ? problems.join("; ") : undefined;
+  }
+
+  async streamGroups(): Promise<StreamGroup[]> {
+    return streamGroupsOf(await this.jsz());
+  }
+
+  async moveStreamReplica(stream: string, node: string): Promise<void> {
+    const reply = await this.nc.request(`$JS.API.STREAM.PEER.REMOVE.${stream}`, JSON.stringify({ peer: node }), { timeout: 5000 });
+    const body = reply.json<{ success?: boolean; error?: { description?: string } }>();
+    if (!body.success) throw new Error(`moving stream ${stream} off ${node} refused: ${body.error?.description ?? JSON.stringify(body)}`);
   }
 
   async removePeer(node: string): Promise<void> {

@@ -82,3 +82,13 @@ export function natsNodeChanges(plan: PlanJson): NatsNodeChanges {
 export function planHasChanges(plan: PlanJson): boolean {
   return (plan.resource_changes ?? []).some((change) => !change.change.actions.every((action) => action === "no-op" || action === "read"));
 }
+
+/** How many NATS node containers the plan knows of, before it is applied (removed ones included). */
+export function natsNodeCount(plan: PlanJson): number {
+  return (plan.resource_changes ?? []).filter(
+    (change) =>
+      change.type === "docker_container" &&
+      (isNatsNode(change.change.before) || isNatsNode(change.change.after)) &&
+      change.change.actions.join(",") !== "create",
+  ).length;
+}

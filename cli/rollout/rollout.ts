@@ -1,7 +1,8 @@
 import { NatsmonError } from "../natsmon-error.js";
 import type { JetStreamCluster } from "./jetstream-cluster.js";
-import { natsNodeChanges, type PlanJson, type PlannedNode, planHasChanges } from "./plan-json.js";
+import { natsNodeChanges, natsNodeCount, type PlanJson, type PlannedNode, planHasChanges } from "./plan-json.js";
 import { rolloutOrder } from "./rollout-order.js";
+import { scaleIn } from "./scale-in.js";
 import { shellLine, type TerraformCli, terraformCommands } from "./terraform-cli.js";
 
 /** What a rollout works on and how long it waits. */
@@ -69,10 +70,18 @@ export async function rollout(
   const plan = settings.planJson ?? (await planJson(terraform, settings));
   const changes = natsNodeChanges(plan);
   if (changes.removed.length > 0) {
-    throw new NatsmonError(
-      `the plan removes NATS nodes ${changes.removed.map((node) => node.name).join(", ")}: that is a scale-in`,
-      "run natsmon scale-in first (it moves the replicas off those nodes and removes them from the meta group), then natsmon rollout",
-    );
+    const remaining = natsNodeCount(plan) - changes.removed.length;
+    log(`scale-in: ${changes.removed.map((node) => node.name).join(", ")} leave the cluster; ${remaining} node(s) remain`);
+    if (settings.dryRun) {
+      for (const node of changes.removed) {
+        log(`  ${node.name}: $JS.API.STREAM.PEER.REMOVE.<stream> for each stream on it, wait until current elsewhere`);
+        log(`  ${node.name}: ${shellLine(terraformCommands.applyTarget(settings.stackDir, node.address))}`);
+        log(`  ${node.name}: $JS.API.SERVER.REMOVE`);
+      }
+    } else {
+      if (!cluster) throw new Error("a scale-in needs the cluster connection");
+      await scaleIn(terraform, cluster, changes.removed, remaining, settings, log);
+    }
   }
   const leader = cluster ? await cluster.metaLeader() : undefined;
   const order = rolloutOrder(changes.replaced, leader);
@@ -102,7 +111,8 @@ export async function rollout(
     done.push(node.name);
   }
 
-  const rest = order.length > 0 || settings.planJson ? await planJson(terraform, settings) : plan;
+  const touched = order.length > 0 || changes.removed.length > 0;
+  const rest = touched || settings.planJson ? await planJson(terraform, settings) : plan;
   const left = natsNodeChanges(rest).replaced;
   if (left.length > 0) {
     throw new NatsmonError(

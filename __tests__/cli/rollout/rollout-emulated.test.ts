@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it, vi } from "vitest";
 import { NatsmonError } from "../../../cli/natsmon-error.js";
-import type { JetStreamCluster } from "../../../cli/rollout/jetstream-cluster.js";
+import type { JetStreamCluster, StreamGroup } from "../../../cli/rollout/jetstream-cluster.js";
 import { natsNodeChanges } from "../../../cli/rollout/plan-json.js";
 import { type RolloutSettings, rollout } from "../../../cli/rollout/rollout.js";
 import type { NatsMonitoringStackProps } from "../../../index.js";
@@ -76,6 +76,20 @@ class ScriptedCluster implements JetStreamCluster {
   }
   async notCurrent(node: string) {
     return node === this.neverCurrent ? `stream ORDERS: replica on ${node} not current` : undefined;
+  }
+  /** Stream name -> its servers; a moved replica lands on the first server not in the group, as the meta leader may place it. */
+  readonly groups = new Map<string, string[]>();
+  async streamGroups() {
+    return [...this.groups].map(([stream, members]) => ({ stream, members }));
+  }
+  async moveStreamReplica(stream: string, node: string) {
+    this.events.push(`move ${stream} off ${node}`);
+    const members = this.groups.get(stream) as string[];
+    const target = this.names.find((name) => !members.includes(name)) as string;
+    this.groups.set(
+      stream,
+      members.map((member) => (member === node ? target : member)),
+    );
   }
   async removePeer(node: string) {
     this.events.push(`peer-remove ${node}`);
@@ -203,3 +217,75 @@ describeWithTool("terraform", "natsmon rollout on real Terraform over the emulat
     expect(result.order).toEqual(["nats-node2", "nats-node3", "nats-node1", "nats-node4", "nats-node5"]);
   });
 });
+
+describeWithTool("terraform", "natsmon rollout scales in on real Terraform over the emulation", () => {
+  const FIVE = ["nats-node1", "nats-node2", "nats-node3", "nats-node4", "nats-node5"];
+
+  it("5 -> 3: moves the replicas off each leaving node, destroys it alone, peer-removes it, keeps its volume", async () => {
+    const cli = deployed({ nats: { nodes: 5 } }, { nats: { nodes: 3 } });
+    await cli.run(["plan", "-input=false", "-out=probe.tfplan"]);
+    const probe = natsNodeChanges(JSON.parse(await cli.run(["show", "-json", "probe.tfplan"])));
+    cli.commands.length = 0;
+    const address = Object.fromEntries(probe.removed.map((node) => [node.name, node.address]));
+    expect(Object.keys(address)).toEqual(["nats-node4", "nats-node5"]);
+
+    const cluster = new ScriptedCluster("nats-node4", FIVE);
+    cluster.groups.set("ORDERS", ["nats-node5", "nats-node1", "nats-node2"]);
+    cluster.groups.set("EVENTS", ["nats-node3", "nats-node4", "nats-node5"]);
+    const timeline: string[] = [];
+    let applyOutput = "";
+    const recording = {
+      run: async (args: readonly string[]) => {
+        timeline.push(`terraform ${args.slice(1).join(" ")}`);
+        const out = await cli.run(args);
+        if (args.includes("apply")) applyOutput += out;
+        return out;
+      },
+    };
+    const pushEvent = cluster.events.push.bind(cluster.events);
+    cluster.events.push = (...items: string[]) => {
+      timeline.push(...items);
+      return pushEvent(...items);
+    };
+    await rollout(recording, cluster, settings(), () => {});
+    expect(timeline).toEqual([
+      "terraform plan -input=false -out=rollout.tfplan",
+      "terraform show -json rollout.tfplan",
+      "move ORDERS off nats-node5",
+      "move EVENTS off nats-node5",
+      `terraform apply -input=false -auto-approve -target=${address["nats-node5"]}`,
+      "peer-remove nats-node5",
+      "move EVENTS off nats-node4",
+      "stepdown nats-node4",
+      `terraform apply -input=false -auto-approve -target=${address["nats-node4"]}`,
+      "peer-remove nats-node4",
+      "terraform plan -input=false -out=rollout.tfplan",
+      "terraform show -json rollout.tfplan",
+      "terraform apply -input=false rollout.tfplan",
+    ]);
+    expect(Object.fromEntries(cluster.groups)).toEqual({
+      ORDERS: ["nats-node3", "nats-node1", "nats-node2"],
+      EVENTS: ["nats-node3", "nats-node2", "nats-node1"],
+    });
+    // The leaving containers were destroyed, their volumes only forgotten (removed blocks, destroy = false).
+    expect(applyOutput).toMatch(/docker_container__Nats_node5_Container_\w+: Destruction complete/);
+    expect(applyOutput).toMatch(/docker_container__Nats_node4_Container_\w+: Destruction complete/);
+    expect(applyOutput).not.toMatch(/docker_volume__\S+: Destroying/);
+    expect(Object.keys(nodeIds(cli.dir)).sort()).toEqual(NODES);
+    expect(new EmulatedTerraform(cli.dir).plan(synth({ nats: { nodes: 3 } })).filter((c) => c.kind !== "no-op")).toEqual([]);
+  });
+
+  it("refuses, naming the streams, when a stream has more replicas than nodes remain; nothing is applied", async () => {
+    const cli = deployed({ nats: { nodes: 5 } }, { nats: { nodes: 3 } });
+    const cluster = new ScriptedCluster("nats-node1", FIVE);
+    cluster.groups.set("WIDE", FIVE);
+    cluster.groups.set("NARROW", FIVE.slice(0, 3));
+    await expect(rollout(cli, cluster, settings(), () => {})).rejects.toThrow(
+      "scaling in to 3 node(s) would leave streams with fewer nodes than replicas: WIDE (R5)",
+    );
+    expect(cli.commands.filter((args) => args.includes("apply"))).toEqual([]);
+    expect(cluster.events).toEqual([]);
+  });
+});
+
+export type { StreamGroup };
