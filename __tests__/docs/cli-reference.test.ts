@@ -39,8 +39,8 @@ export function flagsTableProblems(section: string, command: Command): string[] 
 }
 
 describe(`natsmon commands in ${PAGE}`, () => {
-  it("are check, backup and restore", () => {
-    expect(commands.map((command) => command.name())).toEqual(["check", "backup", "restore"]);
+  it("are check, backup, restore, rollout and volumes", () => {
+    expect(commands.map((command) => command.name())).toEqual(["check", "backup", "restore", "rollout", "volumes"]);
   });
 
   it.each(commands.map((command) => [command.name(), command] as const))("natsmon %s: every flag, with its default", (name, command) => {
