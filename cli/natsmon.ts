@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * natsmon: the ops CLI of nats-jetstream-monitoring. `check` tells whether a
- * running stack is healthy, `backup` and `restore` archive its data volumes.
+ * running stack is healthy, `backup` and `restore` archive its data volumes,
+ * `volumes` lists them and removes a kept one when told by name.
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -14,6 +15,7 @@ import { checkCommand } from "./check/check-command.js";
 import { CHECK_GROUP_NAMES, type CheckGroupName } from "./check/run-checks.js";
 import { NatsmonError } from "./natsmon-error.js";
 import { DEFAULT_TARGETS } from "./targets.js";
+import { volumesCommand, volumesRmCommand } from "./volumes/volumes-command.js";
 
 /** Exit status when natsmon could not do its job at all (bad flags, unreadable outputs, no Docker). */
 export const EXIT_USAGE = 2;
@@ -145,6 +147,28 @@ export function buildProgram(): Command {
     )
     .action(async (archives: string[], options) => {
       process.exitCode = await restoreCommand(archives, options);
+    });
+
+  const volumes = program
+    .command("volumes")
+    .description("list the stack's data volumes on the engine, the kept ones no configuration declares any more included")
+    .addOption(outputsOption())
+    .addOption(stackOption())
+    .option("--prefix <prefix>", 'the stack\'s volume-name prefix, e.g. "prod-" (default: read from output nats_servers, else none)')
+    .option("--json", "print JSON instead of lines")
+    .action(async (options) => {
+      process.exitCode = await volumesCommand(options);
+    });
+  volumes
+    .command("rm")
+    .description("delete one kept volume and its data, for good; refuses a volume the configuration declares or a container mounts")
+    .argument("<name>", "the volume, as `natsmon volumes` lists it")
+    .addOption(outputsOption())
+    .addOption(stackOption())
+    .option("--prefix <prefix>", "the stack's volume-name prefix (default: read from output nats_servers, else none)")
+    // The parent `volumes` declares the same options and would take them: read both.
+    .action(async (name: string, _options, command: Command) => {
+      process.exitCode = await volumesRmCommand(name, command.optsWithGlobals());
     });
 
   return program;

@@ -184,6 +184,7 @@ export class LokiStack extends Construct implements IDataSource {
       pushUrl: this.pushUrl,
       collectAllContainers: props.collectAllContainers ?? false,
       dockerSocketPath,
+      protectData: props.protectData ?? true,
       dependsOn: [this.loki.container],
     });
 

@@ -1,9 +1,11 @@
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Password } from "@cdktf/provider-random/lib/password/index.js";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { COMPONENTS, CONTAINER_NAMES, natsNodeName } from "../contract/index.js";
 import { JETSTREAM_STORE_DIR, NATS_PORTS, renderNatsServerConf, SYSTEM_PASSWORD_ENV } from "./config/nats-server-conf.js";
 import { DockerService, type PublishedPort } from "./docker-service.js";
+import { KeptVolumes, natsNodeVolumePaths } from "./kept-volumes.js";
 import { NatsBox } from "./nats-box.js";
 import { dataVolume } from "./private/data-volume.js";
 import { hostUrl } from "./private/host-url.js";
@@ -114,6 +116,8 @@ export class NatsCluster extends Construct {
     }
     this.nodes = nodes;
     this.dataVolumes = volumes;
+    // Scaling in forgets the volumes of the nodes it drops instead of deleting them.
+    new KeptVolumes(this, "KeptVolumes", natsNodeVolumePaths(settings.nodeCount + 1));
     if (settings.natsBox) this.natsBox = this.addNatsBox(settings);
   }
 
@@ -138,8 +142,9 @@ export class NatsCluster extends Construct {
       image: base.image,
       entrypoint: ["nats-server"],
       command: ["--config", CONFIG_PATH],
-      // Quoted, so nats-server reads the bcrypt hash as a string.
-      env: { [SYSTEM_PASSWORD_ENV]: `"${password.bcryptHash}"` },
+      // Quoted, so nats-server reads the bcrypt hash as a string. jsonencode adds the
+      // quotes in Terraform: literal quotes around the token break `cdktf synth --hcl`.
+      env: { [SYSTEM_PASSWORD_ENV]: Fn.jsonencode(password.bcryptHash) },
       files: [
         {
           path: CONFIG_PATH,

@@ -5,9 +5,11 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { OUTPUTS, type OutputName } from "../contract/index.js";
 import { Grafana, type GrafanaProps } from "./grafana.js";
+import { KeptVolumes, STACK_PART_VOLUME_PATHS } from "./kept-volumes.js";
 import { LokiStack, type LokiStackProps } from "./loki-stack.js";
 import { NatsCluster, type NatsClusterProps } from "./nats-cluster.js";
 import { NatsExporter, type NatsExporterProps } from "./nats-exporter.js";
+import { type HclSynthesis, portableHcl } from "./portable-hcl.js";
 import { propError, requireDnsLabel } from "./private/validation.js";
 import { PrometheusStack, type PrometheusStackProps } from "./prometheus-stack.js";
 import { Surveyor, type SurveyorProps } from "./surveyor.js";
@@ -129,7 +131,14 @@ export class NatsMonitoringStack extends TerraformStack {
       this.prometheus.addScrapeTarget(this.grafana);
     }
 
+    // Turning a part off forgets its volumes instead of deleting them.
+    new KeptVolumes(this, "KeptVolumes", STACK_PART_VOLUME_PATHS);
     this.addOutputs();
+  }
+
+  /** `cdktf synth --hcl` output as plain Terraform: see {@link portableHcl}. */
+  override toHclTerraform(): Record<string, unknown> {
+    return portableHcl(this, super.toHclTerraform() as HclSynthesis);
   }
 
   /** What `natsmon` and operators read with `cdktf output` / `terraform output -json`. */

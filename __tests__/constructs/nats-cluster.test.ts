@@ -151,7 +151,7 @@ describe("NatsCluster", () => {
     expect(password).toMatchObject({ length: 32, special: false });
     const node = container(plan, "nats-node1");
     expect(node.env).toEqual([
-      expect.stringMatching(new RegExp(`^${SYSTEM_PASSWORD_ENV}="\\$\\{random_password\\.\\w+\\.bcrypt_hash\\}"$`)),
+      expect.stringMatching(new RegExp(`^${SYSTEM_PASSWORD_ENV}=\\$\\{jsonencode\\(random_password\\.\\w+\\.bcrypt_hash\\)\\}$`)),
     ]);
     expect(uploadedFile(node, CONFIG)).toContain(`password: $${SYSTEM_PASSWORD_ENV}`);
     const system = JSON.parse(uploadedFile(container(plan, "nats-box"), "/etc/nats-box/nats/context/system.json"));

@@ -8,7 +8,8 @@ function* strings(value: unknown, path = ""): Generator<[string, string]> {
   else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) yield* strings(v, `${path}.${k}`);
 }
 
-const REFERENCE = /^\$\{[a-z_]+\.[\w-]+\.[\w]+\}$|^"\$\{[a-z_]+\.[\w-]+\.[\w]+\}"$|^\$[A-Z_]+$/;
+// A bare reference, one quoted by jsonencode (the NATS bcrypt hash), or an env variable.
+const REFERENCE = /^\$\{[a-z_]+\.[\w-]+\.[\w]+\}$|^\$\{jsonencode\([a-z_]+\.[\w-]+\.[\w]+\)\}$|^\$[A-Z_]+$/;
 
 /** Values assigned to anything named like a secret, in env, JSON, YAML or nats-server.conf form. */
 function secretAssignments(plan: Plan): [string, string][] {

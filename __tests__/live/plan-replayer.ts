@@ -228,6 +228,9 @@ export class PlanReplayer {
   }
 
   private async reference(expression: string): Promise<string> {
+    // The one function the plans use: NatsCluster quotes the bcrypt hash with jsonencode.
+    const encoded = /^jsonencode\((.+)\)$/.exec(expression.trim());
+    if (encoded) return JSON.stringify(await this.reference(encoded[1] as string));
     const match = /^(\w+)\.([\w-]+)\.(\w+)$/.exec(expression.trim());
     if (!match) throw new Error(`unsupported Terraform expression \${${expression}}`);
     const [, type, id, attribute] = match;
