@@ -8,6 +8,8 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 export interface JetStreamCluster {
   /** The meta group's leader as the servers report it; undefined when none (no quorum). */
   metaLeader(): Promise<string | undefined>;
+  /** Every server of the meta group, answering or not: the leader and its followers. */
+  servers(): Promise<string[]>;
   /** Asks the meta leader to hand over leadership ($JS.API.META.LEADER.STEPDOWN). */
   stepDownMetaLeader(): Promise<void>;
   /**
@@ -122,6 +124,18 @@ export function jszProblems(replies: readonly JszServerReply[], node: string): s
   return problems;
 }
 
+/** The meta group's members as its leader reports them, plus every server that answered. */
+export function metaServers(replies: readonly JszServerReply[]): string[] {
+  const names = new Set(replies.map((reply) => reply.server.name));
+  for (const reply of replies) {
+    const meta = reply.data?.meta_cluster;
+    if (meta?.leader !== reply.server.name) continue;
+    names.add(meta.leader);
+    for (const replica of meta.replicas ?? []) names.add(replica.name);
+  }
+  return [...names].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+}
+
 /** Every stream's group, from the replies of the stream leaders. */
 export function streamGroupsOf(replies: readonly JszServerReply[]): StreamGroup[] {
   const groups: StreamGroup[] = [];
@@ -186,6 +200,10 @@ export class SystemAccountCluster implements JetStreamCluster {
   async metaLeader(): Promise<string | undefined> {
     const replies = await this.jsz();
     return replies.find((reply) => reply.data?.meta_cluster?.leader)?.data?.meta_cluster?.leader;
+  }
+
+  async servers(): Promise<string[]> {
+    return metaServers(await this.jsz());
   }
 
   async stepDownMetaLeader(): Promise<void> {

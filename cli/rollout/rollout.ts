@@ -142,10 +142,12 @@ async function replaceNode(
   const resume = `the nodes replaced so far (${done.join(", ") || "none"}) are done; fix the cause, then ${settings.rerun}: replaced nodes no longer appear in the plan`;
   // Never take a node down while another one is not current: the cluster
   // would lose a quorum or a stream its last current replica.
-  for (const other of order) {
-    if (other.name === node.name) continue;
-    const problem = await waitUntil(() => cluster.notCurrent(other.name), settings.nodeTimeoutMs, settings.pollMs);
-    if (problem) throw new NatsmonError(`not replacing ${node.name}: ${other.name} is not current (${problem})`, resume);
+  // Every server of the meta group, so a resumed rollout also waits for the nodes replaced in an earlier run.
+  const others = new Set([...(await cluster.servers()), ...order.map((planned) => planned.name)]);
+  others.delete(node.name);
+  for (const other of [...others].sort((a, b) => a.localeCompare(b, "en", { numeric: true }))) {
+    const problem = await waitUntil(() => cluster.notCurrent(other), settings.nodeTimeoutMs, settings.pollMs);
+    if (problem) throw new NatsmonError(`not replacing ${node.name}: ${other} is not current (${problem})`, resume);
   }
   if ((await cluster.metaLeader()) === node.name) {
     log("meta leader: asking it to step down");

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   type JszServerReply,
   jszProblems,
+  metaServers,
   readinessOptions,
   SystemAccountCluster,
   streamGroupsOf,
@@ -72,6 +73,17 @@ describe("what makes a node current", () => {
     ]);
   });
 
+  it("lists the meta group's servers from its leader, the silent ones included", () => {
+    expect(metaServers([reply("n10", { meta_cluster: { leader: "n1" } }), reply("n1", { meta_cluster: meta })])).toEqual([
+      "n1",
+      "n2",
+      "n3",
+      "n10",
+    ]);
+    // Only the leader's view counts: a follower's (stale) replica list is not read.
+    expect(metaServers([reply("n2", { meta_cluster: { leader: "n1", replicas: [{ name: "n9" }] } })])).toEqual(["n2"]);
+  });
+
   it("a node that does not answer, or a meta group without leader, is not current", () => {
     expect(jszProblems([reply("n1", { meta_cluster: { leader: "" } })], "n3")).toEqual([
       "n3 does not answer",
@@ -101,6 +113,7 @@ describeWithTool("nats-server", "SystemAccountCluster on real nats-server proces
   it("finds the meta leader, sees every node current, and moves the leadership on a step-down", async () => {
     const leader = await cluster.metaLeader();
     expect(nats.names).toContain(leader);
+    expect(await cluster.servers()).toEqual(nats.names);
     for (const name of nats.names) expect(await cluster.notCurrent(name)).toBeUndefined();
     await cluster.stepDownMetaLeader();
     let now: string | undefined = leader;

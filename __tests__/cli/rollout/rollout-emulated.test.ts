@@ -70,6 +70,9 @@ class ScriptedCluster implements JetStreamCluster {
   async metaLeader() {
     return this.leader;
   }
+  async servers() {
+    return [...this.names];
+  }
   async stepDownMetaLeader() {
     this.events.push(`stepdown ${this.leader}`);
     this.leader = this.names.find((name) => name !== this.leader) as string;
