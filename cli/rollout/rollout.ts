@@ -107,7 +107,8 @@ export async function rollout(
   const done: string[] = [];
   for (const [index, node] of order.entries()) {
     const step = `[${index + 1}/${order.length}] ${node.name}`;
-    await replaceNode(terraform, cluster as JetStreamCluster, node, order, done, settings, (line) => log(`${step}: ${line}`));
+    const context = { order, done, gone: changes.removed.map((removed) => removed.name) };
+    await replaceNode(terraform, cluster as JetStreamCluster, node, context, settings, (line) => log(`${step}: ${line}`));
     done.push(node.name);
   }
 
@@ -134,8 +135,7 @@ async function replaceNode(
   terraform: TerraformCli,
   cluster: JetStreamCluster,
   node: PlannedNode,
-  order: readonly PlannedNode[],
-  done: readonly string[],
+  { order, done, gone }: { order: readonly PlannedNode[]; done: readonly string[]; gone: readonly string[] },
   settings: RolloutSettings,
   log: RolloutLog,
 ): Promise<void> {
@@ -145,6 +145,8 @@ async function replaceNode(
   // Every server of the meta group, so a resumed rollout also waits for the nodes replaced in an earlier run.
   const others = new Set([...(await cluster.servers()), ...order.map((planned) => planned.name)]);
   others.delete(node.name);
+  // Nodes a scale-in just removed may still be listed as offline peers for a moment.
+  for (const name of gone) others.delete(name);
   for (const other of [...others].sort((a, b) => a.localeCompare(b, "en", { numeric: true }))) {
     const problem = await waitUntil(() => cluster.notCurrent(other), settings.nodeTimeoutMs, settings.pollMs);
     if (problem) throw new NatsmonError(`not replacing ${node.name}: ${other} is not current (${problem})`, resume);
