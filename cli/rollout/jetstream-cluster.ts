@@ -21,8 +21,12 @@ export interface JetStreamCluster {
   notCurrent(node: string): Promise<string | undefined>;
   /** Every stream's replica group: its name and the servers it is on (leader first). */
   streamGroups(): Promise<StreamGroup[]>;
-  /** Asks the meta leader to move a stream's replica off `node` ($JS.API.STREAM.PEER.REMOVE). */
-  moveStreamReplica(stream: string, node: string): Promise<void>;
+  /**
+   * Asks the meta leader to move a stream (its consumers follow) off `node`
+   * to another server: `$JS.API.ACCOUNT.STREAM.MOVE.<account>.<stream>`,
+   * the system account's move for a stream of any account.
+   */
+  moveStreamReplica(group: StreamGroup, node: string): Promise<void>;
   /** Removes a stopped server from the meta group ($JS.API.SERVER.REMOVE), for scale-in. */
   removePeer(node: string): Promise<void>;
   close(): Promise<void>;
@@ -30,6 +34,8 @@ export interface JetStreamCluster {
 
 /** A stream's replica group. */
 export interface StreamGroup {
+  /** The account the stream belongs to. */
+  readonly account: string;
   readonly stream: string;
   /** The servers holding a replica, the leader first. */
   readonly members: readonly string[];
@@ -143,7 +149,11 @@ export function streamGroupsOf(replies: readonly JszServerReply[]): StreamGroup[
     for (const account of reply.data?.account_details ?? []) {
       for (const stream of account.stream_detail ?? []) {
         if (stream.cluster?.leader !== reply.server.name) continue;
-        groups.push({ stream: stream.name, members: [stream.cluster.leader, ...(stream.cluster.replicas ?? []).map((r) => r.name)] });
+        groups.push({
+          account: account.name ?? "",
+          stream: stream.name,
+          members: [stream.cluster.leader, ...(stream.cluster.replicas ?? []).map((r) => r.name)],
+        });
       }
     }
   }
@@ -233,10 +243,11 @@ export class SystemAccountCluster implements JetStreamCluster {
     return streamGroupsOf(await this.jsz());
   }
 
-  async moveStreamReplica(stream: string, node: string): Promise<void> {
-    const reply = await this.nc.request(`$JS.API.STREAM.PEER.REMOVE.${stream}`, JSON.stringify({ peer: node }), { timeout: 5000 });
-    const body = reply.json<{ success?: boolean; error?: { description?: string } }>();
-    if (!body.success) throw new Error(`moving stream ${stream} off ${node} refused: ${body.error?.description ?? JSON.stringify(body)}`);
+  async moveStreamReplica(group: StreamGroup, node: string): Promise<void> {
+    const subject = `$JS.API.ACCOUNT.STREAM.MOVE.${group.account}.${group.stream}`;
+    const reply = await this.nc.request(subject, JSON.stringify({ server: node }), { timeout: 5000 });
+    const body = reply.json<{ error?: { description?: string } }>();
+    if (body.error) throw new Error(`moving stream ${group.stream} off ${node} refused: ${body.error.description ?? JSON.stringify(body)}`);
   }
 
   async removePeer(node: string): Promise<void> {

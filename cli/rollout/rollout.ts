@@ -74,7 +74,7 @@ export async function rollout(
     log(`scale-in: ${changes.removed.map((node) => node.name).join(", ")} leave the cluster; ${remaining} node(s) remain`);
     if (settings.dryRun) {
       for (const node of changes.removed) {
-        log(`  ${node.name}: $JS.API.STREAM.PEER.REMOVE.<stream> for each stream on it, wait until current elsewhere`);
+        log(`  ${node.name}: $JS.API.ACCOUNT.STREAM.MOVE.<account>.<stream> for each stream on it, wait until current elsewhere`);
         log(`  ${node.name}: ${shellLine(terraformCommands.applyTarget(settings.stackDir, node.address))}`);
         log(`  ${node.name}: $JS.API.SERVER.REMOVE`);
       }

@@ -48,7 +48,7 @@ export async function scaleIn(
     const resume = `fix the cause, then ${settings.rerun}: nodes already removed no longer appear in the plan`;
     for (const group of (await cluster.streamGroups()).filter((g) => g.members.includes(node.name))) {
       say(`moving stream ${group.stream}'s replica off it`);
-      await cluster.moveStreamReplica(group.stream, node.name);
+      await cluster.moveStreamReplica(group, node.name);
     }
     const moved = await waitUntil(
       async () => {

@@ -68,8 +68,8 @@ describe("what makes a node current", () => {
     // n2 is only affected where n2 leads a group with a follower behind.
     expect(jszProblems(replies, "n2")).toEqual(["stream MEM: replicas n3 not current"]);
     expect(streamGroupsOf(replies)).toEqual([
-      { stream: "MEM", members: ["n2", "n3"] },
-      { stream: "ORDERS", members: ["n1", "n2", "n3"] },
+      { account: "", stream: "MEM", members: ["n2", "n3"] },
+      { account: "", stream: "ORDERS", members: ["n1", "n2", "n3"] },
     ]);
   });
 

@@ -83,9 +83,9 @@ class ScriptedCluster implements JetStreamCluster {
   /** Stream name -> its servers; a moved replica lands on the first server not in the group, as the meta leader may place it. */
   readonly groups = new Map<string, string[]>();
   async streamGroups() {
-    return [...this.groups].map(([stream, members]) => ({ stream, members }));
+    return [...this.groups].map(([stream, members]) => ({ account: "APP", stream, members }));
   }
-  async moveStreamReplica(stream: string, node: string) {
+  async moveStreamReplica({ stream }: StreamGroup, node: string) {
     this.events.push(`move ${stream} off ${node}`);
     const members = this.groups.get(stream) as string[];
     const target = this.names.find((name) => !members.includes(name)) as string;
