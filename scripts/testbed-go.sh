@@ -8,8 +8,10 @@
 #
 # Binaries: `go install PACKAGE@VERSION` with CGO_ENABLED=0 (static, so they
 # run in an image without a libc), GOBIN in
-# $CACHE_DIR/go/PACKAGE@VERSION/bin. A build is done once per pin: a new
-# version is a new folder. GOCACHE and GOMODCACHE stay where the machine
+# $CACHE_DIR/go/MODULE[/PACKAGE]@VERSION/bin. A build is done once per pin: a
+# new version is a new folder. A module that embeds files it does not ship
+# (Alertmanager's npm-built web UI) is built with `go build` from a copy of
+# the module with a placeholder there. GOCACHE and GOMODCACHE stay where the machine
 # keeps them, so a warm machine rebuilds a changed pin from its cache.
 # The builds run two at a time (the machines have 2 cores; one build often
 # waits on the module proxy while the other compiles).
@@ -81,7 +83,7 @@ build_binaries() {
   for line in "${PINS[@]}"; do
     read -r name module package version image stub _ <<<"$line"
     if [ -f "$(build_dir "$module" "$package" "$version")/built" ]; then
-      log "$module/$package@$version is built"
+      log "$(basename "$(build_dir "$module" "$package" "$version")") is built"
     else
       todo+=("$module" "$package" "$version" "$stub")
     fi
@@ -197,8 +199,18 @@ build_images() {
   done
 }
 
+# A smoke check that each binary runs in its image.
+smoke_check() {
+  local name module package version image stub binary
+  for line in "${PINS[@]}"; do
+    read -r name module package version image stub binary _ <<<"$line"
+    log "$image: $(docker run --rm --label natsmon.live-test=testbed --entrypoint "$binary" "$image" --version 2>&1 | head -n1)"
+  done
+}
+
 started=$SECONDS
 build_binaries
 ensure_busybox
 build_images
+smoke_check
 log "done in $((SECONDS - started))s"
