@@ -7,11 +7,13 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
+import { OUTPUTS } from "../contract/index.js";
 import { backupCommand } from "./backup/backup-command.js";
 import { restoreCommand } from "./backup/restore-command.js";
 import { checkCommand } from "./check/check-command.js";
 import { CHECK_GROUP_NAMES, type CheckGroupName } from "./check/run-checks.js";
 import { NatsmonError } from "./natsmon-error.js";
+import { DEFAULT_TARGETS } from "./targets.js";
 
 /** Exit status when natsmon could not do its job at all (bad flags, unreadable outputs, no Docker). */
 export const EXIT_USAGE = 2;
@@ -64,27 +66,30 @@ export function buildProgram(): Command {
     .description("check every part of the stack: NATS, Surveyor, exporter, Prometheus, Loki, Grafana; exits 0 only when every check passes")
     .addOption(outputsOption())
     .addOption(stackOption())
-    .option("--nats-url <url>", "NATS client URL (default: output nats_url, else nats://127.0.0.1:4222)")
-    .option("--nats-system-user <user>", "system-account user (default: output nats_system_user)")
+    .option("--nats-url <url>", `NATS client URL (default: output ${OUTPUTS.natsUrl}, else ${DEFAULT_TARGETS.natsUrl})`)
+    .option("--nats-system-user <user>", `system-account user (default: output ${OUTPUTS.natsSystemUser})`)
     .addOption(
-      new Option("--nats-system-password <password>", "system-account password (default: output nats_system_password)").env(
+      new Option("--nats-system-password <password>", `system-account password (default: output ${OUTPUTS.natsSystemPassword})`).env(
         "NATSMON_NATS_SYSTEM_PASSWORD",
       ),
     )
     .option(
       "--expected-servers <count>",
-      "how many NATS servers the cluster should have (default: length of output nats_servers)",
+      `how many NATS servers the cluster should have (default: length of output ${OUTPUTS.natsServers})`,
       positiveInteger,
     )
-    .option("--surveyor-url <url>", "Surveyor (default: output surveyor_url, else http://127.0.0.1:7777)")
-    .option("--exporter-url <url>", "prometheus-nats-exporter (default: output exporter_url, else http://127.0.0.1:7778)")
-    .option("--prometheus-url <url>", "Prometheus (default: output prometheus_url, else http://127.0.0.1:9090)")
-    .option("--alertmanager-url <url>", "Alertmanager, checked only when known (default: output alertmanager_url)")
-    .option("--loki-url <url>", "Loki (default: output loki_url, else http://127.0.0.1:3100)")
-    .option("--grafana-url <url>", "Grafana (default: output grafana_url, else http://127.0.0.1:3000)")
-    .option("--grafana-user <user>", "Grafana admin user (default: output grafana_admin_user)")
+    .option("--surveyor-url <url>", `Surveyor (default: output ${OUTPUTS.surveyorUrl}, else ${DEFAULT_TARGETS.surveyorUrl})`)
+    .option(
+      "--exporter-url <url>",
+      `prometheus-nats-exporter (default: output ${OUTPUTS.exporterUrl}, else ${DEFAULT_TARGETS.exporterUrl})`,
+    )
+    .option("--prometheus-url <url>", `Prometheus (default: output ${OUTPUTS.prometheusUrl}, else ${DEFAULT_TARGETS.prometheusUrl})`)
+    .option("--alertmanager-url <url>", `Alertmanager, checked only when known (default: output ${OUTPUTS.alertmanagerUrl})`)
+    .option("--loki-url <url>", `Loki (default: output ${OUTPUTS.lokiUrl}, else ${DEFAULT_TARGETS.lokiUrl})`)
+    .option("--grafana-url <url>", `Grafana (default: output ${OUTPUTS.grafanaUrl}, else ${DEFAULT_TARGETS.grafanaUrl})`)
+    .option("--grafana-user <user>", `Grafana admin user (default: output ${OUTPUTS.grafanaAdminUser})`)
     .addOption(
-      new Option("--grafana-password <password>", "Grafana admin password (default: output grafana_admin_password)").env(
+      new Option("--grafana-password <password>", `Grafana admin password (default: output ${OUTPUTS.grafanaAdminPassword})`).env(
         "NATSMON_GRAFANA_PASSWORD",
       ),
     )
@@ -101,9 +106,12 @@ export function buildProgram(): Command {
     .description("archive the stack's data volumes into dated tar.gz files (prometheus-YYYYMMDD.tar.gz, ...), consistently")
     .addOption(outputsOption())
     .addOption(stackOption())
-    .option("--volume <name>", "a volume to back up; repeat for several (default: output data_volumes)", collect)
+    .option("--volume <name>", `a volume to back up; repeat for several (default: output ${OUTPUTS.dataVolumes})`, collect)
     .option("--out <dir>", "where the archives go", "backups")
-    .option("--prometheus-url <url>", "Prometheus, for its snapshot API (default: output prometheus_url, else http://127.0.0.1:9090)")
+    .option(
+      "--prometheus-url <url>",
+      `Prometheus, for its snapshot API (default: output ${OUTPUTS.prometheusUrl}, else ${DEFAULT_TARGETS.prometheusUrl})`,
+    )
     .option("--wait-timeout <seconds>", "how long a restarted container may take to turn healthy", positiveNumber, 180)
     .option("--force", "overwrite an archive of the same day")
     .action(async (options) => {

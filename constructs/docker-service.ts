@@ -4,13 +4,13 @@ import type { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { type ITerraformDependable, Lazy } from "cdktf";
 import { Construct } from "constructs";
-import { LABELS } from "./config/container-labels.js";
-import { claimHostPort } from "./host-ports.js";
-import { sharedImage } from "./shared-image.js";
-import { propError } from "./validation.js";
+import { LABELS } from "../contract/index.js";
+import { escapeTerraform } from "./private/escape-terraform.js";
+import { claimHostPort } from "./private/host-ports.js";
+import { sharedImage } from "./private/shared-image.js";
+import { propError } from "./private/validation.js";
 
 /** Label keys every container of the project carries (see config/container-labels.ts). */
-export { LABELS };
 
 /** A container port published on the Docker host. */
 export interface PublishedPort {
@@ -224,14 +224,4 @@ function nonEmpty<T>(items: T[]): T[] | undefined {
 
 function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 16);
-}
-
-/**
- * Terraform reads `${` and `%{` in any string as template syntax, which would
- * break config files that use them literally (Prometheus relabel replacements,
- * Grafana variables). Doubling them keeps the text as written; cdktf's own
- * token markers, resolved later, are left alone.
- */
-export function escapeTerraform(text: string): string {
-  return text.replace(/\$\{(?!TfToken\[)/g, () => "$${").replace(/%\{/g, () => "%%{");
 }

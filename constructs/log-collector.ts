@@ -2,6 +2,7 @@ import type { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { COMPONENTS, SCRAPE_JOBS } from "../contract/index.js";
 import { ALLOY_CONFIG_PATH, ALLOY_HTTP_PORT, ALLOY_STORAGE_PATH, renderAlloyConfig } from "./config/alloy-config.js";
 import type { CollectorConfigInput } from "./config/log-pipeline.js";
 import { PROMTAIL_CONFIG_PATH, PROMTAIL_HTTP_PORT, PROMTAIL_POSITIONS_DIR, renderPromtailConfig } from "./config/promtail-config.js";
@@ -104,7 +105,7 @@ export class LogCollector extends Construct implements IScrapeable {
     this.service = new DockerService(this, "Service", {
       network: props.network,
       name: props.name,
-      component: props.kind,
+      component: COMPONENTS[props.kind],
       image: props.image,
       command: spec.command,
       files: [
@@ -124,6 +125,6 @@ export class LogCollector extends Construct implements IScrapeable {
       memoryLimitBytes: props.memoryLimitBytes,
       dependsOn: props.dependsOn,
     });
-    this.scrapeTarget = { jobName: props.kind, targets: [`${props.name}:${spec.port}`] };
+    this.scrapeTarget = { jobName: SCRAPE_JOBS[props.kind], targets: [`${props.name}:${spec.port}`] };
   }
 }

@@ -1,6 +1,7 @@
 import type { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { COMPONENTS } from "../contract/index.js";
 import { DockerService } from "./docker-service.js";
 
 /** Where nats-box's `nats` CLI finds its contexts: $XDG_CONFIG_HOME/nats/context. */
@@ -68,7 +69,7 @@ export class NatsBox extends Construct {
     this.service = new DockerService(this, "Service", {
       network: props.network,
       name: props.name,
-      component: "nats-box",
+      component: COMPONENTS.natsBox,
       image: props.image,
       // nats-box's entrypoint starts a login shell, which exits at once
       // without a TTY; keep the container up for `docker exec` instead.

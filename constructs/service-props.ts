@@ -1,6 +1,7 @@
 import type { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import type { IConstruct } from "constructs";
-import { propError, requireDnsLabel, requireIpv4, requireSize } from "./validation.js";
+import { DEFAULT_BIND_ADDRESS } from "../contract/index.js";
+import { propError, requireDnsLabel, requireIpv4, requireSize } from "./private/validation.js";
 
 /** Props that every service construct of the project takes. */
 export interface ServiceBaseProps {
@@ -54,7 +55,7 @@ export function resolveServiceBase(
   return {
     network: props.network,
     image,
-    bindAddress: requireIpv4(scope, "bindAddress", props.bindAddress ?? "127.0.0.1"),
+    bindAddress: requireIpv4(scope, "bindAddress", props.bindAddress ?? DEFAULT_BIND_ADDRESS),
     memoryLimitBytes: requireSize(scope, "memoryLimit", props.memoryLimit ?? defaults.memoryLimit),
     nameOf: (base) => `${prefix}${base}`,
   };

@@ -3,12 +3,12 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { GENERATED_DIR, generatedAlertFiles, withCurrentRulesTable } from "../../alerts/generated-files.js";
-import { catalogMetric, isKnownMetric, isMonotonic } from "../../alerts/metric-catalog.js";
 import { NATS_ALERT_TESTS } from "../../alerts/nats-rule-tests.js";
 import { NATS_ALERT_GROUPS } from "../../alerts/nats-rules.js";
 import { RULES_FILE_NAME, renderRulesFile, testFileName } from "../../alerts/render.js";
 import type { AlertRule } from "../../alerts/rule-types.js";
+import { catalogMetric, isKnownMetric, isMonotonic } from "../../contract/metric-catalog.js";
+import { GENERATED_DIR, generatedAlertFiles, withCurrentRulesTable } from "../../scripts/alerts/generated-files.js";
 import { promqlReferences } from "../helpers/promql-analysis.js";
 import { promqlErrors } from "../helpers/query-grammar.js";
 import { describeWithTool } from "../helpers/tools.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LABELS } from "../../constructs/config/container-labels.js";
 import { containerRelabelRules, dockerLabelMeta } from "../../constructs/config/log-pipeline.js";
+import { LABELS } from "../../contract/container-labels.js";
 import { JOB_VARIABLE_DESCRIPTION, NO_LEVEL_SLICE, natsLogsDashboard } from "../../dashboards/nats-logs.js";
 import { type DashboardJsonShape, queriesOf, visualPanelsOf } from "../helpers/dashboard-json.js";
 import { applyRelabelRules } from "../helpers/log-pipeline.js";

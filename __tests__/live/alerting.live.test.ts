@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { NATS_ALERT_GROUPS } from "../../alerts/nats-rules.js";
-import { parseDuration } from "../../constructs/config/units.js";
-import { projectDashboards } from "../../dashboards/index.js";
+import { parseDuration } from "../../constructs/private/units.js";
+import { projectDashboards } from "../../dashboards/project-dashboards.js";
 import { type DashboardJsonShape, queriesOfType } from "../helpers/dashboard-json.js";
 import { labelsOf, type Plan, type PlanResource, uploadedFile } from "../helpers/plan.js";
 import { recordFigures } from "./figures.js";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { imageReleaseVersion } from "../../constructs/image-version.js";
 import { DEFAULT_IMAGES } from "../../constructs/images.js";
+import { imageReleaseVersion } from "../../constructs/private/image-version.js";
 import type { Plan, PlanResource } from "../helpers/plan.js";
 import { type LiveNode, natsNodesOf, synthLivePlan } from "./live-plan.js";
 import { PlanReplayer } from "./plan-replayer.js";

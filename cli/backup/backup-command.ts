@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type Docker from "dockerode";
+import { COMPONENTS, CONTAINER_PORTS, OUTPUTS } from "../../contract/index.js";
 import { NatsmonError } from "../natsmon-error.js";
 import { loadOutputs } from "../outputs.js";
 import { DEFAULT_TARGETS } from "../targets.js";
@@ -51,12 +52,13 @@ export async function backupCommand(options: BackupCommandOptions): Promise<numb
   let prometheusUrl = options.prometheusUrl;
   if (!volumes || !prometheusUrl) {
     const outputs = await loadOutputs(options.outputs, { stack: options.stack });
-    const listed = outputs.values.data_volumes;
+    const listed = outputs.values[OUTPUTS.dataVolumes];
     volumes ??= Array.isArray(listed) ? listed.filter((name): name is string => typeof name === "string") : undefined;
-    prometheusUrl ??= typeof outputs.values.prometheus_url === "string" ? outputs.values.prometheus_url : undefined;
+    const listedUrl = outputs.values[OUTPUTS.prometheusUrl];
+    prometheusUrl ??= typeof listedUrl === "string" ? listedUrl : undefined;
   }
   if (!volumes || volumes.length === 0) {
-    throw new NatsmonError("no volumes to back up", "pass --outputs (the stack's data_volumes output) or --volume NAME");
+    throw new NatsmonError("no volumes to back up", `pass --outputs (the stack's ${OUTPUTS.dataVolumes} output) or --volume NAME`);
   }
   const records = await backupVolumes(volumes, {
     outDir: resolve(options.out),
@@ -113,7 +115,7 @@ export async function backupVolumes(volumes: readonly string[], settings: Backup
     const owners = await volumeOwners(docker, volume);
     const running = owners.filter((owner) => owner.running);
     let method: BackupMethod = running.length === 0 ? "idle" : "stopped";
-    const prometheus = running.find((owner) => owner.component === "prometheus");
+    const prometheus = running.find((owner) => owner.component === COMPONENTS.prometheus);
     if (prometheus && (await archiveSnapshot(docker, volume, prometheus, file, settings, progress))) {
       method = "snapshot";
     } else if (running.length > 0) {
@@ -161,7 +163,7 @@ async function archiveStopped(
       progress.step(volume, `starting ${owner.name}, waiting until it is healthy (up to ${settings.waitTimeoutSeconds} s)`);
       const started = Date.now();
       await startAndWaitHealthy(docker, owner, settings.waitTimeoutSeconds);
-      if (owner.component === "nats") {
+      if (owner.component === COMPONENTS.nats) {
         const left = Math.max(1, settings.waitTimeoutSeconds - Math.round((Date.now() - started) / 1000));
         await waitJetStreamCurrent(docker, owner, left, volume, progress);
       }
@@ -183,7 +185,7 @@ async function waitJetStreamCurrent(
   volume: string,
   progress: Progress,
 ): Promise<void> {
-  const probe = ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8222/healthz"];
+  const probe = ["wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${CONTAINER_PORTS.natsMonitoring}/healthz`];
   const deadline = Date.now() + seconds * 1000;
   progress.step(volume, `${owner.name} is healthy; waiting until its JetStream is current (/healthz)`);
   for (;;) {

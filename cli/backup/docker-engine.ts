@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import Docker from "dockerode";
-import { LABELS as STACK_LABELS } from "../../constructs/config/container-labels.js";
+import { COMPONENTS, LABELS as STACK_LABELS } from "../../contract/index.js";
 import { NatsmonError } from "../natsmon-error.js";
 
 /** Labels natsmon reads on the stack's containers (DockerService sets them) and puts on its own. */
@@ -128,7 +128,7 @@ export async function stopDescription(docker: Docker, owner: VolumeOwner): Promi
   const config = info.Config as { StopSignal?: string; StopTimeout?: number };
   const signal = config.StopSignal ?? "SIGTERM";
   const timeout = config.StopTimeout ?? 10;
-  const lameDuck = signal === "SIGUSR2" && owner.component === "nats" ? ": lame duck mode" : "";
+  const lameDuck = signal === "SIGUSR2" && owner.component === COMPONENTS.nats ? ": lame duck mode" : "";
   return `stopping ${owner.name} (${signal}${lameDuck}, up to ${timeout} s)`;
 }
 

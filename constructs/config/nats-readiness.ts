@@ -1,4 +1,4 @@
-import { imageReleaseVersion, isAtLeast, type ReleaseVersion } from "../image-version.js";
+import { imageReleaseVersion, isAtLeast, type ReleaseVersion } from "../private/image-version.js";
 
 /**
  * The first nats-server release with `/healthz?js-meta-only=true` (nats-server

@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generatedAlertFiles, withCurrentRulesTable } from "./generated-files.js";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 for (const [path, content] of Object.entries(generatedAlertFiles())) {
   writeFileSync(join(root, path), content);
   console.log(`wrote ${path}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatPrometheusSize, parsePrometheusDuration } from "../../../constructs/config/prometheus-units.js";
+import { formatPrometheusSize, parsePrometheusDuration } from "../../../constructs/private/prometheus-units.js";
 
 describe("parsePrometheusDuration", () => {
   it.each([

@@ -485,6 +485,6 @@ export function isKnownMetric(name: string): boolean {
 /** The catalog entry for `name`; throws for an unknown metric. */
 export function catalogMetric(name: string): CatalogMetric {
   const metric = byName.get(name);
-  if (!metric) throw new Error(`${name} is not in the metric catalog (alerts/metric-catalog.ts)`);
+  if (!metric) throw new Error(`${name} is not in the metric catalog (contract/metric-catalog.ts)`);
   return metric;
 }

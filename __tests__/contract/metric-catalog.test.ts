@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { catalogMetric, isKnownMetric, isMonotonic, METRIC_CATALOG } from "../../alerts/metric-catalog.js";
+import { catalogMetric, isKnownMetric, isMonotonic, METRIC_CATALOG } from "../../contract/metric-catalog.js";
 
 describe("the metric catalog", () => {
   it("lists each metric once, with a source and a help text", () => {

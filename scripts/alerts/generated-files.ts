@@ -1,6 +1,6 @@
-import { NATS_ALERT_TESTS } from "./nats-rule-tests.js";
-import { NATS_ALERT_GROUPS } from "./nats-rules.js";
-import { RULES_FILE_NAME, renderRulesFile, renderRulesTable, renderTestFile, testFileName } from "./render.js";
+import { NATS_ALERT_TESTS } from "../../alerts/nats-rule-tests.js";
+import { NATS_ALERT_GROUPS } from "../../alerts/nats-rules.js";
+import { RULES_FILE_NAME, renderRulesFile, renderRulesTable, renderTestFile, testFileName } from "../../alerts/render.js";
 
 /** Folder of the committed generated files, relative to the repository root. */
 export const GENERATED_DIR = "alerts/generated";

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../dashboards/write-json.js";
-import { useTempDirs } from "../helpers/temp-dirs.js";
+import { main } from "../../../scripts/dashboards/write-json.js";
+import { useTempDirs } from "../../helpers/temp-dirs.js";
 
 const tempDir = useTempDirs();
 

@@ -1,5 +1,5 @@
 import type { IConstruct } from "constructs";
-import { parseDuration, parseSize } from "./config/units.js";
+import { parseDuration, parseSize } from "./units.js";
 
 /**
  * Thrown at synth time when a prop breaks a rule. The message names the

@@ -1,6 +1,6 @@
 import type { IConstruct } from "constructs";
+import type { LogCollectorKind } from "../log-collector.js";
 import { imageReleaseVersion, isAtLeast, type ReleaseVersion } from "./image-version.js";
-import type { LogCollectorKind } from "./log-collector.js";
 import { propError } from "./validation.js";
 
 /**

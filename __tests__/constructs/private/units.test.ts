@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDuration, parseSize } from "../../../constructs/config/units.js";
+import { parseDuration, parseSize } from "../../../constructs/private/units.js";
 
 describe("parseSize", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alloyString, attr, block, formatAlloy, ref } from "../../../constructs/config/alloy-syntax.js";
+import { alloyString, attr, block, formatAlloy, ref } from "../../../constructs/private/alloy-syntax.js";
 
 describe("alloyString", () => {
   it("doubles backslashes, so a regex reaches Alloy as written", () => {

@@ -9,8 +9,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import type { DashboardJson } from "./common.js";
-import { projectDashboards } from "./project-dashboards.js";
+import { DATA_SOURCE_UIDS } from "../../contract/index.js";
+import type { DashboardJson } from "../../dashboards/common.js";
+import { projectDashboards } from "../../dashboards/project-dashboards.js";
 
 /** Where `npm run dashboards` writes without an argument. */
 // Not dist/dashboards: `npm run build` compiles the dashboards module there.
@@ -33,8 +34,8 @@ export function main(argv: readonly string[]): string[] {
     args: [...argv],
     allowPositionals: true,
     options: {
-      "prometheus-uid": { type: "string", default: "prometheus" },
-      "loki-uid": { type: "string", default: "loki" },
+      "prometheus-uid": { type: "string", default: DATA_SOURCE_UIDS.prometheus },
+      "loki-uid": { type: "string", default: DATA_SOURCE_UIDS.loki },
     },
   });
   if (positionals.length > 1) throw new Error(`expected at most one output folder, got ${positionals.join(" ")}`);
