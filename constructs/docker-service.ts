@@ -102,6 +102,12 @@ export interface DockerServiceProps {
   readonly stopSignal?: string;
   /** Seconds Docker waits after the stop signal before it kills the container. @default 10 (Docker's) */
   readonly stopTimeoutSeconds?: number;
+  /**
+   * Run an init process (Docker's tini) as PID 1, which passes signals on
+   * and reaps zombies: for a main process that ignores SIGTERM as PID 1,
+   * such as `tail -f /dev/null`. @default false
+   */
+  readonly init?: boolean;
   /** Seconds `terraform apply` waits for the container to turn healthy. @default 120 */
   readonly waitTimeoutSeconds?: number;
   /** Extra labels. @default none */
@@ -148,6 +154,7 @@ export class DockerService extends Construct {
       user: props.user,
       restart: "unless-stopped",
       tty: false,
+      init: props.init,
       memory: Math.ceil(props.memoryLimitBytes / 1024 ** 2),
       logDriver: "json-file",
       logOpts: LOG_OPTS,

@@ -209,6 +209,21 @@ describe("LokiStack validation", () => {
     expect(() => lokiPlan({ dockerSocketPath: "docker.sock" })).toThrow(/dockerSocketPath must be an absolute path/);
   });
 
+  it("refuses images whose healthcheck could never pass", () => {
+    // `loki -health` came with 3.6.5 (a backport) and 3.7.
+    expect(() => lokiPlan({ image: "grafana/loki:3.6.4" })).toThrow(
+      /LokiStack "test\/Loki": image must be Loki 3\.6\.5 or later: the healthcheck runs `loki -health`.*got "grafana\/loki:3\.6\.4"/,
+    );
+    expect(() => lokiPlan({ image: "grafana/loki:3.5.9" })).toThrow(/image must be Loki 3\.6\.5 or later/);
+    expect(() => lokiPlan({ image: "grafana/loki:3.6.5" })).not.toThrow();
+    expect(() => lokiPlan({ image: "registry.example.test/loki:latest" })).not.toThrow();
+    // Alloy's -distroless images have no bash for the HTTP probe.
+    expect(() => lokiPlan({ collectorImage: "grafana/alloy:v1.21.0-distroless" })).toThrow(
+      /LokiStack "test\/Loki": collectorImage must not be a -distroless Alloy image: it has no bash.*got "grafana\/alloy:v1\.21\.0-distroless"/,
+    );
+    expect(() => lokiPlan({ collectorImage: "grafana/alloy:v1.21.0" })).not.toThrow();
+  });
+
   it("needs a network with a literal name to filter containers by", () => {
     const stack = new TerraformStack(Testing.app(), "test");
     const network = new Network(stack, "network", { name: new Network(stack, "other", { name: "x" }).name });
