@@ -30,6 +30,8 @@ SCRIPT_HASH="$(sha256sum "$0" | cut -c1-16)"
 
 log() { echo "--- testbed-go: $*"; }
 
+# Go's own install location, for environments whose PATH leaves it out.
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then PATH="/usr/local/go/bin:$PATH"; fi
 command -v go >/dev/null 2>&1 || {
   echo "testbed-go: the go command is missing; the project's machines have Go 1.26 (install Debian's golang-go, or put go on the PATH)" >&2
   exit 1
