@@ -1,5 +1,5 @@
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
-import { Token } from "cdktf";
+import { type TerraformVariable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { NATS_INHIBIT_RULES } from "../alerts/inhibit-rules.js";
 import { renderAlertmanagerConfig } from "./config/alertmanager-yml.js";
@@ -24,11 +24,20 @@ export interface AlertmanagerProps extends ServiceBaseProps {
   readonly hostPort?: number;
   /**
    * Send notifications to this webhook (Slack-compatible bridges, a ticket
-   * system, ...). A URL that carries a token belongs in a sensitive
-   * `TerraformVariable`: pass its `stringValue`.
+   * system, ...). A literal URL must carry no credentials (no user:password@,
+   * no query string, no token-like path segment): such a URL belongs in a
+   * sensitive Terraform variable, see `webhookUrlVariable`, or pass a
+   * sensitive `TerraformVariable`'s `stringValue` here.
    * @default none: a null receiver; alerts are visible in the UIs only
    */
   readonly webhookUrl?: string;
+  /**
+   * The webhook URL from a sensitive Terraform variable: its name, which the
+   * construct declares (set it with `TF_VAR_<name>`), or a sensitive
+   * `TerraformVariable` of your own. The URL then never appears in cdk.tf.json.
+   * @default none
+   */
+  readonly webhookUrlVariable?: string | TerraformVariable;
   /** How long to wait before notifying again about an alert that still fires. @default "4h" */
   readonly repeatInterval?: string;
   /**

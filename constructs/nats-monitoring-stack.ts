@@ -1,5 +1,5 @@
 import { Network } from "@cdktf/provider-docker/lib/network/index.js";
-import { DockerProvider, type DockerProviderRegistryAuth } from "@cdktf/provider-docker/lib/provider/index.js";
+import { DockerProvider } from "@cdktf/provider-docker/lib/provider/index.js";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
@@ -7,7 +7,9 @@ import { Grafana, type GrafanaProps } from "./grafana.js";
 import { LokiStack, type LokiStackProps } from "./loki-stack.js";
 import { NatsCluster, type NatsClusterProps } from "./nats-cluster.js";
 import { NatsExporter, type NatsExporterProps } from "./nats-exporter.js";
+import { validateStackSettings } from "./private/settings-validator.js";
 import { PrometheusStack, type PrometheusStackProps } from "./prometheus-stack.js";
+import { type RegistryAuth, resolveRegistryAuth } from "./registry-auth.js";
 import { Surveyor, type SurveyorProps } from "./surveyor.js";
 import { propError, requireDnsLabel } from "./validation.js";
 
@@ -22,15 +24,22 @@ export interface NatsMonitoringStackProps {
   readonly networkName?: string;
   /** Host address for every published port. @default "127.0.0.1" */
   readonly bindAddress?: string;
+  /**
+   * Acknowledges that `bindAddress: "0.0.0.0"` publishes every port of the
+   * stack to every network the Docker host is on; without it, "0.0.0.0" is refused.
+   * @default false
+   */
+  readonly exposeToAllNetworks?: boolean;
   /** The Docker engine to talk to. @default the provider's: DOCKER_HOST or the local socket */
   readonly dockerHost?: string;
   /**
    * Credentials for private registries that the images come from, e.g.
    * `[{ address: "registry.example.com", configFile: "~/.docker/config.json" }]`.
-   * A password belongs in a sensitive `TerraformVariable`.
+   * A literal password is refused: name a sensitive Terraform variable in
+   * `passwordVariable`, or pass a sensitive `TerraformVariable`'s value.
    * @default none: public images only
    */
-  readonly registryAuth?: DockerProviderRegistryAuth[];
+  readonly registryAuth?: RegistryAuth[];
   /**
    * Refuse to destroy any data volume (JetStream, Prometheus, Loki, Grafana,
    * Alertmanager): scaling in or `cdktf destroy` then fails instead of
@@ -77,7 +86,8 @@ export class NatsMonitoringStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: NatsMonitoringStackProps = {}) {
     super(scope, id);
-    new DockerProvider(this, "docker", { host: props.dockerHost, registryAuth: props.registryAuth });
+    validateStackSettings(this, props);
+    new DockerProvider(this, "docker", { host: props.dockerHost, registryAuth: resolveRegistryAuth(this, props.registryAuth) });
     new RandomProvider(this, "random");
 
     const prefix = props.namePrefix === undefined ? "" : `${requireDnsLabel(this, "namePrefix", props.namePrefix)}-`;

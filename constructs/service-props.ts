@@ -20,6 +20,12 @@ export interface ServiceBaseProps {
    * @default "127.0.0.1"
    */
   readonly bindAddress?: string;
+  /**
+   * Acknowledges that `bindAddress: "0.0.0.0"` publishes this part's ports
+   * to every network the Docker host is on; without it, "0.0.0.0" is refused.
+   * @default false
+   */
+  readonly exposeToAllNetworks?: boolean;
   /** Memory limit of each container, e.g. "512M". @default per service */
   readonly memoryLimit?: string;
 }

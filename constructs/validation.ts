@@ -27,10 +27,20 @@ export function propError(scope: IConstruct, prop: string, value: unknown, rule:
   return new PropValidationError(path, prop, value, message);
 }
 
+/** The value as the user wrote it: JSON where possible, NaN as NaN, a construct by its class, long values cut. */
 function formatValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (value === undefined) return "undefined";
-  return JSON.stringify(value) ?? String(value);
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // A construct refers to its tree, which JSON cannot hold.
+    text = undefined;
+  }
+  if (text === undefined) return typeof value === "object" && value !== null ? `a ${value.constructor?.name ?? "value"}` : String(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;

@@ -3,6 +3,7 @@ import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { LokiStack, type NatsMonitoringStack } from "../../index.js";
+import { standaloneParts } from "../helpers/parts.js";
 import {
   container,
   containersByName,
@@ -202,7 +203,11 @@ describe("LokiStack validation", () => {
   });
 
   it("rejects an unknown collector, a bad Alertmanager URL, threshold or socket path", () => {
-    expect(() => lokiPlan({ collector: "fluentd" as "alloy" })).toThrow(/collector must be "alloy" or "promtail", got "fluentd"/);
+    const { stack, network } = standaloneParts();
+    expect(() => new LokiStack(stack, "Loki", { network, collector: "fluentd" as "alloy" })).toThrow(
+      /collector must be "alloy" or "promtail", got "fluentd"/,
+    );
+    expect(() => lokiPlan({ collector: "fluentd" as "alloy" })).toThrow(/loki\.collector must be one of "alloy" or "promtail"/);
     expect(() => lokiPlan({ alertmanagerUrl: "alertmanager:9093" })).toThrow(/alertmanagerUrl must be an http or https URL/);
     expect(() => lokiPlan({ errorRatioThreshold: 1 })).toThrow(/errorRatioThreshold must be a share between 0 and 1, got 1/);
     expect(() => lokiPlan({ errorRatioThreshold: 0 })).toThrow(/errorRatioThreshold/);
