@@ -28,6 +28,24 @@ function positiveInteger(value: string): number {
   return number;
 }
 
+/** A URL flag: a bad one is a usage error (exit 2), not a failed check. */
+function urlOf(...protocols: string[]): (value: string) => string {
+  return (value) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !protocols.includes(url.protocol) || url.hostname === "") {
+      const schemes = protocols.map((protocol) => `${protocol}//`).join(" or ");
+      throw new InvalidArgumentError(`expected a ${schemes} URL with a host, got "${value}"`);
+    }
+    return value;
+  };
+}
+const httpUrl = urlOf("http:", "https:");
+
 function groupList(value: string): CheckGroupName[] {
   const groups = value
     .split(",")
@@ -61,10 +79,12 @@ export function buildProgram(): Command {
 
   program
     .command("check")
-    .description("check every part of the stack: NATS, Surveyor, exporter, Prometheus, Loki, Grafana; exits 0 only when every check passes")
+    .description(
+      "check every part the stack runs (its parts output): NATS, Surveyor, exporter, Prometheus, Loki, Grafana; exits 0 only when every check passes",
+    )
     .addOption(outputsOption())
     .addOption(stackOption())
-    .option("--nats-url <url>", "NATS client URL (default: output nats_url, else nats://127.0.0.1:4222)")
+    .option("--nats-url <url>", "NATS client URL (default: output nats_url, else nats://127.0.0.1:4222)", urlOf("nats:", "tls:"))
     .option("--nats-system-user <user>", "system-account user (default: output nats_system_user)")
     .addOption(
       new Option("--nats-system-password <password>", "system-account password (default: output nats_system_password)").env(
@@ -76,12 +96,12 @@ export function buildProgram(): Command {
       "how many NATS servers the cluster should have (default: length of output nats_servers)",
       positiveInteger,
     )
-    .option("--surveyor-url <url>", "Surveyor (default: output surveyor_url, else http://127.0.0.1:7777)")
-    .option("--exporter-url <url>", "prometheus-nats-exporter (default: output exporter_url, else http://127.0.0.1:7778)")
-    .option("--prometheus-url <url>", "Prometheus (default: output prometheus_url, else http://127.0.0.1:9090)")
-    .option("--alertmanager-url <url>", "Alertmanager, checked only when known (default: output alertmanager_url)")
-    .option("--loki-url <url>", "Loki (default: output loki_url, else http://127.0.0.1:3100)")
-    .option("--grafana-url <url>", "Grafana (default: output grafana_url, else http://127.0.0.1:3000)")
+    .option("--surveyor-url <url>", "Surveyor (default: output surveyor_url, else http://127.0.0.1:7777)", httpUrl)
+    .option("--exporter-url <url>", "prometheus-nats-exporter (default: output exporter_url, else http://127.0.0.1:7778)", httpUrl)
+    .option("--prometheus-url <url>", "Prometheus (default: output prometheus_url, else http://127.0.0.1:9090)", httpUrl)
+    .option("--alertmanager-url <url>", "Alertmanager, checked only when known (default: output alertmanager_url)", httpUrl)
+    .option("--loki-url <url>", "Loki (default: output loki_url, else http://127.0.0.1:3100)", httpUrl)
+    .option("--grafana-url <url>", "Grafana (default: output grafana_url, else http://127.0.0.1:3000)", httpUrl)
     .option("--grafana-user <user>", "Grafana admin user (default: output grafana_admin_user)")
     .addOption(
       new Option("--grafana-password <password>", "Grafana admin password (default: output grafana_admin_password)").env(
@@ -103,7 +123,11 @@ export function buildProgram(): Command {
     .addOption(stackOption())
     .option("--volume <name>", "a volume to back up; repeat for several (default: output data_volumes)", collect)
     .option("--out <dir>", "where the archives go", "backups")
-    .option("--prometheus-url <url>", "Prometheus, for its snapshot API (default: output prometheus_url, else http://127.0.0.1:9090)")
+    .option(
+      "--prometheus-url <url>",
+      "Prometheus, for its snapshot API (default: output prometheus_url, else http://127.0.0.1:9090)",
+      httpUrl,
+    )
     .option("--wait-timeout <seconds>", "how long a restarted container may take to turn healthy", positiveNumber, 180)
     .option("--force", "overwrite an archive of the same day")
     .action(async (options) => {

@@ -21,6 +21,11 @@ export interface StackTargets {
   readonly grafanaUrl: string;
   readonly grafanaUser?: string;
   readonly grafanaPassword?: string;
+  /**
+   * The parts the stack runs (the `parts` output, e.g. without "surveyor"
+   * when it is turned off); undefined when unknown, then every part is checked.
+   */
+  readonly parts?: readonly string[];
 }
 
 /** The guide's ports on the Docker host. */
@@ -64,6 +69,7 @@ export const OUTPUT_NAMES = [
   "grafana_admin_user",
   "grafana_admin_password",
   "data_volumes",
+  "parts",
 ] as const;
 
 /** Output values by name, as {@link loadOutputs} returns them. */
@@ -86,6 +92,7 @@ export function resolveTargets(outputs: OutputValues, flags: TargetFlags): Stack
     grafanaUrl: flags.grafanaUrl ?? text(outputs.grafana_url) ?? DEFAULT_TARGETS.grafanaUrl,
     grafanaUser: flags.grafanaUser ?? text(outputs.grafana_admin_user),
     grafanaPassword: flags.grafanaPassword ?? text(outputs.grafana_admin_password),
+    parts: stringList(outputs.parts),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
-import { type TerraformVariable, Token } from "cdktf";
+import type { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { NATS_INHIBIT_RULES } from "../alerts/inhibit-rules.js";
 import { renderAlertmanagerConfig } from "./config/alertmanager-yml.js";
@@ -8,6 +8,7 @@ import { dataVolume } from "./data-volume.js";
 import { DockerService } from "./docker-service.js";
 import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
+import { resolveWebhookUrl } from "./private/webhook-url.js";
 import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
 import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
 import { propError, requirePort } from "./validation.js";
@@ -69,15 +70,12 @@ export class Alertmanager extends Construct implements IScrapeable {
   constructor(scope: Construct, id: string, props: AlertmanagerProps) {
     super(scope, id);
     const base = resolveServiceBase(this, props, { image: DEFAULT_IMAGES.alertmanager, memoryLimit: "128M" });
-    const hostPort = requirePort(this, "hostPort", props.hostPort ?? ALERTMANAGER_PORT);
+    const hostPort = requirePort(this, "hostPort", props.hostPort ?? ALERTMANAGER_PORT, ALERTMANAGER_PORT);
     const repeatInterval = props.repeatInterval ?? "4h";
     if (parsePrometheusDuration(repeatInterval) === undefined) {
       throw propError(this, "repeatInterval", repeatInterval, "must be a duration such as 4h or 30m", 'write it like "4h"');
     }
-    const { webhookUrl } = props;
-    if (webhookUrl !== undefined && !Token.isUnresolved(webhookUrl) && !/^https?:\/\/\S+$/.test(webhookUrl)) {
-      throw propError(this, "webhookUrl", webhookUrl, "must be an http(s) URL", "write it like https://hooks.example.com/alerts");
-    }
+    const webhookUrl = resolveWebhookUrl(this, props.webhookUrl, props.webhookUrlVariable);
 
     const name = base.nameOf("alertmanager");
     const volume = dataVolume(this, "data", base.nameOf("alertmanager-data"), props.protectData ?? true);

@@ -6,6 +6,7 @@ import { type ITerraformDependable, Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { LABELS } from "./config/container-labels.js";
 import { claimHostPort } from "./host-ports.js";
+import { claimDockerName } from "./private/unique-names.js";
 import { sharedImage } from "./shared-image.js";
 import { propError } from "./validation.js";
 
@@ -130,6 +131,7 @@ export class DockerService extends Construct {
   constructor(scope: Construct, id: string, props: DockerServiceProps) {
     super(scope, id);
     this.name = props.name;
+    claimDockerName(this.node.scope ?? this, "container", props.name);
     for (const port of props.ports ?? []) claimHostPort(this, `${port.ip}:${port.external}`, props.name);
     for (const file of props.files ?? []) {
       if (!file.path.startsWith("/")) {

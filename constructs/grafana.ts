@@ -113,7 +113,7 @@ export class Grafana extends Construct implements IScrapeable {
   constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
     const base = resolveServiceBase(this, props, { image: DEFAULT_IMAGES.grafana, memoryLimit: "512M" });
-    const hostPort = requirePort(this, "hostPort", props.hostPort ?? GRAFANA_PORT);
+    const hostPort = requirePort(this, "hostPort", props.hostPort ?? GRAFANA_PORT, GRAFANA_PORT);
     const scrapeInterval = props.prometheusScrapeInterval ?? "30s";
     requireDuration(this, "prometheusScrapeInterval", scrapeInterval);
     this.adminUser = props.adminUser ?? "admin";

@@ -6,6 +6,7 @@ import { ALLOY_CONFIG_PATH, ALLOY_HTTP_PORT, ALLOY_STORAGE_PATH, renderAlloyConf
 import type { CollectorConfigInput } from "./config/log-pipeline.js";
 import { PROMTAIL_CONFIG_PATH, PROMTAIL_HTTP_PORT, PROMTAIL_POSITIONS_DIR, renderPromtailConfig } from "./config/promtail-config.js";
 import { DockerService, type HealthcheckSpec } from "./docker-service.js";
+import { claimDockerName } from "./private/unique-names.js";
 import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
 
 /** The log collectors LokiStack can run. */
@@ -99,6 +100,7 @@ export class LogCollector extends Construct implements IScrapeable {
     super(scope, id);
     const spec = SPECS[props.kind];
     this.kind = props.kind;
+    claimDockerName(this, "volume", props.volumeName);
     this.dataVolume = new Volume(this, "data", { name: props.volumeName });
     const healthcheck: HealthcheckSpec = { test: bashHttpProbe(spec.port, spec.readyPath) };
     this.service = new DockerService(this, "Service", {

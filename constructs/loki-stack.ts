@@ -12,15 +12,17 @@ import {
   renderLokiConfig,
 } from "./config/loki-config.js";
 import { renderLokiRules } from "./config/loki-rules.js";
+import { parsePrometheusDuration } from "./config/prometheus-units.js";
 import type { DataSourceSpec, IDataSource } from "./data-source.js";
 import { dataVolume } from "./data-volume.js";
 import { DockerService } from "./docker-service.js";
 import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
 import { LogCollector, type LogCollectorKind } from "./log-collector.js";
+import { requireImageReference } from "./private/image-reference.js";
 import type { IScrapeable } from "./scrape-target.js";
-import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
-import { propError, requireDuration, requirePort, requireSize } from "./validation.js";
+import { requireMemoryLimit, resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
+import { propError, requirePort } from "./validation.js";
 
 /** Loki's image and all its releases since 3.6 run as this user. */
 const LOKI_UID = 10001;
@@ -120,8 +122,10 @@ export class LokiStack extends Construct implements IDataSource {
       throw propError(this, "collector", kind, 'must be "alloy" or "promtail"', 'leave it out for Alloy, the default, or use "promtail"');
     }
     this.retentionPeriod = requireRetention(this, props.retentionPeriod ?? "168h");
-    const hostPort = requirePort(this, "hostPort", props.hostPort ?? LOKI_PORTS.http);
-    const collectorMemoryLimitBytes = requireSize(this, "collectorMemoryLimit", props.collectorMemoryLimit ?? "256M");
+    const hostPort = requirePort(this, "hostPort", props.hostPort ?? LOKI_PORTS.http, LOKI_PORTS.http);
+    const collectorMemoryLimitBytes = requireMemoryLimit(this, "collectorMemoryLimit", props.collectorMemoryLimit ?? "256M");
+    const collectorImage = props.collectorImage ?? DEFAULT_IMAGES[kind];
+    if (!Token.isUnresolved(collectorImage)) requireImageReference(this, "collectorImage", collectorImage);
     const errorRatioThreshold = props.errorRatioThreshold ?? 0.01;
     if (!(errorRatioThreshold > 0 && errorRatioThreshold < 1)) {
       throw propError(this, "errorRatioThreshold", errorRatioThreshold, "must be a share between 0 and 1", "use 0.01 for 1%");
@@ -177,7 +181,7 @@ export class LokiStack extends Construct implements IDataSource {
       kind,
       name: base.nameOf(kind),
       volumeName: base.nameOf(kind === "alloy" ? "alloy-data" : "promtail-positions"),
-      image: props.collectorImage ?? DEFAULT_IMAGES[kind],
+      image: collectorImage,
       memoryLimitBytes: collectorMemoryLimitBytes,
       project,
       pushUrl: this.pushUrl,
@@ -191,15 +195,28 @@ export class LokiStack extends Construct implements IDataSource {
   }
 }
 
+/**
+ * Loki reads retention_period as a Prometheus-style duration, so days and
+ * weeks ("7d", "2w") are fine; the compactor applies nothing under 24h.
+ */
 function requireRetention(scope: Construct, value: string): string {
-  const seconds = requireDuration(scope, "retentionPeriod", value);
+  const seconds = parsePrometheusDuration(value.trim());
+  if (seconds === undefined) {
+    throw propError(
+      scope,
+      "retentionPeriod",
+      value,
+      "must be a duration in weeks, days, hours and minutes (Loki's format)",
+      'write it like "168h", "7d" or "4w"',
+    );
+  }
   if (seconds < MIN_RETENTION_HOURS * 3600) {
     throw propError(
       scope,
       "retentionPeriod",
       value,
       `must be at least ${MIN_RETENTION_HOURS}h, the shortest retention Loki's compactor applies (one index period)`,
-      'use "24h" or more, e.g. "168h" for 7 days',
+      'use "24h" or more, e.g. "7d" or "168h" for 7 days',
     );
   }
   return value.trim();

@@ -7,6 +7,7 @@ import { DockerService, type PublishedPort } from "./docker-service.js";
 import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
 import { NatsBox } from "./nats-box.js";
+import { requireImageReference } from "./private/image-reference.js";
 import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
 import { propError, requireDnsLabel, requireDuration, requirePort, requireSize } from "./validation.js";
 
@@ -100,8 +101,20 @@ export class NatsCluster extends Construct {
       throw propError(this, "nodes", nodeCount, "must be an odd number from 1 to 15 for a JetStream quorum", suggestNodeCount(nodeCount));
     }
     this.nodeCount = nodeCount;
-    this.clusterName = requireDnsLabel(this, "clusterName", props.clusterName ?? "nats");
-    this.systemUser = requireDnsLabel(this, "systemUser", props.systemUser ?? "sys");
+    this.clusterName = requireDnsLabel(
+      this,
+      "clusterName",
+      props.clusterName ?? "nats",
+      "because it is written unquoted into nats-server.conf and labels every metric",
+      "nats",
+    );
+    this.systemUser = requireDnsLabel(
+      this,
+      "systemUser",
+      props.systemUser ?? "sys",
+      "because it is written unquoted into nats-server.conf and Surveyor's environment",
+      "sys",
+    );
     const maxMemoryStoreBytes = requireSize(this, "maxMemoryStore", props.maxMemoryStore ?? "256M");
     const maxFileStoreBytes = requireSize(this, "maxFileStore", props.maxFileStore ?? "10G");
     if (maxMemoryStoreBytes >= base.memoryLimitBytes) {
@@ -115,18 +128,18 @@ export class NatsCluster extends Construct {
     }
     const lameDuckDuration = props.lameDuckDuration ?? "30s";
     const lameDuckGracePeriod = props.lameDuckGracePeriod ?? "10s";
-    const stopTimeoutSeconds =
-      requireDuration(this, "lameDuckDuration", lameDuckDuration) +
-      requireDuration(this, "lameDuckGracePeriod", lameDuckGracePeriod) +
-      STOP_MARGIN_SECONDS;
-    const clientHostPort = requirePort(this, "clientHostPort", props.clientHostPort ?? NATS_PORTS.client);
+    const stopTimeoutSeconds = requireLameDuck(this, lameDuckDuration, lameDuckGracePeriod) + STOP_MARGIN_SECONDS;
+    const clientHostPort = requirePort(this, "clientHostPort", props.clientHostPort ?? NATS_PORTS.client, NATS_PORTS.client);
     const monitoringHostPort =
-      props.monitoringHostPort === undefined ? undefined : requirePort(this, "monitoringHostPort", props.monitoringHostPort);
+      props.monitoringHostPort === undefined
+        ? undefined
+        : requirePort(this, "monitoringHostPort", props.monitoringHostPort, NATS_PORTS.monitoring);
     const publishedNodes = props.publishEveryNode ? nodeCount : 1;
     if (props.publishEveryNode) {
-      requirePort(this, "clientHostPort", clientHostPort + nodeCount - 1);
-      if (monitoringHostPort !== undefined) requirePort(this, "monitoringHostPort", monitoringHostPort + nodeCount - 1);
+      requirePortRange(this, "clientHostPort", clientHostPort, nodeCount);
+      if (monitoringHostPort !== undefined) requirePortRange(this, "monitoringHostPort", monitoringHostPort, nodeCount);
     }
+    if (props.natsBox ?? true) requireImageReference(this, "natsBoxImage", props.natsBoxImage ?? DEFAULT_IMAGES.natsBox);
 
     this.nodeNames = Array.from({ length: nodeCount }, (_, i) => base.nameOf(`nats-node${i + 1}`));
     this.clientUrls = this.nodeNames.map((host) => `nats://${host}:${NATS_PORTS.client}`);
@@ -222,6 +235,42 @@ export class NatsCluster extends Construct {
 function startAfter(index: number, earlier: readonly DockerService[]): readonly DockerService[] {
   if (index < SEED_COUNT) return [];
   return index === SEED_COUNT ? earlier : [earlier[index - 1]];
+}
+
+/**
+ * nats-server refuses a lame duck duration under 30s and a grace period that
+ * is not below the duration. Returns grace + duration in seconds.
+ */
+function requireLameDuck(scope: Construct, duration: string, grace: string): number {
+  const durationSeconds = requireDuration(scope, "lameDuckDuration", duration);
+  const graceSeconds = requireDuration(scope, "lameDuckGracePeriod", grace);
+  if (durationSeconds < 30) {
+    throw propError(scope, "lameDuckDuration", duration, "must be at least 30s, the shortest nats-server accepts", 'use "30s" or more');
+  }
+  if (graceSeconds >= durationSeconds) {
+    throw propError(
+      scope,
+      "lameDuckGracePeriod",
+      grace,
+      `must be shorter than lameDuckDuration (${duration}), or nats-server refuses the configuration`,
+      "lower it, or raise lameDuckDuration",
+    );
+  }
+  return durationSeconds + graceSeconds;
+}
+
+/** With publishEveryNode, node k publishes on `first + k - 1`: the last one must still be a port. */
+function requirePortRange(scope: Construct, prop: string, first: number, nodes: number): void {
+  const last = first + nodes - 1;
+  if (last > 65535) {
+    throw propError(
+      scope,
+      prop,
+      first,
+      `must leave room for one host port per node with publishEveryNode: ${nodes} nodes need ${first}-${last}, beyond 65535`,
+      `use ${65535 - nodes + 1} or lower`,
+    );
+  }
 }
 
 function suggestNodeCount(nodes: number): string {

@@ -7,7 +7,10 @@ import { Grafana, type GrafanaProps } from "./grafana.js";
 import { LokiStack, type LokiStackProps } from "./loki-stack.js";
 import { NatsCluster, type NatsClusterProps } from "./nats-cluster.js";
 import { NatsExporter, type NatsExporterProps } from "./nats-exporter.js";
+import { requireDockerHost } from "./private/docker-host.js";
+import { requireNamePrefix } from "./private/name-prefix.js";
 import { validateStackSettings } from "./private/settings-validator.js";
+import { partNames, type StackParts, warnAboutMissingMetrics } from "./private/stack-parts.js";
 import { PrometheusStack, type PrometheusStackProps } from "./prometheus-stack.js";
 import { type RegistryAuth, resolveRegistryAuth } from "./registry-auth.js";
 import { Surveyor, type SurveyorProps } from "./surveyor.js";
@@ -87,13 +90,19 @@ export class NatsMonitoringStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: NatsMonitoringStackProps = {}) {
     super(scope, id);
     validateStackSettings(this, props);
+    if (props.dockerHost !== undefined) requireDockerHost(this, props.dockerHost);
     new DockerProvider(this, "docker", { host: props.dockerHost, registryAuth: resolveRegistryAuth(this, props.registryAuth) });
     new RandomProvider(this, "random");
 
-    const prefix = props.namePrefix === undefined ? "" : `${requireDnsLabel(this, "namePrefix", props.namePrefix)}-`;
+    const prefix = props.namePrefix === undefined ? "" : `${requireNamePrefix(this, props.namePrefix)}-`;
     const networkName = requireDnsLabel(this, "networkName", props.networkName ?? `${prefix}nats-monitoring`);
     this.network = new Network(this, "network", { name: networkName, driver: "bridge" });
-    const shared = { network: this.network, namePrefix: props.namePrefix, bindAddress: props.bindAddress };
+    const shared = {
+      network: this.network,
+      namePrefix: props.namePrefix,
+      bindAddress: props.bindAddress,
+      exposeToAllNetworks: props.exposeToAllNetworks,
+    };
     const data = { protectData: props.protectData ?? true };
 
     this.nats = new NatsCluster(this, "Nats", { ...shared, ...data, ...props.nats });
@@ -135,11 +144,21 @@ export class NatsMonitoringStack extends TerraformStack {
       this.prometheus.addScrapeTarget(this.grafana);
     }
 
-    this.addOutputs();
+    const parts = {
+      nats: true,
+      surveyor: this.surveyor !== undefined,
+      exporter: this.exporter !== undefined,
+      prometheus: this.prometheus !== undefined,
+      alertmanager: this.prometheus?.alertmanager !== undefined,
+      loki: this.loki !== undefined,
+      grafana: this.grafana !== undefined,
+    };
+    warnAboutMissingMetrics(this, parts);
+    this.addOutputs(parts);
   }
 
   /** What `natsmon` and operators read with `cdktf output` / `terraform output -json`. */
-  private addOutputs(): void {
+  private addOutputs(parts: StackParts): void {
     const output = (name: string, value: unknown, description: string, sensitive = false) => {
       if (value !== undefined) new TerraformOutput(this, name, { value, description, sensitive });
     };
@@ -155,10 +174,11 @@ export class NatsMonitoringStack extends TerraformStack {
     output("grafana_url", this.grafana?.hostUrl, "Grafana on the Docker host");
     output("grafana_admin_user", this.grafana?.adminUser, "Grafana admin login");
     output("grafana_admin_password", this.grafana?.adminPassword, "Grafana admin password", true);
-    const parts = [this.nats, this.prometheus, this.loki, this.grafana];
+    output("parts", partNames(parts), "The parts this stack runs; natsmon check checks these");
+    const withData = [this.nats, this.prometheus, this.loki, this.grafana];
     output(
       "data_volumes",
-      parts.flatMap((part) => part?.dataVolumes ?? []).map((volume) => volume.name),
+      withData.flatMap((part) => part?.dataVolumes ?? []).map((volume) => volume.name),
       "Docker volumes that hold the stack's data",
     );
   }

@@ -93,7 +93,7 @@ export class PrometheusStack extends Construct implements IDataSource {
   constructor(scope: Construct, id: string, props: PrometheusStackProps) {
     super(scope, id);
     const base = resolveServiceBase(this, props, { image: DEFAULT_IMAGES.prometheus, memoryLimit: "1G" });
-    const hostPort = requirePort(this, "hostPort", props.hostPort ?? PROMETHEUS_PORT);
+    const hostPort = requirePort(this, "hostPort", props.hostPort ?? PROMETHEUS_PORT, PROMETHEUS_PORT);
     const scrapeInterval = this.requireInterval("scrapeInterval", props.scrapeInterval ?? "30s");
     this.scrapeInterval = scrapeInterval;
     const evaluationInterval = this.requireInterval("evaluationInterval", props.evaluationInterval ?? scrapeInterval);
@@ -121,6 +121,7 @@ export class PrometheusStack extends Construct implements IDataSource {
       this.alertmanager = new Alertmanager(this, "Alertmanager", {
         namePrefix: props.namePrefix,
         bindAddress: props.bindAddress,
+        exposeToAllNetworks: props.exposeToAllNetworks,
         protectData: props.protectData,
         ...amProps,
         network: base.network,

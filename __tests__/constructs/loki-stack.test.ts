@@ -195,10 +195,15 @@ describe("LokiStack for other constructs", () => {
 describe("LokiStack validation", () => {
   it("rejects a retention below 24h with a clear error", () => {
     expect(() => lokiPlan({ retentionPeriod: "12h" })).toThrow(
-      'LokiStack "test/Loki": retentionPeriod must be at least 24h, the shortest retention Loki\'s compactor applies (one index period), got "12h" (use "24h" or more, e.g. "168h" for 7 days)',
+      'LokiStack "test/Loki": retentionPeriod must be at least 24h, the shortest retention Loki\'s compactor applies (one index period), got "12h" (use "24h" or more, e.g. "7d" or "168h" for 7 days)',
     );
     expect(() => lokiPlan({ retentionPeriod: "23h59m" })).toThrow(/retentionPeriod must be at least 24h/);
-    expect(() => lokiPlan({ retentionPeriod: "7 days" })).toThrow(/retentionPeriod must be a positive duration/);
+    expect(() => lokiPlan({ retentionPeriod: "7 days" })).toThrow(
+      /retentionPeriod must be a duration in weeks, days, hours and minutes \(Loki's format\), got "7 days" \(write it like "168h", "7d" or "4w"\)/,
+    );
+    // Loki reads days and weeks: "7d" is the guide's 168h.
+    expect(() => lokiPlan({ retentionPeriod: "7d" })).not.toThrow();
+    expect(() => lokiPlan({ retentionPeriod: "23h" })).toThrow(/e\.g\. "7d" or "168h"/);
     expect(() => lokiPlan({ retentionPeriod: "24h" })).not.toThrow();
   });
 

@@ -28,6 +28,7 @@ export interface RestoreCommandOptions {
 /** Runs `natsmon restore`; returns the exit status. */
 export async function restoreCommand(archive: string, options: RestoreCommandOptions): Promise<number> {
   const file = resolve(archive);
+  requireArchive(file);
   const volume = options.volume ?? volumeOfArchive(file);
   if (!volume) {
     throw new NatsmonError(
@@ -38,6 +39,11 @@ export async function restoreCommand(archive: string, options: RestoreCommandOpt
   await restoreVolume(file, volume, { force: options.force ?? false, waitTimeoutSeconds: options.waitTimeout });
   process.stdout.write(`${volume} restored from ${file}\n`);
   return 0;
+}
+
+/** Fails with "no archive at ..." before anything else when the file is missing. */
+function requireArchive(file: string): void {
+  if (!existsSync(file)) throw new NatsmonError(`no archive at ${file}`, "pass the path of a .tar.gz made by natsmon backup");
 }
 
 /** Settings of {@link restoreVolume}. */
@@ -56,7 +62,7 @@ export interface RestoreSettings {
  */
 export async function restoreVolume(file: string, volume: string, settings: RestoreSettings): Promise<void> {
   const progress = settings.progress ?? new Progress();
-  if (!existsSync(file)) throw new NatsmonError(`no archive at ${file}`, "pass the path of a .tar.gz made by natsmon backup");
+  requireArchive(file);
   await checkArchiveLayout(file);
   const docker = await connectDocker();
   await requireVolume(docker, volume);

@@ -1,0 +1,30 @@
+import type { IConstruct } from "constructs";
+import { propError } from "../validation.js";
+
+// Docker's reference grammar (distribution/reference): an optional registry
+// host (upper case allowed, optional port), lower-case path components, an
+// optional tag and an optional digest.
+const HOST_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+const HOST = `(?:${HOST_COMPONENT}(?:\\.${HOST_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?`;
+const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const TAG = "[\\w][\\w.-]{0,127}";
+const DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+const REFERENCE = new RegExp(`^(?:${HOST}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::${TAG})?(?:@${DIGEST})?$`);
+
+/**
+ * An image reference Docker accepts, e.g. "nats:2.14.5-alpine" or
+ * "registry.example.com:5000/mirror/nats:2.14.5-alpine@sha256:...". The
+ * repository path must be lower case; the registry host may not be.
+ */
+export function requireImageReference(scope: IConstruct, prop: string, value: string): string {
+  if (REFERENCE.test(value)) return value;
+  const lowered = value.replace(/^([^/]+\/)?(.*?)(:[\w][\w.-]*)?(@.*)?$/, (_, host = "", path: string, tag = "", digest = "") => {
+    const registry = host !== "" && /[.:]|^localhost\//.test(host) ? host : host.toLowerCase();
+    return `${registry}${path.toLowerCase()}${tag}${digest}`;
+  });
+  const fix =
+    lowered !== value && REFERENCE.test(lowered)
+      ? `the repository path must be lower case: write "${lowered}"`
+      : 'write it like "nats:2.14.5-alpine" or "registry.example.com/mirror/nats:2.14.5-alpine"';
+  throw propError(scope, prop, value, "must be a Docker image reference: [registry/]lower-case/path[:tag][@digest], without spaces", fix);
+}
