@@ -59,7 +59,7 @@ export function exitOnSettingsError(run: () => void, stackName: () => string = (
     run();
   } catch (error) {
     if (!(error instanceof PropValidationError)) throw error;
-    if (process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined) {
+    if (process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS) {
       const app = new App({ stackTraces: false });
       const stack = new TerraformStack(app, stackName());
       Annotations.of(stack).addError(error.message);

@@ -5,7 +5,11 @@ import { propError } from "../validation.js";
 // host (upper case allowed, optional port), lower-case path components, an
 // optional tag and an optional digest.
 const HOST_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-const HOST = `(?:${HOST_COMPONENT}(?:\\.${HOST_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?`;
+// The first component is a registry only with a dot, a port or "localhost"
+// ("registry.example.com", "registry:5000"); otherwise it is part of the
+// path, which must be lower case ("NatsIO/nats-box" is a mistake, not a host).
+const PORT = "(?::[0-9]+)";
+const HOST = `(?:localhost${PORT}?|${HOST_COMPONENT}(?:\\.${HOST_COMPONENT})+${PORT}?|${HOST_COMPONENT}${PORT}|\\[[0-9a-fA-F:]+\\]${PORT}?)`;
 const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 const TAG = "[\\w][\\w.-]{0,127}";
 const DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
