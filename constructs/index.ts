@@ -24,6 +24,7 @@ export * from "./nats-cluster.js";
 export * from "./nats-exporter.js";
 export * from "./nats-monitoring-stack.js";
 export * from "./prometheus-stack.js";
+export type { RegistryAuth } from "./registry-auth.js";
 export * from "./scrape-target.js";
 export * from "./service-props.js";
 export * from "./surveyor.js";

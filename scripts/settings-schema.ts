@@ -127,6 +127,11 @@ function tidy(node: unknown): void {
       }
     }
   }
+  // An IDataSource (Grafana's additionalDataSources) may be a construct such
+  // as a PrometheusStack, which has more members than `dataSource`.
+  if (schema.type === "object" && schema.properties && Object.keys(schema.properties).join() === "dataSource") {
+    schema.additionalProperties = true;
+  }
   for (const value of Object.values(schema)) tidy(value);
 }
 

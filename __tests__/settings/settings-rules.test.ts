@@ -104,6 +104,15 @@ describe("settings from JavaScript", () => {
     ]);
   });
 
+  it("takes an object with more members than dataSource (a construct) as an additional data source", () => {
+    class AlertmanagerSource {
+      readonly dataSource = { uid: "alertmanager", name: "Alertmanager", type: "alertmanager" as const, url: "http://alertmanager:9093" };
+      readonly node = "a construct has more members";
+    }
+    const { json } = synthStack({ grafana: { additionalDataSources: [new AlertmanagerSource()] } });
+    expect(json).toContain("http://alertmanager:9093");
+  });
+
   it("takes Terraform tokens where the constructs do (an image from a variable)", () => {
     const app = Testing.app();
     const image = new TerraformVariable(new TerraformStack(app, "vars"), "nats_image", { type: "string" });
