@@ -1,4 +1,4 @@
-import { JOBS } from "./promql.js";
+import { CONTAINER_NAMES, CONTAINER_PORTS, DEFAULT_NATS_CLUSTER_NAME, SCRAPE_JOBS } from "../contract/index.js";
 import type { AlertTests } from "./rule-types.js";
 
 /**
@@ -20,9 +20,9 @@ function series(metric: string, labels: Readonly<Record<string, string>>): strin
     .join(",")}}`;
 }
 
-const SURVEYOR = { job: JOBS.surveyor, instance: "nats-surveyor:7777" } as const;
-const EXPORTER = { job: JOBS.exporter, instance: "nats-exporter:7777" } as const;
-const CLUSTER = "nats";
+const SURVEYOR = { job: SCRAPE_JOBS.surveyor, instance: `${CONTAINER_NAMES.surveyor}:${CONTAINER_PORTS.surveyor}` } as const;
+const EXPORTER = { job: SCRAPE_JOBS.exporter, instance: `${CONTAINER_NAMES.exporter}:${CONTAINER_PORTS.exporter}` } as const;
+const CLUSTER = DEFAULT_NATS_CLUSTER_NAME;
 
 /** Surveyor's labels of a server series. */
 const core = (node: number, id = `N${node}AAAA`) => ({

@@ -1,4 +1,5 @@
-import { counterIncreased, JOBS } from "./promql.js";
+import { CONTAINER_PORTS, SCRAPE_JOBS } from "../contract/index.js";
+import { counterIncreased } from "./promql.js";
 import type { AlertRuleGroup } from "./rule-types.js";
 
 /**
@@ -66,7 +67,7 @@ and on () (max(nats_up) == 1)`,
     },
     {
       alert: "NatsSurveyorNotScraped",
-      expr: `up{job="${JOBS.surveyor}"} == 0`,
+      expr: `up{job="${SCRAPE_JOBS.surveyor}"} == 0`,
       for: "5m",
       severity: "critical",
       summary: "Prometheus cannot scrape Surveyor at {{ $labels.instance }}",
@@ -77,7 +78,7 @@ and on () (max(nats_up) == 1)`,
     },
     {
       alert: "NatsExporterNotScraped",
-      expr: `up{job="${JOBS.exporter}"} == 0`,
+      expr: `up{job="${SCRAPE_JOBS.exporter}"} == 0`,
       for: "5m",
       severity: "warning",
       summary: "Prometheus cannot scrape prometheus-nats-exporter at {{ $labels.instance }}",
@@ -114,8 +115,7 @@ and on () (max(nats_up) == 1)`,
       summary: "NATS server {{ $labels.server_name }} reaches only {{ $value }} peer(s) over routes",
       description:
         "In a full mesh every server has routes to the N-1 others; {{ $labels.server_name }} has fewer. Messages published on it do not reach subscribers on the missing peers, and JetStream replication to them stops.",
-      action:
-        "nats --context system server request routes (from nats-box) lists each server's routes, and the server's logs ([ERR] lines about routes) say why one failed; check the cluster port 6222 between the containers and the route URLs in nats-server.conf.",
+      action: `nats --context system server request routes (from nats-box) lists each server's routes, and the server's logs ([ERR] lines about routes) say why one failed; check the cluster port ${CONTAINER_PORTS.natsCluster} between the containers and the route URLs in nats-server.conf.`,
     },
   ],
 };

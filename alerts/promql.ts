@@ -4,12 +4,6 @@
  * own grammar and run it through promtool.
  */
 
-/** The job names the scrape targets use; rules select on them. */
-export const JOBS = {
-  surveyor: "nats-surveyor",
-  exporter: "nats-exporter",
-} as const;
-
 /**
  * True for `window` after a counter went up, including a counter that did not
  * exist before: Surveyor creates its advisory counters at the first event, and

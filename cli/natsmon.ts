@@ -7,11 +7,13 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
+import { OUTPUTS } from "../contract/index.js";
 import { backupCommand } from "./backup/backup-command.js";
 import { restoreCommand } from "./backup/restore-command.js";
 import { checkCommand } from "./check/check-command.js";
 import { CHECK_GROUP_NAMES, type CheckGroupName } from "./check/run-checks.js";
 import { NatsmonError } from "./natsmon-error.js";
+import { DEFAULT_TARGETS } from "./targets.js";
 
 /** Exit status when natsmon could not do its job at all (bad flags, unreadable outputs, no Docker). */
 export const EXIT_USAGE = 2;
@@ -84,27 +86,39 @@ export function buildProgram(): Command {
     )
     .addOption(outputsOption())
     .addOption(stackOption())
-    .option("--nats-url <url>", "NATS client URL (default: output nats_url, else nats://127.0.0.1:4222)", urlOf("nats:", "tls:"))
-    .option("--nats-system-user <user>", "system-account user (default: output nats_system_user)")
+    .option(
+      "--nats-url <url>",
+      `NATS client URL (default: output ${OUTPUTS.natsUrl}, else ${DEFAULT_TARGETS.natsUrl})`,
+      urlOf("nats:", "tls:"),
+    )
+    .option("--nats-system-user <user>", `system-account user (default: output ${OUTPUTS.natsSystemUser})`)
     .addOption(
-      new Option("--nats-system-password <password>", "system-account password (default: output nats_system_password)").env(
+      new Option("--nats-system-password <password>", `system-account password (default: output ${OUTPUTS.natsSystemPassword})`).env(
         "NATSMON_NATS_SYSTEM_PASSWORD",
       ),
     )
     .option(
       "--expected-servers <count>",
-      "how many NATS servers the cluster should have (default: length of output nats_servers)",
+      `how many NATS servers the cluster should have (default: length of output ${OUTPUTS.natsServers})`,
       positiveInteger,
     )
-    .option("--surveyor-url <url>", "Surveyor (default: output surveyor_url, else http://127.0.0.1:7777)", httpUrl)
-    .option("--exporter-url <url>", "prometheus-nats-exporter (default: output exporter_url, else http://127.0.0.1:7778)", httpUrl)
-    .option("--prometheus-url <url>", "Prometheus (default: output prometheus_url, else http://127.0.0.1:9090)", httpUrl)
-    .option("--alertmanager-url <url>", "Alertmanager, checked only when known (default: output alertmanager_url)", httpUrl)
-    .option("--loki-url <url>", "Loki (default: output loki_url, else http://127.0.0.1:3100)", httpUrl)
-    .option("--grafana-url <url>", "Grafana (default: output grafana_url, else http://127.0.0.1:3000)", httpUrl)
-    .option("--grafana-user <user>", "Grafana admin user (default: output grafana_admin_user)")
+    .option("--surveyor-url <url>", `Surveyor (default: output ${OUTPUTS.surveyorUrl}, else ${DEFAULT_TARGETS.surveyorUrl})`, httpUrl)
+    .option(
+      "--exporter-url <url>",
+      `prometheus-nats-exporter (default: output ${OUTPUTS.exporterUrl}, else ${DEFAULT_TARGETS.exporterUrl})`,
+      httpUrl,
+    )
+    .option(
+      "--prometheus-url <url>",
+      `Prometheus (default: output ${OUTPUTS.prometheusUrl}, else ${DEFAULT_TARGETS.prometheusUrl})`,
+      httpUrl,
+    )
+    .option("--alertmanager-url <url>", `Alertmanager, checked only when known (default: output ${OUTPUTS.alertmanagerUrl})`, httpUrl)
+    .option("--loki-url <url>", `Loki (default: output ${OUTPUTS.lokiUrl}, else ${DEFAULT_TARGETS.lokiUrl})`, httpUrl)
+    .option("--grafana-url <url>", `Grafana (default: output ${OUTPUTS.grafanaUrl}, else ${DEFAULT_TARGETS.grafanaUrl})`, httpUrl)
+    .option("--grafana-user <user>", `Grafana admin user (default: output ${OUTPUTS.grafanaAdminUser})`)
     .addOption(
-      new Option("--grafana-password <password>", "Grafana admin password (default: output grafana_admin_password)").env(
+      new Option("--grafana-password <password>", `Grafana admin password (default: output ${OUTPUTS.grafanaAdminPassword})`).env(
         "NATSMON_GRAFANA_PASSWORD",
       ),
     )
@@ -121,11 +135,11 @@ export function buildProgram(): Command {
     .description("archive the stack's data volumes into dated tar.gz files (prometheus-YYYYMMDD.tar.gz, ...), consistently")
     .addOption(outputsOption())
     .addOption(stackOption())
-    .option("--volume <name>", "a volume to back up; repeat for several (default: output data_volumes)", collect)
+    .option("--volume <name>", `a volume to back up; repeat for several (default: output ${OUTPUTS.dataVolumes})`, collect)
     .option("--out <dir>", "where the archives go", "backups")
     .option(
       "--prometheus-url <url>",
-      "Prometheus, for its snapshot API (default: output prometheus_url, else http://127.0.0.1:9090)",
+      `Prometheus, for its snapshot API (default: output ${OUTPUTS.prometheusUrl}, else ${DEFAULT_TARGETS.prometheusUrl})`,
       httpUrl,
     )
     .option("--wait-timeout <seconds>", "how long a restarted container may take to turn healthy", positiveNumber, 180)
@@ -136,13 +150,31 @@ export function buildProgram(): Command {
 
   program
     .command("restore")
-    .description("put an archive made by `natsmon backup` back into its volume; refuses a non-empty volume without --force")
-    .argument("<archive>", "a .tar.gz made by natsmon backup, e.g. backups/prometheus-20260101.tar.gz")
+    .description(
+      "put archives made by `natsmon backup` back into their volumes: reads and checks the whole archive first, keeps the current contents until the part is healthy again, puts them back on any failure or Ctrl-C",
+    )
+    .argument(
+      "<archive...>",
+      "a .tar.gz made by natsmon backup, e.g. backups/prometheus-20260101.tar.gz; with --cluster, every JetStream node's archive of one run",
+    )
     .option("--volume <name>", "the volume to restore into (default: from the archive's name)")
-    .option("--wait-timeout <seconds>", "how long a restarted container may take to turn healthy", positiveNumber, 180)
-    .option("--force", "empty a non-empty volume first (its containers are stopped meanwhile)")
-    .action(async (archive: string, options) => {
-      process.exitCode = await restoreCommand(archive, options);
+    .option(
+      "--wait-timeout <seconds>",
+      "how long a restarted container may take to turn healthy (and a NATS node current)",
+      positiveNumber,
+      180,
+    )
+    .option("--force", "restore into a volume that holds data: its containers are stopped meanwhile, its contents kept aside in the volume")
+    .option(
+      "--allow-mismatch",
+      "restore an archive whose manifest names another volume, component or stack, one without a manifest, or (--cluster) archives of different runs",
+    )
+    .option(
+      "--cluster",
+      "restore a whole JetStream cluster: every node's archive of one backup run; all nodes stop, are restored and start together",
+    )
+    .action(async (archives: string[], options) => {
+      process.exitCode = await restoreCommand(archives, options);
     });
 
   return program;

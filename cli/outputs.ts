@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { OUTPUTS } from "../contract/index.js";
 import { NatsmonError } from "./natsmon-error.js";
 import type { OutputValues } from "./targets.js";
 
@@ -72,7 +73,7 @@ export function parseOutputsJson(json: unknown, stack: string | undefined, sourc
   if (entries.every(([, entry]) => isObject(entry) && "value" in entry && ("type" in entry || "sensitive" in entry))) {
     return Object.fromEntries(entries.map(([name, entry]) => [name, (entry as { value: unknown }).value]));
   }
-  if ("nats_url" in json || entries.some(([, entry]) => !isObject(entry))) return json;
+  if (OUTPUTS.natsUrl in json || entries.some(([, entry]) => !isObject(entry))) return json;
   const stacks = entries.map(([name]) => name);
   const chosen = stack ?? (stacks.length === 1 ? stacks[0] : undefined);
   if (chosen === undefined || !isObject(json[chosen])) {

@@ -1,3 +1,5 @@
+import { DEFAULT_BIND_ADDRESS, DEFAULT_HOST_PORTS, OUTPUT_NAMES, OUTPUTS } from "../contract/index.js";
+
 /**
  * Where the stack's services answer and how to log in: the stack's outputs,
  * overridden by flags, with the guide's ports on 127.0.0.1 as defaults.
@@ -30,13 +32,17 @@ export interface StackTargets {
 
 /** The guide's ports on the Docker host. */
 export const DEFAULT_TARGETS = {
-  natsUrl: "nats://127.0.0.1:4222",
-  surveyorUrl: "http://127.0.0.1:7777",
-  exporterUrl: "http://127.0.0.1:7778",
-  prometheusUrl: "http://127.0.0.1:9090",
-  lokiUrl: "http://127.0.0.1:3100",
-  grafanaUrl: "http://127.0.0.1:3000",
+  natsUrl: hostUrl("nats", DEFAULT_HOST_PORTS.natsClient),
+  surveyorUrl: hostUrl("http", DEFAULT_HOST_PORTS.surveyor),
+  exporterUrl: hostUrl("http", DEFAULT_HOST_PORTS.exporter),
+  prometheusUrl: hostUrl("http", DEFAULT_HOST_PORTS.prometheus),
+  lokiUrl: hostUrl("http", DEFAULT_HOST_PORTS.loki),
+  grafanaUrl: hostUrl("http", DEFAULT_HOST_PORTS.grafana),
 } as const satisfies Partial<StackTargets>;
+
+function hostUrl(scheme: string, port: number): string {
+  return `${scheme}://${DEFAULT_BIND_ADDRESS}:${port}`;
+}
 
 /** Flags of `natsmon check` that override the outputs; undefined means not given. */
 export interface TargetFlags {
@@ -55,44 +61,29 @@ export interface TargetFlags {
 }
 
 /** The stack's outputs that natsmon reads (NatsMonitoringStack defines them). */
-export const OUTPUT_NAMES = [
-  "nats_url",
-  "nats_servers",
-  "nats_system_user",
-  "nats_system_password",
-  "surveyor_url",
-  "exporter_url",
-  "prometheus_url",
-  "alertmanager_url",
-  "loki_url",
-  "grafana_url",
-  "grafana_admin_user",
-  "grafana_admin_password",
-  "data_volumes",
-  "parts",
-] as const;
+export { OUTPUT_NAMES };
 
 /** Output values by name, as {@link loadOutputs} returns them. */
 export type OutputValues = Readonly<Record<string, unknown>>;
 
 /** Merges the stack's outputs, the flags (which win) and the defaults. */
 export function resolveTargets(outputs: OutputValues, flags: TargetFlags): StackTargets {
-  const natsServers = stringList(outputs.nats_servers);
+  const natsServers = stringList(outputs[OUTPUTS.natsServers]);
   return {
-    natsUrl: flags.natsUrl ?? text(outputs.nats_url) ?? DEFAULT_TARGETS.natsUrl,
+    natsUrl: flags.natsUrl ?? text(outputs[OUTPUTS.natsUrl]) ?? DEFAULT_TARGETS.natsUrl,
     natsServers,
     expectedServers: flags.expectedServers ?? natsServers?.length,
-    natsSystemUser: flags.natsSystemUser ?? text(outputs.nats_system_user),
-    natsSystemPassword: flags.natsSystemPassword ?? text(outputs.nats_system_password),
-    surveyorUrl: flags.surveyorUrl ?? text(outputs.surveyor_url) ?? DEFAULT_TARGETS.surveyorUrl,
-    exporterUrl: flags.exporterUrl ?? text(outputs.exporter_url) ?? DEFAULT_TARGETS.exporterUrl,
-    prometheusUrl: flags.prometheusUrl ?? text(outputs.prometheus_url) ?? DEFAULT_TARGETS.prometheusUrl,
-    alertmanagerUrl: flags.alertmanagerUrl ?? text(outputs.alertmanager_url),
-    lokiUrl: flags.lokiUrl ?? text(outputs.loki_url) ?? DEFAULT_TARGETS.lokiUrl,
-    grafanaUrl: flags.grafanaUrl ?? text(outputs.grafana_url) ?? DEFAULT_TARGETS.grafanaUrl,
-    grafanaUser: flags.grafanaUser ?? text(outputs.grafana_admin_user),
-    grafanaPassword: flags.grafanaPassword ?? text(outputs.grafana_admin_password),
-    parts: stringList(outputs.parts),
+    natsSystemUser: flags.natsSystemUser ?? text(outputs[OUTPUTS.natsSystemUser]),
+    natsSystemPassword: flags.natsSystemPassword ?? text(outputs[OUTPUTS.natsSystemPassword]),
+    surveyorUrl: flags.surveyorUrl ?? text(outputs[OUTPUTS.surveyorUrl]) ?? DEFAULT_TARGETS.surveyorUrl,
+    exporterUrl: flags.exporterUrl ?? text(outputs[OUTPUTS.exporterUrl]) ?? DEFAULT_TARGETS.exporterUrl,
+    prometheusUrl: flags.prometheusUrl ?? text(outputs[OUTPUTS.prometheusUrl]) ?? DEFAULT_TARGETS.prometheusUrl,
+    alertmanagerUrl: flags.alertmanagerUrl ?? text(outputs[OUTPUTS.alertmanagerUrl]),
+    lokiUrl: flags.lokiUrl ?? text(outputs[OUTPUTS.lokiUrl]) ?? DEFAULT_TARGETS.lokiUrl,
+    grafanaUrl: flags.grafanaUrl ?? text(outputs[OUTPUTS.grafanaUrl]) ?? DEFAULT_TARGETS.grafanaUrl,
+    grafanaUser: flags.grafanaUser ?? text(outputs[OUTPUTS.grafanaAdminUser]),
+    grafanaPassword: flags.grafanaPassword ?? text(outputs[OUTPUTS.grafanaAdminPassword]),
+    parts: stringList(outputs[OUTPUTS.parts]),
   };
 }
 

@@ -2,19 +2,20 @@ import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import type { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { NATS_INHIBIT_RULES } from "../alerts/inhibit-rules.js";
+import { COMPONENTS, CONTAINER_NAMES, CONTAINER_PORTS, DEFAULT_HOST_PORTS, SCRAPE_JOBS } from "../contract/index.js";
 import { renderAlertmanagerConfig } from "./config/alertmanager-yml.js";
-import { parsePrometheusDuration } from "./config/prometheus-units.js";
-import { dataVolume } from "./data-volume.js";
 import { DockerService } from "./docker-service.js";
-import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
+import { dataVolume } from "./private/data-volume.js";
+import { hostUrl } from "./private/host-url.js";
+import { parsePrometheusDuration } from "./private/prometheus-units.js";
+import { propError, requirePort } from "./private/validation.js";
 import { resolveWebhookUrl } from "./private/webhook-url.js";
 import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
 import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
-import { propError, requirePort } from "./validation.js";
 
 /** Alertmanager's port. */
-export const ALERTMANAGER_PORT = 9093;
+export const ALERTMANAGER_PORT = CONTAINER_PORTS.alertmanager;
 const CONFIG_PATH = "/etc/alertmanager/alertmanager.yml";
 /** The official image's data directory: silences and the notification log. */
 const DATA_DIR = "/alertmanager";
@@ -70,20 +71,20 @@ export class Alertmanager extends Construct implements IScrapeable {
   constructor(scope: Construct, id: string, props: AlertmanagerProps) {
     super(scope, id);
     const base = resolveServiceBase(this, props, { image: DEFAULT_IMAGES.alertmanager, memoryLimit: "128M" });
-    const hostPort = requirePort(this, "hostPort", props.hostPort ?? ALERTMANAGER_PORT, ALERTMANAGER_PORT);
+    const hostPort = requirePort(this, "hostPort", props.hostPort ?? DEFAULT_HOST_PORTS.alertmanager, DEFAULT_HOST_PORTS.alertmanager);
     const repeatInterval = props.repeatInterval ?? "4h";
     if (parsePrometheusDuration(repeatInterval) === undefined) {
       throw propError(this, "repeatInterval", repeatInterval, "must be a duration such as 4h or 30m", 'write it like "4h"');
     }
     const webhookUrl = resolveWebhookUrl(this, props.webhookUrl, props.webhookUrlVariable);
 
-    const name = base.nameOf("alertmanager");
+    const name = base.nameOf(CONTAINER_NAMES.alertmanager);
     const volume = dataVolume(this, "data", base.nameOf("alertmanager-data"), props.protectData ?? true);
     this.dataVolumes = [volume];
     this.service = new DockerService(this, "Service", {
       network: base.network,
       name,
-      component: "alertmanager",
+      component: COMPONENTS.alertmanager,
       image: base.image,
       command: [
         `--config.file=${CONFIG_PATH}`,
@@ -111,6 +112,6 @@ export class Alertmanager extends Construct implements IScrapeable {
     this.address = `${name}:${ALERTMANAGER_PORT}`;
     this.url = `http://${this.address}`;
     this.hostUrl = hostUrl(base.bindAddress, hostPort);
-    this.scrapeTarget = { jobName: "alertmanager", targets: [this.address] };
+    this.scrapeTarget = { jobName: SCRAPE_JOBS.alertmanager, targets: [this.address] };
   }
 }

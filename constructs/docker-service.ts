@@ -4,14 +4,14 @@ import type { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { type ITerraformDependable, Lazy } from "cdktf";
 import { Construct } from "constructs";
-import { LABELS } from "./config/container-labels.js";
-import { claimHostPort } from "./host-ports.js";
+import { LABELS } from "../contract/index.js";
+import { escapeTerraform } from "./private/escape-terraform.js";
+import { claimHostPort } from "./private/host-ports.js";
+import { sharedImage } from "./private/shared-image.js";
 import { claimDockerName } from "./private/unique-names.js";
-import { sharedImage } from "./shared-image.js";
-import { propError } from "./validation.js";
+import { propError } from "./private/validation.js";
 
 /** Label keys every container of the project carries (see config/container-labels.ts). */
-export { LABELS };
 
 /** A container port published on the Docker host. */
 export interface PublishedPort {
@@ -77,37 +77,37 @@ export interface DockerServiceProps {
   readonly component: string;
   /** The image reference, e.g. "nats:2.14.5-alpine". */
   readonly image: string;
-  /** Overrides the image's entrypoint. */
+  /** Overrides the image's entrypoint. @default the image's */
   readonly entrypoint?: string[];
-  /** Overrides the image's command. */
+  /** Overrides the image's command. @default the image's */
   readonly command?: string[];
-  /** Environment variables. Values may be Terraform references. */
+  /** Environment variables. Values may be Terraform references. @default none */
   readonly env?: Record<string, string>;
   /** User to run as, e.g. "10001:10001". @default the image's */
   readonly user?: string;
-  /** Config files uploaded into the container. */
+  /** Config files uploaded into the container. @default none */
   readonly files?: UploadedFile[];
-  /** Named volumes for data. */
+  /** Named volumes for data. @default none */
   readonly volumes?: VolumeMount[];
-  /** Host paths, such as the Docker socket for a log collector. */
+  /** Host paths, such as the Docker socket for a log collector. @default none */
   readonly hostMounts?: HostMount[];
-  /** Extra host names on the network besides `name`. */
+  /** Extra host names on the network besides `name`. @default none */
   readonly aliases?: string[];
-  /** Ports published on the Docker host. */
+  /** Ports published on the Docker host. @default none */
   readonly ports?: PublishedPort[];
   /** The container's healthcheck; `wait` uses it at apply time. */
   readonly healthcheck: HealthcheckSpec;
   /** Memory limit in bytes. */
   readonly memoryLimitBytes: number;
-  /** @default "SIGTERM" (Docker's) */
+  /** The signal `docker stop` sends. @default "SIGTERM" (Docker's) */
   readonly stopSignal?: string;
   /** Seconds Docker waits after the stop signal before it kills the container. @default 10 (Docker's) */
   readonly stopTimeoutSeconds?: number;
   /** Seconds `terraform apply` waits for the container to turn healthy. @default 120 */
   readonly waitTimeoutSeconds?: number;
-  /** Extra labels. */
+  /** Extra labels. @default none */
   readonly labels?: Record<string, string>;
-  /** Resources that must exist before this container starts. */
+  /** Resources that must exist before this container starts. @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -219,14 +219,4 @@ function nonEmpty<T>(items: T[]): T[] | undefined {
 
 function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 16);
-}
-
-/**
- * Terraform reads `${` and `%{` in any string as template syntax, which would
- * break config files that use them literally (Prometheus relabel replacements,
- * Grafana variables). Doubling them keeps the text as written; cdktf's own
- * token markers, resolved later, are left alone.
- */
-export function escapeTerraform(text: string): string {
-  return text.replace(/\$\{(?!TfToken\[)/g, () => "$${").replace(/%\{/g, () => "%%{");
 }

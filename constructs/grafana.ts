@@ -4,6 +4,7 @@ import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Password } from "@cdktf/provider-random/lib/password/index.js";
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
+import { COMPONENTS, CONTAINER_NAMES, CONTAINER_PORTS, DASHBOARD_FOLDER_UID, DEFAULT_HOST_PORTS, SCRAPE_JOBS } from "../contract/index.js";
 import type { DashboardJson } from "../dashboards/common.js";
 import { projectDashboards } from "../dashboards/project-dashboards.js";
 import {
@@ -15,16 +16,16 @@ import {
 } from "./config/grafana-provisioning.js";
 import { type CustomDashboard, CustomDashboardError, readCustomDashboards } from "./custom-dashboards.js";
 import type { DataSourceSpec, IDataSource } from "./data-source.js";
-import { dataVolume } from "./data-volume.js";
 import { DockerService, type UploadedFile } from "./docker-service.js";
-import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
+import { dataVolume } from "./private/data-volume.js";
+import { hostUrl } from "./private/host-url.js";
+import { propError, requireDuration, requirePort } from "./private/validation.js";
 import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
 import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
-import { propError, requireDuration, requirePort } from "./validation.js";
 
 /** Grafana's HTTP port inside the container. */
-export const GRAFANA_PORT = 3000;
+export const GRAFANA_PORT = CONTAINER_PORTS.grafana;
 /** Where the dashboard JSON files live in the container, one folder per provider. */
 export const GRAFANA_DASHBOARDS_DIR = "/etc/grafana/dashboards";
 /** The file Grafana reads the admin password from (GF_SECURITY_ADMIN_PASSWORD__FILE). */
@@ -113,7 +114,7 @@ export class Grafana extends Construct implements IScrapeable {
   constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
     const base = resolveServiceBase(this, props, { image: DEFAULT_IMAGES.grafana, memoryLimit: "512M" });
-    const hostPort = requirePort(this, "hostPort", props.hostPort ?? GRAFANA_PORT, GRAFANA_PORT);
+    const hostPort = requirePort(this, "hostPort", props.hostPort ?? DEFAULT_HOST_PORTS.grafana, DEFAULT_HOST_PORTS.grafana);
     const scrapeInterval = props.prometheusScrapeInterval ?? "30s";
     requireDuration(this, "prometheusScrapeInterval", scrapeInterval);
     this.adminUser = props.adminUser ?? "admin";
@@ -126,7 +127,7 @@ export class Grafana extends Construct implements IScrapeable {
         'keep "admin" or use something like "ops-admin"',
       );
     }
-    this.containerName = base.nameOf("grafana");
+    this.containerName = base.nameOf(CONTAINER_NAMES.grafana);
     this.hostUrl = hostUrl(base.bindAddress, hostPort);
 
     const sources = this.resolveDataSources(props, scrapeInterval);
@@ -140,7 +141,7 @@ export class Grafana extends Construct implements IScrapeable {
     this.adminPassword = this.resolveAdminPassword(props.adminPasswordVariable);
 
     const folders: DashboardFolder[] = [
-      { name: "nats-jetstream-monitoring", folder: "NATS", folderUid: "nats", path: `${GRAFANA_DASHBOARDS_DIR}/nats` },
+      { name: "nats-jetstream-monitoring", folder: "NATS", folderUid: DASHBOARD_FOLDER_UID, path: `${GRAFANA_DASHBOARDS_DIR}/nats` },
     ];
     if (custom.length > 0) {
       folders.push({ name: "custom", folder: "Custom", folderUid: "custom", path: `${GRAFANA_DASHBOARDS_DIR}/custom` });
@@ -164,7 +165,7 @@ export class Grafana extends Construct implements IScrapeable {
     this.service = new DockerService(this, "Service", {
       network: base.network,
       name: this.containerName,
-      component: "grafana",
+      component: COMPONENTS.grafana,
       image: base.image,
       env: {
         GF_SECURITY_ADMIN_USER: this.adminUser,
@@ -187,7 +188,7 @@ export class Grafana extends Construct implements IScrapeable {
       memoryLimitBytes: base.memoryLimitBytes,
     });
 
-    this.scrapeTarget = { jobName: "grafana", targets: [`${this.containerName}:${GRAFANA_PORT}`], metricsPath: "/metrics" };
+    this.scrapeTarget = { jobName: SCRAPE_JOBS.grafana, targets: [`${this.containerName}:${GRAFANA_PORT}`], metricsPath: "/metrics" };
   }
 
   private resolveDataSources(props: GrafanaProps, scrapeInterval: string): ProvisionedDataSource[] {

@@ -2,6 +2,7 @@ import type { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { COMPONENTS, SCRAPE_JOBS } from "../contract/index.js";
 import { ALLOY_CONFIG_PATH, ALLOY_HTTP_PORT, ALLOY_STORAGE_PATH, renderAlloyConfig } from "./config/alloy-config.js";
 import type { CollectorConfigInput } from "./config/log-pipeline.js";
 import { PROMTAIL_CONFIG_PATH, PROMTAIL_HTTP_PORT, PROMTAIL_POSITIONS_DIR, renderPromtailConfig } from "./config/promtail-config.js";
@@ -14,21 +15,27 @@ export type LogCollectorKind = "alloy" | "promtail";
 
 /** Props of {@link LogCollector}; LokiStack fills them in. */
 export interface LogCollectorProps {
+  /** The Docker network the container joins. */
   readonly network: Network;
+  /** Which collector runs: Grafana Alloy or Promtail. */
   readonly kind: LogCollectorKind;
   /** Container name, e.g. "alloy". */
   readonly name: string;
   /** Name of the volume that keeps the read positions. */
   readonly volumeName: string;
+  /** The collector's image. */
   readonly image: string;
+  /** Memory limit in bytes. */
   readonly memoryLimitBytes: number;
   /** The stack's network name, the `natsmon.project` label value of its containers. */
   readonly project: string;
   /** Loki's push endpoint on the stack network. */
   readonly pushUrl: string;
+  /** Collect every container on the engine, not only the project's. */
   readonly collectAllContainers: boolean;
   /** The Docker socket on the host, mounted read-only at the same path. */
   readonly dockerSocketPath: string;
+  /** Resources that must exist before the collector starts. @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -106,7 +113,7 @@ export class LogCollector extends Construct implements IScrapeable {
     this.service = new DockerService(this, "Service", {
       network: props.network,
       name: props.name,
-      component: props.kind,
+      component: COMPONENTS[props.kind],
       image: props.image,
       command: spec.command,
       files: [
@@ -126,6 +133,6 @@ export class LogCollector extends Construct implements IScrapeable {
       memoryLimitBytes: props.memoryLimitBytes,
       dependsOn: props.dependsOn,
     });
-    this.scrapeTarget = { jobName: props.kind, targets: [`${props.name}:${spec.port}`] };
+    this.scrapeTarget = { jobName: SCRAPE_JOBS[props.kind], targets: [`${props.name}:${spec.port}`] };
   }
 }

@@ -1,6 +1,7 @@
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { COMPONENTS, CONTAINER_NAMES, CONTAINER_PORTS, DATA_SOURCE_UIDS, DEFAULT_HOST_PORTS, SCRAPE_JOBS } from "../contract/index.js";
 import { LOKI_PUSH_PATH } from "./config/log-pipeline.js";
 import {
   LOKI_CONFIG_PATH,
@@ -12,17 +13,17 @@ import {
   renderLokiConfig,
 } from "./config/loki-config.js";
 import { renderLokiRules } from "./config/loki-rules.js";
-import { parsePrometheusDuration } from "./config/prometheus-units.js";
 import type { DataSourceSpec, IDataSource } from "./data-source.js";
-import { dataVolume } from "./data-volume.js";
 import { DockerService } from "./docker-service.js";
-import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
 import { LogCollector, type LogCollectorKind } from "./log-collector.js";
+import { dataVolume } from "./private/data-volume.js";
+import { hostUrl } from "./private/host-url.js";
 import { requireImageReference } from "./private/image-reference.js";
+import { parsePrometheusDuration } from "./private/prometheus-units.js";
+import { propError, requirePort } from "./private/validation.js";
 import type { IScrapeable } from "./scrape-target.js";
 import { requireMemoryLimit, resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
-import { propError, requirePort } from "./validation.js";
 
 /** Loki's image and all its releases since 3.6 run as this user. */
 const LOKI_UID = 10001;
@@ -122,7 +123,7 @@ export class LokiStack extends Construct implements IDataSource {
       throw propError(this, "collector", kind, 'must be "alloy" or "promtail"', 'leave it out for Alloy, the default, or use "promtail"');
     }
     this.retentionPeriod = requireRetention(this, props.retentionPeriod ?? "168h");
-    const hostPort = requirePort(this, "hostPort", props.hostPort ?? LOKI_PORTS.http, LOKI_PORTS.http);
+    const hostPort = requirePort(this, "hostPort", props.hostPort ?? DEFAULT_HOST_PORTS.loki, DEFAULT_HOST_PORTS.loki);
     const collectorMemoryLimitBytes = requireMemoryLimit(this, "collectorMemoryLimit", props.collectorMemoryLimit ?? "256M");
     const collectorImage = props.collectorImage ?? DEFAULT_IMAGES[kind];
     if (!Token.isUnresolved(collectorImage)) requireImageReference(this, "collectorImage", collectorImage);
@@ -144,17 +145,17 @@ export class LokiStack extends Construct implements IDataSource {
     }
     const project = literalNetworkName(this, base.network);
 
-    const name = base.nameOf("loki");
+    const name = base.nameOf(CONTAINER_NAMES.loki);
     this.url = `http://${name}:${LOKI_PORTS.http}`;
     this.pushUrl = `${this.url}${LOKI_PUSH_PATH}`;
     this.hostUrl = hostUrl(base.bindAddress, hostPort);
-    this.dataSource = { uid: "loki", name: "Loki", type: "loki", url: this.url };
+    this.dataSource = { uid: DATA_SOURCE_UIDS.loki, name: "Loki", type: "loki", url: this.url };
 
     const lokiData = dataVolume(this, "data", base.nameOf("loki-data"), props.protectData ?? true);
     this.loki = new DockerService(this, "Service", {
       network: base.network,
       name,
-      component: "loki",
+      component: COMPONENTS.loki,
       image: base.image,
       command: [`-config.file=${LOKI_CONFIG_PATH}`],
       // The image's user, stated so that it matches the owner of /loki,
@@ -179,7 +180,7 @@ export class LokiStack extends Construct implements IDataSource {
     this.collector = new LogCollector(this, "Collector", {
       network: base.network,
       kind,
-      name: base.nameOf(kind),
+      name: base.nameOf(CONTAINER_NAMES[kind]),
       volumeName: base.nameOf(kind === "alloy" ? "alloy-data" : "promtail-positions"),
       image: collectorImage,
       memoryLimitBytes: collectorMemoryLimitBytes,
@@ -190,7 +191,7 @@ export class LokiStack extends Construct implements IDataSource {
       dependsOn: [this.loki.container],
     });
 
-    this.scrapeTargets = [{ scrapeTarget: { jobName: "loki", targets: [`${name}:${LOKI_PORTS.http}`] } }, this.collector];
+    this.scrapeTargets = [{ scrapeTarget: { jobName: SCRAPE_JOBS.loki, targets: [`${name}:${LOKI_PORTS.http}`] } }, this.collector];
     this.dataVolumes = [lokiData, this.collector.dataVolume];
   }
 }
@@ -230,7 +231,13 @@ function requireHttpUrl(scope: Construct, prop: string, value: string): string {
     url = undefined;
   }
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw propError(scope, prop, value, "must be an http or https URL", 'write it like "http://alertmanager:9093"');
+    throw propError(
+      scope,
+      prop,
+      value,
+      "must be an http or https URL",
+      `write it like "http://${CONTAINER_NAMES.alertmanager}:${CONTAINER_PORTS.alertmanager}"`,
+    );
   }
   return value;
 }

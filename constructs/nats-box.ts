@@ -1,6 +1,7 @@
 import type { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { COMPONENTS } from "../contract/index.js";
 import { DockerService } from "./docker-service.js";
 
 /** Where nats-box's `nats` CLI finds its contexts: $XDG_CONFIG_HOME/nats/context. */
@@ -16,15 +17,21 @@ export const NATS_BOX_CONTEXTS = {
 
 /** Props of {@link NatsBox}. */
 export interface NatsBoxProps {
+  /** The Docker network the container joins. */
   readonly network: Network;
+  /** Container name, e.g. "nats-box". */
   readonly name: string;
+  /** The nats-box image. */
   readonly image: string;
+  /** Memory limit in bytes. */
   readonly memoryLimitBytes: number;
   /** Client URLs of every node, e.g. nats://nats-node1:4222. */
   readonly clientUrls: readonly string[];
+  /** The system-account user of the `system` context. */
   readonly systemUser: string;
   /** The system user's plaintext password (a Terraform reference). */
   readonly systemPassword: string;
+  /** Resources that must exist before nats-box starts. @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -47,7 +54,7 @@ export class NatsBox extends Construct {
     this.service = new DockerService(this, "Service", {
       network: props.network,
       name: props.name,
-      component: "nats-box",
+      component: COMPONENTS.natsBox,
       image: props.image,
       // nats-box's entrypoint starts a login shell, which exits at once
       // without a TTY; keep the container up for `docker exec` instead.

@@ -1,20 +1,17 @@
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Password } from "@cdktf/provider-random/lib/password/index.js";
 import { Construct } from "constructs";
+import { COMPONENTS, CONTAINER_NAMES, natsNodeName } from "../contract/index.js";
 import { JETSTREAM_STORE_DIR, NATS_PORTS, renderNatsServerConf, SYSTEM_PASSWORD_ENV } from "./config/nats-server-conf.js";
-import { dataVolume } from "./data-volume.js";
 import { DockerService, type PublishedPort } from "./docker-service.js";
-import { hostUrl } from "./host-url.js";
-import { DEFAULT_IMAGES } from "./images.js";
 import { NatsBox } from "./nats-box.js";
-import { requireImageReference } from "./private/image-reference.js";
-import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
-import { propError, requireDnsLabel, requireDuration, requirePort, requireSize } from "./validation.js";
+import { dataVolume } from "./private/data-volume.js";
+import { hostUrl } from "./private/host-url.js";
+import { type NatsClusterSettings, resolveNatsClusterProps } from "./private/nats-cluster-settings.js";
+import type { ServiceBaseProps } from "./service-props.js";
 
 /** The routes of every node point at these first nodes; gossip does the rest. */
 const SEED_COUNT = 3;
-/** Seconds added to lame duck grace + duration before Docker kills a node. */
-const STOP_MARGIN_SECONDS = 15;
 const CONFIG_PATH = "/etc/nats/nats-server.conf";
 
 /** Props of {@link NatsCluster}. */
@@ -95,186 +92,124 @@ export class NatsCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: NatsClusterProps) {
     super(scope, id);
-    const base = resolveServiceBase(this, props, { image: DEFAULT_IMAGES.nats, memoryLimit: "1G" });
-    const nodeCount = props.nodes ?? 3;
-    if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 15 || nodeCount % 2 === 0) {
-      throw propError(this, "nodes", nodeCount, "must be an odd number from 1 to 15 for a JetStream quorum", suggestNodeCount(nodeCount));
-    }
-    this.nodeCount = nodeCount;
-    this.clusterName = requireDnsLabel(
-      this,
-      "clusterName",
-      props.clusterName ?? "nats",
-      "because it is written unquoted into nats-server.conf and labels every metric",
-      "nats",
-    );
-    this.systemUser = requireDnsLabel(
-      this,
-      "systemUser",
-      props.systemUser ?? "sys",
-      "because it is written unquoted into nats-server.conf and Surveyor's environment",
-      "sys",
-    );
-    const maxMemoryStoreBytes = requireSize(this, "maxMemoryStore", props.maxMemoryStore ?? "256M");
-    const maxFileStoreBytes = requireSize(this, "maxFileStore", props.maxFileStore ?? "10G");
-    if (maxMemoryStoreBytes >= base.memoryLimitBytes) {
-      throw propError(
-        this,
-        "maxMemoryStore",
-        props.maxMemoryStore ?? "256M",
-        `must be below the container memory limit (memoryLimit ${props.memoryLimit ?? "1G"}), or JetStream is killed before it reaches its own limit`,
-        "raise memoryLimit or lower maxMemoryStore",
-      );
-    }
-    const lameDuckDuration = props.lameDuckDuration ?? "30s";
-    const lameDuckGracePeriod = props.lameDuckGracePeriod ?? "10s";
-    const stopTimeoutSeconds = requireLameDuck(this, lameDuckDuration, lameDuckGracePeriod) + STOP_MARGIN_SECONDS;
-    const clientHostPort = requirePort(this, "clientHostPort", props.clientHostPort ?? NATS_PORTS.client, NATS_PORTS.client);
-    const monitoringHostPort =
-      props.monitoringHostPort === undefined
-        ? undefined
-        : requirePort(this, "monitoringHostPort", props.monitoringHostPort, NATS_PORTS.monitoring);
-    const publishedNodes = props.publishEveryNode ? nodeCount : 1;
-    if (props.publishEveryNode) {
-      requirePortRange(this, "clientHostPort", clientHostPort, nodeCount);
-      if (monitoringHostPort !== undefined) requirePortRange(this, "monitoringHostPort", monitoringHostPort, nodeCount);
-    }
-    if (props.natsBox ?? true) requireImageReference(this, "natsBoxImage", props.natsBoxImage ?? DEFAULT_IMAGES.natsBox);
-
-    this.nodeNames = Array.from({ length: nodeCount }, (_, i) => base.nameOf(`nats-node${i + 1}`));
+    const settings = resolveNatsClusterProps(this, props);
+    const { base } = settings;
+    this.nodeCount = settings.nodeCount;
+    this.clusterName = settings.clusterName;
+    this.systemUser = settings.systemUser;
+    this.nodeNames = Array.from({ length: settings.nodeCount }, (_, i) => base.nameOf(natsNodeName(i + 1)));
     this.clientUrls = this.nodeNames.map((host) => `nats://${host}:${NATS_PORTS.client}`);
     this.monitoringUrls = this.nodeNames.map((host) => `http://${host}:${NATS_PORTS.monitoring}`);
-    this.hostClientUrl = hostUrl(base.bindAddress, clientHostPort, "nats");
+    this.hostClientUrl = hostUrl(base.bindAddress, settings.clientHostPort, "nats");
 
     const password = new Password(this, "SystemPassword", { length: 32, special: false });
     this.systemPassword = password.result;
-    const seeds = this.nodeNames.slice(0, SEED_COUNT);
 
     const volumes: Volume[] = [];
     const nodes: DockerService[] = [];
-    for (const [index, name] of this.nodeNames.entries()) {
-      const nodeId = `node${index + 1}`;
-      const volume = dataVolume(this, `${nodeId}-data`, `${name}-data`, props.protectData ?? true);
+    for (const index of this.nodeNames.keys()) {
+      const { node, volume } = this.addNode(index, settings, password, nodes);
       volumes.push(volume);
-      const ports: PublishedPort[] = [];
-      if (index < publishedNodes) {
-        ports.push({ internal: NATS_PORTS.client, external: clientHostPort + index, ip: base.bindAddress });
-        if (monitoringHostPort !== undefined) {
-          ports.push({ internal: NATS_PORTS.monitoring, external: monitoringHostPort + index, ip: base.bindAddress });
-        }
-      }
-      const node = new DockerService(this, nodeId, {
-        network: base.network,
-        name,
-        component: "nats",
-        image: base.image,
-        entrypoint: ["nats-server"],
-        command: ["--config", CONFIG_PATH],
-        // Quoted, so nats-server reads the bcrypt hash as a string.
-        env: { [SYSTEM_PASSWORD_ENV]: `"${password.bcryptHash}"` },
-        files: [
-          {
-            path: CONFIG_PATH,
-            content: renderNatsServerConf({
-              serverName: name,
-              cluster: nodeCount > 1 ? { name: this.clusterName, seeds } : undefined,
-              maxMemoryStoreBytes,
-              maxFileStoreBytes,
-              systemUser: this.systemUser,
-              lameDuckDuration,
-              lameDuckGracePeriod,
-            }),
-          },
-        ],
-        volumes: [{ volume, containerPath: JETSTREAM_STORE_DIR }],
-        ports,
-        healthcheck: {
-          // Healthy means JetStream runs and is in contact with the meta
-          // leader (js-server-only; stream and consumer catch-up is not
-          // waited for). js-enabled-only would pass before the cluster has
-          // formed. 127.0.0.1, not localhost: the server listens on IPv4 only.
-          test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${NATS_PORTS.monitoring}/healthz?js-server-only=true`],
-          startPeriod: "30s",
-        },
-        // The seeds start together and elect the meta leader; every later
-        // node starts once the nodes before it are healthy, and so joins a
-        // group that has a leader. A fresh server expects a meta group the
-        // size of its route list (the three seeds): five fresh servers
-        // started at once can split into two groups that each believe they
-        // have a quorum, and elect two meta leaders (seen in the live tests).
-        // Node 4 waits for the seeds, node 5 for node 4, and so on: a chain,
-        // so the plan grows linearly with the cluster.
-        dependsOn: startAfter(index, nodes).map((earlier) => earlier.container),
-        memoryLimitBytes: base.memoryLimitBytes,
-        // SIGUSR2 puts nats-server in lame duck mode: it stops accepting
-        // clients, hands over its leaderships and exits by itself.
-        stopSignal: "SIGUSR2",
-        stopTimeoutSeconds,
-      });
       nodes.push(node);
     }
     this.nodes = nodes;
     this.dataVolumes = volumes;
-
-    if (props.natsBox ?? true) {
-      this.natsBox = new NatsBox(this, "nats-box", {
-        network: base.network,
-        name: base.nameOf("nats-box"),
-        image: props.natsBoxImage ?? DEFAULT_IMAGES.natsBox,
-        memoryLimitBytes: 128 * 1024 ** 2,
-        clientUrls: this.clientUrls,
-        systemUser: this.systemUser,
-        systemPassword: this.systemPassword,
-        dependsOn: this.nodes.map((node) => node.container),
-      });
-    }
+    if (settings.natsBox) this.natsBox = this.addNatsBox(settings);
   }
+
+  /**
+   * Node `index` (0-based): its data volume and its container. `earlier`
+   * holds the nodes added before it, which it may have to start after.
+   */
+  private addNode(
+    index: number,
+    settings: NatsClusterSettings,
+    password: Password,
+    earlier: readonly DockerService[],
+  ): { node: DockerService; volume: Volume } {
+    const { base } = settings;
+    const name = this.nodeNames[index] as string;
+    const nodeId = `node${index + 1}`;
+    const volume = dataVolume(this, `${nodeId}-data`, `${name}-data`, settings.protectData);
+    const node = new DockerService(this, nodeId, {
+      network: base.network,
+      name,
+      component: COMPONENTS.nats,
+      image: base.image,
+      entrypoint: ["nats-server"],
+      command: ["--config", CONFIG_PATH],
+      // Quoted, so nats-server reads the bcrypt hash as a string.
+      env: { [SYSTEM_PASSWORD_ENV]: `"${password.bcryptHash}"` },
+      files: [
+        {
+          path: CONFIG_PATH,
+          content: renderNatsServerConf({
+            serverName: name,
+            cluster: settings.nodeCount > 1 ? { name: this.clusterName, seeds: this.nodeNames.slice(0, SEED_COUNT) } : undefined,
+            maxMemoryStoreBytes: settings.maxMemoryStoreBytes,
+            maxFileStoreBytes: settings.maxFileStoreBytes,
+            systemUser: this.systemUser,
+            lameDuckDuration: settings.lameDuckDuration,
+            lameDuckGracePeriod: settings.lameDuckGracePeriod,
+          }),
+        },
+      ],
+      volumes: [{ volume, containerPath: JETSTREAM_STORE_DIR }],
+      ports: publishedPorts(index, settings),
+      healthcheck: {
+        // Healthy means JetStream runs and is in contact with the meta
+        // leader (js-server-only; stream and consumer catch-up is not
+        // waited for). js-enabled-only would pass before the cluster has
+        // formed. 127.0.0.1, not localhost: the server listens on IPv4 only.
+        test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${NATS_PORTS.monitoring}/healthz?js-server-only=true`],
+        startPeriod: "30s",
+      },
+      // The seeds start together and elect the meta leader; every later
+      // node starts once the nodes before it are healthy, and so joins a
+      // group that has a leader. A fresh server expects a meta group the
+      // size of its route list (the three seeds): five fresh servers
+      // started at once can split into two groups that each believe they
+      // have a quorum, and elect two meta leaders (seen in the live tests).
+      // Node 4 waits for the seeds, node 5 for node 4, and so on: a chain,
+      // so the plan grows linearly with the cluster.
+      dependsOn: startAfter(index, earlier).map((previous) => previous.container),
+      memoryLimitBytes: base.memoryLimitBytes,
+      // SIGUSR2 puts nats-server in lame duck mode: it stops accepting
+      // clients, hands over its leaderships and exits by itself.
+      stopSignal: "SIGUSR2",
+      stopTimeoutSeconds: settings.stopTimeoutSeconds,
+    });
+    return { node, volume };
+  }
+
+  /** The operators' container, started once every node is. */
+  private addNatsBox(settings: NatsClusterSettings): NatsBox {
+    return new NatsBox(this, "nats-box", {
+      network: settings.base.network,
+      name: settings.base.nameOf(CONTAINER_NAMES.natsBox),
+      image: settings.natsBoxImage,
+      memoryLimitBytes: 128 * 1024 ** 2,
+      clientUrls: this.clientUrls,
+      systemUser: this.systemUser,
+      systemPassword: this.systemPassword,
+      dependsOn: this.nodes.map((node) => node.container),
+    });
+  }
+}
+
+/** The host ports node `index` publishes: node1's always, every node's with `publishEveryNode`. */
+function publishedPorts(index: number, settings: NatsClusterSettings): PublishedPort[] {
+  if (index >= settings.publishedNodes) return [];
+  const ip = settings.base.bindAddress;
+  const ports: PublishedPort[] = [{ internal: NATS_PORTS.client, external: settings.clientHostPort + index, ip }];
+  if (settings.monitoringHostPort !== undefined) {
+    ports.push({ internal: NATS_PORTS.monitoring, external: settings.monitoringHostPort + index, ip });
+  }
+  return ports;
 }
 
 /** The nodes that node `index` starts after: none for a seed, the seeds for the first later node, else its predecessor. */
 function startAfter(index: number, earlier: readonly DockerService[]): readonly DockerService[] {
   if (index < SEED_COUNT) return [];
   return index === SEED_COUNT ? earlier : [earlier[index - 1]];
-}
-
-/**
- * nats-server refuses a lame duck duration under 30s and a grace period that
- * is not below the duration. Returns grace + duration in seconds.
- */
-function requireLameDuck(scope: Construct, duration: string, grace: string): number {
-  const durationSeconds = requireDuration(scope, "lameDuckDuration", duration);
-  const graceSeconds = requireDuration(scope, "lameDuckGracePeriod", grace);
-  if (durationSeconds < 30) {
-    throw propError(scope, "lameDuckDuration", duration, "must be at least 30s, the shortest nats-server accepts", 'use "30s" or more');
-  }
-  if (graceSeconds >= durationSeconds) {
-    throw propError(
-      scope,
-      "lameDuckGracePeriod",
-      grace,
-      `must be shorter than lameDuckDuration (${duration}), or nats-server refuses the configuration`,
-      "lower it, or raise lameDuckDuration",
-    );
-  }
-  return durationSeconds + graceSeconds;
-}
-
-/** With publishEveryNode, node k publishes on `first + k - 1`: the last one must still be a port. */
-function requirePortRange(scope: Construct, prop: string, first: number, nodes: number): void {
-  const last = first + nodes - 1;
-  if (last > 65535) {
-    throw propError(
-      scope,
-      prop,
-      first,
-      `must leave room for one host port per node with publishEveryNode: ${nodes} nodes need ${first}-${last}, beyond 65535`,
-      `use ${65535 - nodes + 1} or lower`,
-    );
-  }
-}
-
-function suggestNodeCount(nodes: number): string {
-  if (Number.isInteger(nodes) && nodes % 2 === 0 && nodes > 0 && nodes < 16) return `use ${nodes - 1} or ${nodes + 1}`;
-  if (nodes > 15) return "use 15 at most";
-  return "use 3, the default, or another odd number";
 }

@@ -1,17 +1,17 @@
 import { Construct } from "constructs";
-import { JOBS } from "../alerts/promql.js";
+import { COMPONENTS, CONTAINER_NAMES, CONTAINER_PORTS, DEFAULT_HOST_PORTS, SCRAPE_JOBS } from "../contract/index.js";
 import { DockerService } from "./docker-service.js";
-import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
 import type { NatsCluster } from "./nats-cluster.js";
+import { hostUrl } from "./private/host-url.js";
+import { propError, requirePort } from "./private/validation.js";
 import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
 import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
-import { propError, requirePort } from "./validation.js";
 
 /** The port the exporter listens on inside its container (its default). */
-export const EXPORTER_PORT = 7777;
+export const EXPORTER_PORT = CONTAINER_PORTS.exporter;
 /** The guide publishes the exporter on 7778, next to Surveyor's 7777. */
-export const EXPORTER_HOST_PORT = 7778;
+export const EXPORTER_HOST_PORT = DEFAULT_HOST_PORTS.exporter;
 
 /** What the exporter's `-jsz` collects. */
 export type ExporterJsz = "all" | "streams" | "consumers" | "accounts" | "off";
@@ -63,11 +63,11 @@ export class NatsExporter extends Construct implements IScrapeable {
       ...cluster.nodeNames.map((node, i) => `${node},${cluster.monitoringUrls[i]}`),
     ];
 
-    const name = base.nameOf("nats-exporter");
+    const name = base.nameOf(CONTAINER_NAMES.exporter);
     this.service = new DockerService(this, "Service", {
       network: base.network,
       name,
-      component: "nats-exporter",
+      component: COMPONENTS.exporter,
       image: base.image,
       command,
       ports: [{ internal: EXPORTER_PORT, external: hostPort, ip: base.bindAddress }],
@@ -81,7 +81,7 @@ export class NatsExporter extends Construct implements IScrapeable {
       dependsOn: cluster.nodes.map((node) => node.container),
     });
 
-    this.scrapeTarget = { jobName: JOBS.exporter, targets: [`${name}:${EXPORTER_PORT}`] };
+    this.scrapeTarget = { jobName: SCRAPE_JOBS.exporter, targets: [`${name}:${EXPORTER_PORT}`] };
     this.hostUrl = hostUrl(base.bindAddress, hostPort);
   }
 }

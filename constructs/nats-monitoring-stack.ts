@@ -3,6 +3,7 @@ import { DockerProvider } from "@cdktf/provider-docker/lib/provider/index.js";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { OUTPUTS, type OutputName } from "../contract/index.js";
 import { Grafana, type GrafanaProps } from "./grafana.js";
 import { LokiStack, type LokiStackProps } from "./loki-stack.js";
 import { NatsCluster, type NatsClusterProps } from "./nats-cluster.js";
@@ -11,13 +12,16 @@ import { requireDockerHost } from "./private/docker-host.js";
 import { requireNamePrefix } from "./private/name-prefix.js";
 import { validateStackSettings } from "./private/settings-validator.js";
 import { partNames, type StackParts, warnAboutMissingMetrics } from "./private/stack-parts.js";
+import { propError, requireDnsLabel } from "./private/validation.js";
 import { PrometheusStack, type PrometheusStackProps } from "./prometheus-stack.js";
 import { type RegistryAuth, resolveRegistryAuth } from "./registry-auth.js";
 import { Surveyor, type SurveyorProps } from "./surveyor.js";
-import { propError, requireDnsLabel } from "./validation.js";
 
 /** A part's props without the network, which the stack provides. */
 export type PartProps<T> = Omit<T, "network">;
+
+/** The stack network's name before the prefix. */
+const DEFAULT_NETWORK_NAME = "nats-monitoring";
 
 /** Props of {@link NatsMonitoringStack}, grouped per part. */
 export interface NatsMonitoringStackProps {
@@ -95,7 +99,7 @@ export class NatsMonitoringStack extends TerraformStack {
     new RandomProvider(this, "random");
 
     const prefix = props.namePrefix === undefined ? "" : `${requireNamePrefix(this, props.namePrefix)}-`;
-    const networkName = requireDnsLabel(this, "networkName", props.networkName ?? `${prefix}nats-monitoring`);
+    const networkName = requireDnsLabel(this, "networkName", props.networkName ?? `${prefix}${DEFAULT_NETWORK_NAME}`);
     this.network = new Network(this, "network", { name: networkName, driver: "bridge" });
     const shared = {
       network: this.network,
@@ -159,27 +163,27 @@ export class NatsMonitoringStack extends TerraformStack {
 
   /** What `natsmon` and operators read with `cdktf output` / `terraform output -json`. */
   private addOutputs(parts: StackParts): void {
-    const output = (name: string, value: unknown, description: string, sensitive = false) => {
+    const output = (name: OutputName, value: unknown, description: string, sensitive = false) => {
       if (value !== undefined) new TerraformOutput(this, name, { value, description, sensitive });
     };
-    output("nats_url", this.nats.hostClientUrl, "NATS client URL on the Docker host");
-    output("nats_servers", this.nats.nodeNames, "NATS server (container) names");
-    output("nats_system_user", this.nats.systemUser, "NATS system-account user");
-    output("nats_system_password", this.nats.systemPassword, "NATS system-account password", true);
-    output("surveyor_url", this.surveyor?.hostUrl, "NATS Surveyor's metrics on the Docker host");
-    output("exporter_url", this.exporter?.hostUrl, "prometheus-nats-exporter's metrics on the Docker host");
-    output("prometheus_url", this.prometheus?.hostUrl, "Prometheus on the Docker host");
-    output("alertmanager_url", this.prometheus?.alertmanager?.hostUrl, "Alertmanager on the Docker host");
-    output("loki_url", this.loki?.hostUrl, "Loki's HTTP API on the Docker host");
-    output("grafana_url", this.grafana?.hostUrl, "Grafana on the Docker host");
-    output("grafana_admin_user", this.grafana?.adminUser, "Grafana admin login");
-    output("grafana_admin_password", this.grafana?.adminPassword, "Grafana admin password", true);
-    output("parts", partNames(parts), "The parts this stack runs; natsmon check checks these");
+    output(OUTPUTS.natsUrl, this.nats.hostClientUrl, "NATS client URL on the Docker host");
+    output(OUTPUTS.natsServers, this.nats.nodeNames, "NATS server (container) names");
+    output(OUTPUTS.natsSystemUser, this.nats.systemUser, "NATS system-account user");
+    output(OUTPUTS.natsSystemPassword, this.nats.systemPassword, "NATS system-account password", true);
+    output(OUTPUTS.surveyorUrl, this.surveyor?.hostUrl, "NATS Surveyor's metrics on the Docker host");
+    output(OUTPUTS.exporterUrl, this.exporter?.hostUrl, "prometheus-nats-exporter's metrics on the Docker host");
+    output(OUTPUTS.prometheusUrl, this.prometheus?.hostUrl, "Prometheus on the Docker host");
+    output(OUTPUTS.alertmanagerUrl, this.prometheus?.alertmanager?.hostUrl, "Alertmanager on the Docker host");
+    output(OUTPUTS.lokiUrl, this.loki?.hostUrl, "Loki's HTTP API on the Docker host");
+    output(OUTPUTS.grafanaUrl, this.grafana?.hostUrl, "Grafana on the Docker host");
+    output(OUTPUTS.grafanaAdminUser, this.grafana?.adminUser, "Grafana admin login");
+    output(OUTPUTS.grafanaAdminPassword, this.grafana?.adminPassword, "Grafana admin password", true);
     const withData = [this.nats, this.prometheus, this.loki, this.grafana];
     output(
-      "data_volumes",
+      OUTPUTS.dataVolumes,
       withData.flatMap((part) => part?.dataVolumes ?? []).map((volume) => volume.name),
       "Docker volumes that hold the stack's data",
     );
+    output(OUTPUTS.parts, partNames(parts), "The parts this stack runs; natsmon check checks these");
   }
 }

@@ -3,20 +3,21 @@ import { Construct } from "constructs";
 import { NATS_ALERT_GROUPS } from "../alerts/nats-rules.js";
 import { RULES_FILE_NAME, renderRulesFile } from "../alerts/render.js";
 import type { AlertRuleGroup } from "../alerts/rule-types.js";
+import { COMPONENTS, CONTAINER_NAMES, CONTAINER_PORTS, DATA_SOURCE_UIDS, DEFAULT_HOST_PORTS, SCRAPE_JOBS } from "../contract/index.js";
 import { Alertmanager, type AlertmanagerProps } from "./alertmanager.js";
-import { formatPrometheusSize, parsePrometheusDuration } from "./config/prometheus-units.js";
 import { renderPrometheusConfig } from "./config/prometheus-yml.js";
 import type { DataSourceSpec, IDataSource } from "./data-source.js";
-import { dataVolume } from "./data-volume.js";
 import { DockerService } from "./docker-service.js";
-import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
+import { dataVolume } from "./private/data-volume.js";
+import { hostUrl } from "./private/host-url.js";
+import { formatPrometheusSize, parsePrometheusDuration } from "./private/prometheus-units.js";
+import { propError, requirePort, requireSize } from "./private/validation.js";
 import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
 import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
-import { propError, requirePort, requireSize } from "./validation.js";
 
 /** Prometheus's port. */
-export const PROMETHEUS_PORT = 9090;
+export const PROMETHEUS_PORT = CONTAINER_PORTS.prometheus;
 /** The official image's paths, passed as explicit flags so the command is complete in the plan. */
 export const PROMETHEUS_PATHS = {
   config: "/etc/prometheus/prometheus.yml",
@@ -93,7 +94,7 @@ export class PrometheusStack extends Construct implements IDataSource {
   constructor(scope: Construct, id: string, props: PrometheusStackProps) {
     super(scope, id);
     const base = resolveServiceBase(this, props, { image: DEFAULT_IMAGES.prometheus, memoryLimit: "1G" });
-    const hostPort = requirePort(this, "hostPort", props.hostPort ?? PROMETHEUS_PORT, PROMETHEUS_PORT);
+    const hostPort = requirePort(this, "hostPort", props.hostPort ?? DEFAULT_HOST_PORTS.prometheus, DEFAULT_HOST_PORTS.prometheus);
     const scrapeInterval = this.requireInterval("scrapeInterval", props.scrapeInterval ?? "30s");
     this.scrapeInterval = scrapeInterval;
     const evaluationInterval = this.requireInterval("evaluationInterval", props.evaluationInterval ?? scrapeInterval);
@@ -110,12 +111,12 @@ export class PrometheusStack extends Construct implements IDataSource {
     const retentionSize = formatPrometheusSize(requireSize(this, "retentionSize", props.retentionSize ?? "10G"));
     this.adminApiEnabled = props.adminApi ?? base.bindAddress.startsWith("127.");
 
-    const name = base.nameOf("prometheus");
+    const name = base.nameOf(CONTAINER_NAMES.prometheus);
     this.url = `http://${name}:${PROMETHEUS_PORT}`;
     this.hostUrl = hostUrl(base.bindAddress, hostPort);
-    this.dataSource = { uid: "prometheus", name: "Prometheus", type: "prometheus", url: this.url };
+    this.dataSource = { uid: DATA_SOURCE_UIDS.prometheus, name: "Prometheus", type: "prometheus", url: this.url };
 
-    this.jobs.push({ jobName: "prometheus", targets: [`localhost:${PROMETHEUS_PORT}`] });
+    this.jobs.push({ jobName: SCRAPE_JOBS.prometheus, targets: [`localhost:${PROMETHEUS_PORT}`] });
     if (props.alertmanager) {
       const amProps = props.alertmanager === true ? {} : props.alertmanager;
       this.alertmanager = new Alertmanager(this, "Alertmanager", {
@@ -140,7 +141,7 @@ export class PrometheusStack extends Construct implements IDataSource {
     this.service = new DockerService(this, "Service", {
       network: base.network,
       name,
-      component: "prometheus",
+      component: COMPONENTS.prometheus,
       image: base.image,
       command: [
         `--config.file=${PROMETHEUS_PATHS.config}`,
@@ -196,7 +197,7 @@ export class PrometheusStack extends Construct implements IDataSource {
         `scrape target ${job.jobName}`,
         job.targets,
         "must list host:port targets",
-        'write them like "nats-surveyor:7777"',
+        `write them like "${CONTAINER_NAMES.surveyor}:${CONTAINER_PORTS.surveyor}"`,
       );
     }
     if (job.scrapeInterval !== undefined) this.requireInterval(`scrape target ${job.jobName} scrapeInterval`, job.scrapeInterval);

@@ -2,7 +2,7 @@ import type { DockerProviderRegistryAuth } from "@cdktf/provider-docker/lib/prov
 import { type IResolvable, type TerraformVariable, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { sensitiveVariableValue } from "./private/sensitive-variable.js";
-import { propError } from "./validation.js";
+import { propError } from "./private/validation.js";
 
 /**
  * Credentials for one private registry, as the Docker provider takes them,

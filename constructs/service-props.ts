@@ -1,9 +1,10 @@
 import type { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import { Token } from "cdktf";
 import type { IConstruct } from "constructs";
+import { DEFAULT_BIND_ADDRESS } from "../contract/index.js";
 import { requireImageReference } from "./private/image-reference.js";
 import { requireNamePrefix } from "./private/name-prefix.js";
-import { propError, requireIpv4, requireSize } from "./validation.js";
+import { propError, requireIpv4, requireSize } from "./private/validation.js";
 
 /** Props that every service construct of the project takes. */
 export interface ServiceBaseProps {
@@ -55,7 +56,11 @@ export function resolveServiceBase(
   return {
     network: props.network,
     image,
-    bindAddress: requireExposure(scope, requireIpv4(scope, "bindAddress", props.bindAddress ?? "127.0.0.1"), props.exposeToAllNetworks),
+    bindAddress: requireExposure(
+      scope,
+      requireIpv4(scope, "bindAddress", props.bindAddress ?? DEFAULT_BIND_ADDRESS),
+      props.exposeToAllNetworks,
+    ),
     memoryLimitBytes: requireMemoryLimit(scope, "memoryLimit", props.memoryLimit ?? defaults.memoryLimit),
     nameOf: (base) => `${prefix}${base}`,
   };

@@ -1,15 +1,15 @@
 import { Construct } from "constructs";
-import { JOBS } from "../alerts/promql.js";
+import { COMPONENTS, CONTAINER_NAMES, CONTAINER_PORTS, DEFAULT_HOST_PORTS, SCRAPE_JOBS } from "../contract/index.js";
 import { DockerService } from "./docker-service.js";
-import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
 import type { NatsCluster } from "./nats-cluster.js";
+import { hostUrl } from "./private/host-url.js";
+import { propError, requirePort } from "./private/validation.js";
 import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
 import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
-import { propError, requirePort } from "./validation.js";
 
 /** The port Surveyor listens on inside its container (its default). */
-export const SURVEYOR_PORT = 7777;
+export const SURVEYOR_PORT = CONTAINER_PORTS.surveyor;
 /** Where the JetStream advisory listener configs are uploaded. */
 const ADVISORY_DIR = "/etc/nats-surveyor/jetstream";
 
@@ -57,7 +57,7 @@ export class Surveyor extends Construct implements IScrapeable {
   constructor(scope: Construct, id: string, props: SurveyorProps) {
     super(scope, id);
     const base = resolveServiceBase(this, props, { image: DEFAULT_IMAGES.surveyor, memoryLimit: "256M" });
-    const hostPort = requirePort(this, "hostPort", props.hostPort ?? SURVEYOR_PORT, SURVEYOR_PORT);
+    const hostPort = requirePort(this, "hostPort", props.hostPort ?? DEFAULT_HOST_PORTS.surveyor, DEFAULT_HOST_PORTS.surveyor);
     const jsz = props.jsz ?? "all";
     if (!["all", "streams", "consumers", "off"].includes(jsz)) {
       throw propError(this, "jsz", jsz, 'must be "all", "streams", "consumers" or "off"', 'keep "all" unless the series are too many');
@@ -79,11 +79,11 @@ export class Surveyor extends Construct implements IScrapeable {
     }
     if (advisories) command.push(`--jetstream=${ADVISORY_DIR}`);
 
-    const name = base.nameOf("nats-surveyor");
+    const name = base.nameOf(CONTAINER_NAMES.surveyor);
     this.service = new DockerService(this, "Service", {
       network: base.network,
       name,
-      component: "surveyor",
+      component: COMPONENTS.surveyor,
       image: base.image,
       command,
       // Credentials through the environment, which Surveyor reads
@@ -105,7 +105,7 @@ export class Surveyor extends Construct implements IScrapeable {
       dependsOn: cluster.nodes.map((node) => node.container),
     });
 
-    this.scrapeTarget = { jobName: JOBS.surveyor, targets: [`${name}:${SURVEYOR_PORT}`] };
+    this.scrapeTarget = { jobName: SCRAPE_JOBS.surveyor, targets: [`${name}:${SURVEYOR_PORT}`] };
     this.hostUrl = hostUrl(base.bindAddress, hostPort);
   }
 }

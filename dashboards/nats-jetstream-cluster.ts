@@ -16,6 +16,7 @@ import { MappingType, type ValueMapping } from "@grafana/grafana-foundation-sdk/
 import { PanelBuilder as StateTimelinePanelBuilder } from "@grafana/grafana-foundation-sdk/statetimeline";
 import { PanelBuilder as TablePanelBuilder } from "@grafana/grafana-foundation-sdk/table";
 import { BytesIEC, MessagesPerSecond, Percent, RequestsPerSecond, Short } from "@grafana/grafana-foundation-sdk/units";
+import { DASHBOARD_UIDS } from "../contract/index.js";
 import {
   barGaugePanel,
   type DashboardDataSource,
@@ -33,7 +34,7 @@ import {
 import { DASHBOARD_VARIABLES, metricSelector } from "./selectors.js";
 
 /** The dashboard's uid: stable, `natsmon check` looks for it. */
-export const NATS_JETSTREAM_CLUSTER_UID = "nats-jetstream-cluster";
+export const NATS_JETSTREAM_CLUSTER_UID = DASHBOARD_UIDS.natsJetStreamCluster;
 
 /** Counter windows: Grafana's `$__rate_interval` holds at least four scrapes. */
 const RATE = "$__rate_interval";

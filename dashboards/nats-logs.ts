@@ -25,6 +25,7 @@ import {
 } from "@grafana/grafana-foundation-sdk/piechart";
 import { PanelBuilder as TablePanelBuilder } from "@grafana/grafana-foundation-sdk/table";
 import { PercentUnit, Short } from "@grafana/grafana-foundation-sdk/units";
+import { DASHBOARD_UIDS, ERROR_LOG_LEVELS, LOG_JOBS, NATS_LOG_LEVELS } from "../contract/index.js";
 import {
   type DashboardDataSource,
   type DashboardJson,
@@ -37,22 +38,22 @@ import {
   thresholdSteps,
   timeseriesPanel,
 } from "./common.js";
-import { DASHBOARD_LOG_LABELS, DASHBOARD_VARIABLES, ERROR_LOG_LEVELS, logStreamSelector } from "./selectors.js";
+import { DASHBOARD_LOG_LABELS, DASHBOARD_VARIABLES, logStreamSelector } from "./selectors.js";
 
 /** The dashboard's uid: stable, `natsmon check` looks for it. */
-export const NATS_LOGS_UID = "nats-logs";
+export const NATS_LOGS_UID = DASHBOARD_UIDS.natsLogs;
 
 /** The free-text line filter variable (a regular expression, case-insensitive). */
 const SEARCH_VARIABLE = "search";
 
 /** Colours per level, the same in every panel. */
 const LEVEL_COLORS: Record<string, string> = {
-  FATAL: "dark-red",
-  ERROR: "red",
-  WARN: "orange",
-  INFO: "green",
-  DEBUG: "blue",
-  TRACE: "purple",
+  [NATS_LOG_LEVELS.FTL]: "dark-red",
+  [NATS_LOG_LEVELS.ERR]: "red",
+  [NATS_LOG_LEVELS.WRN]: "orange",
+  [NATS_LOG_LEVELS.INF]: "green",
+  [NATS_LOG_LEVELS.DBG]: "blue",
+  [NATS_LOG_LEVELS.TRC]: "purple",
 };
 
 /** Builds the "NATS Logs" dashboard for a Loki data source. */
@@ -72,7 +73,7 @@ export function natsLogsDashboard(loki: DashboardDataSource): DashboardJson {
         type: "loki",
         query: `label_values(${DASHBOARD_LOG_LABELS.job})`,
         includeAll: false,
-        defaultValue: "nats",
+        defaultValue: LOG_JOBS.nats,
         description: "nats: the NATS servers and nats-box; monitoring: Surveyor, the exporter, Prometheus, Loki, Grafana.",
       }),
     )

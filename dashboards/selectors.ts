@@ -3,7 +3,7 @@
  * Queries never paste label matchers themselves: they call {@link metricSelector}
  * and {@link logStreamSelector}, so a renamed label is one change here.
  */
-import { catalogMetric } from "../alerts/metric-catalog.js";
+import { catalogMetric, LOG_LABELS } from "../contract/index.js";
 
 /** Names of the dashboards' template variables. */
 export const DASHBOARD_VARIABLES = {
@@ -62,13 +62,10 @@ export function metricSelector(name: string, options: { filters?: readonly Metri
  * WARN, ERROR, DEBUG, TRACE, FATAL).
  */
 export const DASHBOARD_LOG_LABELS = {
-  job: "job",
-  container: "container_name",
-  level: "log_level",
+  job: LOG_LABELS.job,
+  container: LOG_LABELS.containerName,
+  level: LOG_LABELS.logLevel,
 } as const;
-
-/** The log levels that count as errors for the error ratio. */
-export const ERROR_LOG_LEVELS = ["ERROR", "FATAL"] as const;
 
 /**
  * A LogQL stream selector with the logs dashboard's filters, e.g.

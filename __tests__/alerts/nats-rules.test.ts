@@ -3,12 +3,12 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { GENERATED_DIR, generatedAlertFiles, withCurrentRulesTable } from "../../alerts/generated-files.js";
-import { catalogMetric, isKnownMetric, isMonotonic } from "../../alerts/metric-catalog.js";
 import { NATS_ALERT_TESTS } from "../../alerts/nats-rule-tests.js";
 import { NATS_ALERT_GROUPS } from "../../alerts/nats-rules.js";
 import { RULES_FILE_NAME, renderRulesFile, testFileName } from "../../alerts/render.js";
 import type { AlertRule } from "../../alerts/rule-types.js";
+import { catalogMetric, isKnownMetric, isMonotonic } from "../../contract/metric-catalog.js";
+import { GENERATED_DIR, generatedAlertFiles, RULES_TABLE_DOC, withCurrentRulesTable } from "../../scripts/alerts/generated-files.js";
 import { promqlReferences } from "../helpers/promql-analysis.js";
 import { promqlErrors } from "../helpers/query-grammar.js";
 import { describeWithTool } from "../helpers/tools.js";
@@ -127,10 +127,10 @@ describe("NATS alert rules", () => {
     }
   });
 
-  it("are listed in the README's table, which is up to date", () => {
-    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-    expect(readme, "the rules table in README.md is out of date: run npm run alerts").toBe(withCurrentRulesTable(readme));
-    for (const rule of RULES) expect(readme).toContain(`| \`${rule.alert}\` |`);
+  it(`are listed in the table of ${RULES_TABLE_DOC}, which is up to date`, () => {
+    const page = readFileSync(join(ROOT, RULES_TABLE_DOC), "utf8");
+    expect(page, `the rules table in ${RULES_TABLE_DOC} is out of date: run npm run alerts`).toBe(withCurrentRulesTable(page));
+    for (const rule of RULES) expect(page).toContain(`| \`${rule.alert}\` |`);
   });
 });
 

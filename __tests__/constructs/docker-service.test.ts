@@ -2,7 +2,8 @@ import { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { DockerService, type DockerServiceProps, escapeTerraform } from "../../constructs/docker-service.js";
+import { DockerService, type DockerServiceProps } from "../../constructs/docker-service.js";
+import { escapeTerraform } from "../../constructs/private/escape-terraform.js";
 import { container, labelsOf, resourcesOf, synthesize } from "../helpers/plan.js";
 
 /** Props on top of a minimal service; a function gets the stack, to add the resources the props refer to. */

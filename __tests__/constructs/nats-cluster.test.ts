@@ -1,7 +1,8 @@
 import { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { NatsCluster, type NatsClusterProps, type NatsMonitoringStack, SYSTEM_PASSWORD_ENV } from "../../index.js";
+import { SYSTEM_PASSWORD_ENV } from "../../constructs/config/nats-server-conf.js";
+import { NatsCluster, type NatsClusterProps, type NatsMonitoringStack } from "../../index.js";
 import {
   container,
   containersByName,

@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { catalogMetric, isKnownMetric } from "../../alerts/metric-catalog.js";
-import {
-  NATS_JETSTREAM_CLUSTER_UID,
-  NATS_LOGS_UID,
-  natsJetStreamClusterDashboard,
-  natsLogsDashboard,
-  projectDashboards,
-} from "../../dashboards/index.js";
+import { catalogMetric, isKnownMetric } from "../../contract/metric-catalog.js";
+import { NATS_JETSTREAM_CLUSTER_UID, natsJetStreamClusterDashboard } from "../../dashboards/nats-jetstream-cluster.js";
+import { NATS_LOGS_UID, natsLogsDashboard } from "../../dashboards/nats-logs.js";
+import { projectDashboards } from "../../dashboards/project-dashboards.js";
 import {
   type DashboardJsonShape,
   dataSourceRefsOf,

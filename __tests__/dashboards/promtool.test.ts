@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { stringify } from "yaml";
-import { projectDashboards } from "../../dashboards/index.js";
+import { projectDashboards } from "../../dashboards/project-dashboards.js";
 import { type DashboardJsonShape, parseableQueries } from "../helpers/dashboard-json.js";
 import { substituteGrafanaVariables } from "../helpers/query-grammar.js";
 import { useTempDirs } from "../helpers/temp-dirs.js";

@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NATS_LEVEL_REGEX, NATS_LOG_LEVELS, type RelabelRule } from "../../constructs/config/log-pipeline.js";
+import { NATS_LEVEL_REGEX, type RelabelRule } from "../../constructs/config/log-pipeline.js";
+import { NATS_LOG_LEVELS } from "../../contract/index.js";
 
 /**
  * What the collectors' `decolorize` stage does to a line: drop ANSI escape

@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import bcrypt from "bcryptjs";
 import type Docker from "dockerode";
 import { pack } from "tar-stream";
-import { parseDuration } from "../../constructs/config/units.js";
+import { parseDuration } from "../../constructs/private/units.js";
 import type { Plan, PlanResource } from "../helpers/plan.js";
 import { LIVE_LABEL, LIVE_LABEL_VALUE } from "./testbed.js";
 import { waitFor } from "./wait.js";

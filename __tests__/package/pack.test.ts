@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -74,6 +74,21 @@ describe("the packed library in a fresh project", () => {
     expect(existsSync(join(installed, "dist", "constructs", "nats-cluster.d.ts"))).toBe(true);
     expect(existsSync(join(installed, "index.ts"))).toBe(false);
     expect(existsSync(join(installed, "__tests__"))).toBe(false);
+    expect(existsSync(join(installed, "dist", "contract", "index.js"))).toBe(true);
+  });
+
+  it("ships no dev script: generators, testbed and bench stay in the repository", () => {
+    const dist = join(project, "node_modules", "nats-jetstream-monitoring", "dist");
+    const shipped = readdirSync(dist, { recursive: true, encoding: "utf8" }).map((path) => path.split(sep).join("/"));
+    expect(shipped.length).toBeGreaterThan(0);
+    expect(shipped.filter((path) => path === "scripts" || path.startsWith("scripts/"))).toEqual([]);
+    expect(shipped.filter((path) => path === "examples" || path.startsWith("examples/"))).toEqual([]);
+    for (const script of ["generate", "generated-files", "write-json", "synth-bench", "empty-app", "main"]) {
+      expect(
+        shipped.filter((path) => path.split("/").pop()?.startsWith(`${script}.`)),
+        script,
+      ).toEqual([]);
+    }
   });
 
   it("shares the project's one copy of cdktf and constructs (peer dependencies)", () => {

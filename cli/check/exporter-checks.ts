@@ -1,3 +1,4 @@
+import { COMPONENTS, CONTAINER_PORTS, DEFAULT_HOST_PORTS, LABELS, natsNodeName } from "../../contract/index.js";
 import type { StackTargets } from "../targets.js";
 import type { CheckRun } from "./check-run.js";
 import { httpGet, joinUrl } from "./http.js";
@@ -9,14 +10,14 @@ export const EXPORTER_CHECKS = ["exporter.metrics"] as const;
 /** prometheus-nats-exporter has no health endpoint: its /metrics is the check. */
 export async function runExporterChecks(targets: StackTargets, run: CheckRun): Promise<void> {
   const url = joinUrl(targets.exporterUrl, "/metrics");
-  const fix = "start prometheus-nats-exporter (docker ps --filter label=natsmon.component=nats-exporter) or point --exporter-url at it";
+  const fix = `start prometheus-nats-exporter (docker ps --filter label=${LABELS.component}=${COMPONENTS.exporter}) or point --exporter-url at it`;
   await run.check("exporter.metrics", { what: `GET ${url}`, fix }, async ({ signal }) => {
     const response = await httpGet(url, { signal });
     if (response.status !== 200) {
       return {
         verdict: fail(
           `${url} answered HTTP ${response.status}`,
-          `the exporter serves /metrics on its port (7777 inside, 7778 on the host): ${fix}`,
+          `the exporter serves /metrics on its port (${CONTAINER_PORTS.exporter} inside, ${DEFAULT_HOST_PORTS.exporter} on the host): ${fix}`,
         ),
       };
     }
@@ -31,7 +32,7 @@ export function exporterVerdict(samples: readonly Sample[]): Verdict {
     const nats = samples.some((sample) => sample.name.startsWith("gnatsd_") || sample.name.startsWith("jetstream_"));
     return fail(
       nats ? "/metrics has NATS metrics but no gnatsd_varz_* series" : "/metrics has no gnatsd_varz_* series",
-      "start the exporter with -varz and the servers' monitoring URLs (http://nats-node1:8222 ...); its log says which server it cannot reach",
+      `start the exporter with -varz and the servers' monitoring URLs (http://${natsNodeName(1)}:${CONTAINER_PORTS.natsMonitoring} ...); its log says which server it cannot reach`,
     );
   }
   const servers = new Set(varz.map((sample) => sample.labels.server_id).filter((id) => id !== undefined));

@@ -1,11 +1,12 @@
+import { COMPONENTS, CONTAINER_NAMES, CONTAINER_PORTS, DASHBOARD_UIDS, DATA_SOURCE_UIDS, LABELS, OUTPUTS } from "../../contract/index.js";
 import type { StackTargets } from "../targets.js";
 import type { CheckRun } from "./check-run.js";
 import { type HttpResponse, httpGet, joinUrl, parseJson, snippet } from "./http.js";
 import { fail, ok, type Verdict } from "./verdict.js";
 
 /** The data sources and dashboards the stack provisions, by uid. */
-export const GRAFANA_DATA_SOURCES = ["prometheus", "loki"] as const;
-export const GRAFANA_DASHBOARDS = ["nats-jetstream-cluster", "nats-logs"] as const;
+export const GRAFANA_DATA_SOURCES = [DATA_SOURCE_UIDS.prometheus, DATA_SOURCE_UIDS.loki] as const;
+export const GRAFANA_DASHBOARDS = [DASHBOARD_UIDS.natsJetStreamCluster, DASHBOARD_UIDS.natsLogs] as const;
 
 export const GRAFANA_CHECKS = [
   "grafana.health",
@@ -16,7 +17,7 @@ export const GRAFANA_CHECKS = [
 /** The Grafana group: healthy, both data sources answer, both dashboards exist. */
 export async function runGrafanaChecks(targets: StackTargets, run: CheckRun): Promise<void> {
   const base = targets.grafanaUrl;
-  const fix = "start Grafana (docker ps --filter label=natsmon.component=grafana) or point --grafana-url at it";
+  const fix = `start Grafana (docker ps --filter label=${LABELS.component}=${COMPONENTS.grafana}) or point --grafana-url at it`;
   const healthUrl = joinUrl(base, "/api/health");
   const healthy = await run.check("grafana.health", { what: `GET ${healthUrl}`, fix }, async ({ signal }) => {
     const response = await httpGet(healthUrl, { signal });
@@ -45,7 +46,10 @@ export async function runGrafanaChecks(targets: StackTargets, run: CheckRun): Pr
 /** GET /api/health: Grafana is up and reaches its database. */
 export function healthVerdict(response: HttpResponse): Verdict {
   if (response.status !== 200) {
-    return fail(`/api/health answered HTTP ${response.status}: "${snippet(response.body)}"`, "read Grafana's log (docker logs grafana)");
+    return fail(
+      `/api/health answered HTTP ${response.status}: "${snippet(response.body)}"`,
+      `read Grafana's log (docker logs ${CONTAINER_NAMES.grafana})`,
+    );
   }
   const health = parseJson<{ database?: string; version?: string }>(response, "/api/health");
   if (health.database !== "ok") {
@@ -70,7 +74,7 @@ export function dataSourceVerdict(uid: string, response: HttpResponse, loggedIn:
   }
   return fail(
     `data source "${uid}" is unhealthy (HTTP ${response.status}): ${body.message ?? snippet(response.body)}`,
-    `check that Grafana reaches ${uid === "loki" ? "Loki (http://loki:3100)" : "Prometheus (http://prometheus:9090)"} on the stack network, and that it runs`,
+    `check that Grafana reaches ${uid === DATA_SOURCE_UIDS.loki ? `Loki (http://${CONTAINER_NAMES.loki}:${CONTAINER_PORTS.lokiHttp})` : `Prometheus (http://${CONTAINER_NAMES.prometheus}:${CONTAINER_PORTS.prometheus})`} on the stack network, and that it runs`,
   );
 }
 
@@ -85,7 +89,10 @@ export function dashboardVerdict(uid: string, response: HttpResponse, loggedIn: 
     );
   }
   if (response.status !== 200) {
-    return fail(`dashboard "${uid}": HTTP ${response.status}: "${snippet(response.body)}"`, "read Grafana's log (docker logs grafana)");
+    return fail(
+      `dashboard "${uid}": HTTP ${response.status}: "${snippet(response.body)}"`,
+      `read Grafana's log (docker logs ${CONTAINER_NAMES.grafana})`,
+    );
   }
   const found = parseJson<{ dashboard?: { title?: string }; meta?: { folderTitle?: string } }>(response, `dashboard ${uid}`);
   return ok(`dashboard "${found.dashboard?.title ?? uid}"${found.meta?.folderTitle ? ` in folder ${found.meta.folderTitle}` : ""}`);
@@ -96,10 +103,10 @@ function loginVerdict(response: HttpResponse, loggedIn: boolean): Verdict | unde
   return loggedIn
     ? fail(
         `Grafana refused the login (HTTP ${response.status})`,
-        "check grafana_admin_user / grafana_admin_password (the password applies only when Grafana's database is first created)",
+        `check ${OUTPUTS.grafanaAdminUser} / ${OUTPUTS.grafanaAdminPassword} (the password applies only when Grafana's database is first created)`,
       )
     : fail(
         `Grafana wants a login (HTTP ${response.status}) and none was given`,
-        "pass --outputs (grafana_admin_user, grafana_admin_password) or --grafana-user and NATSMON_GRAFANA_PASSWORD",
+        `pass --outputs (${OUTPUTS.grafanaAdminUser}, ${OUTPUTS.grafanaAdminPassword}) or --grafana-user and NATSMON_GRAFANA_PASSWORD`,
       );
 }

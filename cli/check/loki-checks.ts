@@ -1,3 +1,4 @@
+import { COMPONENTS, CONTAINER_NAMES, LABELS, LOG_JOBS, LOG_LABELS } from "../../contract/index.js";
 import type { StackTargets } from "../targets.js";
 import type { CheckRun } from "./check-run.js";
 import { httpGet, joinUrl, parseJson, snippet } from "./http.js";
@@ -6,7 +7,7 @@ import { fail, ok, type Verdict } from "./verdict.js";
 export const LOKI_CHECKS = ["loki.ready", "loki.nats-logs"] as const;
 
 /** The LogQL selector of NATS's logs, as the log collector labels them. */
-export const NATS_LOG_SELECTOR = '{job="nats"}';
+export const NATS_LOG_SELECTOR = `{${LOG_LABELS.job}="${LOG_JOBS.nats}"}`;
 
 /** The part of a /loki/api/v1/query_range answer the check reads. */
 export interface LokiQueryData {
@@ -20,7 +21,7 @@ export interface LokiQueryData {
 /** The Loki group: ready, and NATS's log lines arrive. */
 export async function runLokiChecks(targets: StackTargets, run: CheckRun): Promise<void> {
   const base = targets.lokiUrl;
-  const fix = "start Loki (docker ps --filter label=natsmon.component=loki) or point --loki-url at it";
+  const fix = `start Loki (docker ps --filter label=${LABELS.component}=${COMPONENTS.loki}) or point --loki-url at it`;
   const readyUrl = joinUrl(base, "/ready");
   const ready = await run.check("loki.ready", { what: `GET ${readyUrl}`, fix }, async ({ signal }) => {
     const response = await httpGet(readyUrl, { signal });
@@ -28,7 +29,7 @@ export async function runLokiChecks(targets: StackTargets, run: CheckRun): Promi
     return {
       verdict: fail(
         `Loki is not ready (HTTP ${response.status}: "${snippet(response.body)}")`,
-        "Loki waits about 15 s after start before it is ready; if it stays so, read its log (docker logs loki)",
+        `Loki waits about 15 s after start before it is ready; if it stays so, read its log (docker logs ${CONTAINER_NAMES.loki})`,
       ),
     };
   });
@@ -44,7 +45,7 @@ export async function runLokiChecks(targets: StackTargets, run: CheckRun): Promi
       return {
         verdict: fail(
           `the query ${NATS_LOG_SELECTOR} answered HTTP ${response.status}: "${snippet(response.body)}"`,
-          "read Loki's log (docker logs loki)",
+          `read Loki's log (docker logs ${CONTAINER_NAMES.loki})`,
         ),
       };
     }
@@ -58,11 +59,11 @@ export function natsLogsVerdict(data: LokiQueryData): Verdict {
   if (lines === 0) {
     return fail(
       `no log line with ${NATS_LOG_SELECTOR} in the last hour`,
-      "the log collector is not shipping NATS's logs: check that it runs (docker ps --filter label=natsmon.component=alloy, or promtail) and read its log",
+      `the log collector is not shipping NATS's logs: check that it runs (docker ps --filter label=${LABELS.component}=${COMPONENTS.alloy}, or ${COMPONENTS.promtail}) and read its log`,
     );
   }
   const containers = [
-    ...new Set(data.result.map((stream) => stream.stream?.container_name ?? stream.stream?.container).filter(Boolean)),
+    ...new Set(data.result.map((stream) => stream.stream?.[LOG_LABELS.containerName] ?? stream.stream?.container).filter(Boolean)),
   ].sort();
   return ok(`NATS log lines arrive${containers.length > 0 ? ` (latest from ${containers.join(", ")})` : ""}`);
 }

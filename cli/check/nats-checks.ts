@@ -1,6 +1,7 @@
 import { type JetStreamAccountStats, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { connect } from "@nats-io/transport-node";
+import { COMPONENTS, LABELS, OUTPUTS } from "../../contract/index.js";
 import type { StackTargets } from "../targets.js";
 import type { CheckRun } from "./check-run.js";
 import { fail, ok, type Verdict } from "./verdict.js";
@@ -44,7 +45,7 @@ const SYSTEM_SUBJECT = "$SYS.REQ.SERVER.PING.JSZ";
  */
 export async function runNatsChecks(targets: StackTargets, run: CheckRun): Promise<void> {
   const url = targets.natsUrl;
-  const unreachable = "start the cluster (docker ps --filter label=natsmon.component=nats shows its containers) or point --nats-url at it";
+  const unreachable = `start the cluster (docker ps --filter label=${LABELS.component}=${COMPONENTS.nats} shows its containers) or point --nats-url at it`;
   const connections: NatsConnection[] = [];
   try {
     const client = await run.check("nats.connect", { what: `connect to ${url}`, fix: unreachable }, async ({ signal, timeoutMs }) => {
@@ -71,7 +72,7 @@ export async function runNatsChecks(targets: StackTargets, run: CheckRun): Promi
           return {
             verdict: fail(
               "no system-account credentials, so the servers cannot be asked one by one",
-              "pass --outputs (the stack's nats_system_user and nats_system_password) or --nats-system-user and NATSMON_NATS_SYSTEM_PASSWORD",
+              `pass --outputs (the stack's ${OUTPUTS.natsSystemUser} and ${OUTPUTS.natsSystemPassword}) or --nats-system-user and NATSMON_NATS_SYSTEM_PASSWORD`,
             ),
           };
         }
@@ -163,7 +164,7 @@ export function serversVerdict(seen: readonly string[], expected: ExpectedCluste
   if (names.length === 0) {
     return fail(
       "no server answered the system-account request",
-      "check the system user's credentials (nats_system_user / nats_system_password) and that system_account is set in nats-server.conf",
+      `check the system user's credentials (${OUTPUTS.natsSystemUser} / ${OUTPUTS.natsSystemPassword}) and that system_account is set in nats-server.conf`,
     );
   }
   const missing = (expected.names ?? []).filter((name) => !names.includes(name));

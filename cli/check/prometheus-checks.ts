@@ -1,3 +1,4 @@
+import { COMPONENTS, CONTAINER_NAMES, LABELS } from "../../contract/index.js";
 import type { StackTargets } from "../targets.js";
 import type { CheckRun } from "./check-run.js";
 import { httpGet, joinUrl, parseJson, snippet } from "./http.js";
@@ -38,7 +39,7 @@ export interface PromAlert {
 /** The Prometheus group: ready, scraping every target, rules loaded, nothing critical firing. */
 export async function runPrometheusChecks(targets: StackTargets, run: CheckRun): Promise<void> {
   const base = targets.prometheusUrl;
-  const fix = "start Prometheus (docker ps --filter label=natsmon.component=prometheus) or point --prometheus-url at it";
+  const fix = `start Prometheus (docker ps --filter label=${LABELS.component}=${COMPONENTS.prometheus}) or point --prometheus-url at it`;
   const readyUrl = joinUrl(base, "/-/ready");
   const ready = await run.check("prometheus.ready", { what: `GET ${readyUrl}`, fix }, async ({ signal }) => {
     const response = await httpGet(readyUrl, { signal });
@@ -83,14 +84,17 @@ export async function runPrometheusChecks(targets: StackTargets, run: CheckRun):
 export async function runAlertmanagerChecks(targets: StackTargets, run: CheckRun): Promise<void> {
   if (!targets.alertmanagerUrl) return;
   const url = joinUrl(targets.alertmanagerUrl, "/-/ready");
-  const fix = "start Alertmanager (docker ps --filter label=natsmon.component=alertmanager) or point --alertmanager-url at it";
+  const fix = `start Alertmanager (docker ps --filter label=${LABELS.component}=${COMPONENTS.alertmanager}) or point --alertmanager-url at it`;
   await run.check("alertmanager.ready", { what: `GET ${url}`, fix }, async ({ signal }) => {
     const response = await httpGet(url, { signal });
     return {
       verdict:
         response.status === 200
           ? ok(`${url} answers 200`)
-          : fail(`${url} answered HTTP ${response.status}: "${snippet(response.body)}"`, `read its log (docker logs alertmanager); ${fix}`),
+          : fail(
+              `${url} answered HTTP ${response.status}: "${snippet(response.body)}"`,
+              `read its log (docker logs ${CONTAINER_NAMES.alertmanager}); ${fix}`,
+            ),
     };
   });
 }

@@ -1,3 +1,4 @@
+import { COMPONENTS, CONTAINER_PORTS, LABELS } from "../../contract/index.js";
 import type { StackTargets } from "../targets.js";
 import type { CheckRun } from "./check-run.js";
 import { httpGet, joinUrl, snippet } from "./http.js";
@@ -9,7 +10,7 @@ export const SURVEYOR_CHECKS = ["surveyor.healthz", "surveyor.nats-up", "surveyo
 /** The Surveyor group: alive, connected to NATS, and seeing every server. */
 export async function runSurveyorChecks(targets: StackTargets, run: CheckRun): Promise<void> {
   const base = targets.surveyorUrl;
-  const fix = "start Surveyor (docker ps --filter label=natsmon.component=surveyor) or point --surveyor-url at it";
+  const fix = `start Surveyor (docker ps --filter label=${LABELS.component}=${COMPONENTS.surveyor}) or point --surveyor-url at it`;
   const healthUrl = joinUrl(base, "/healthz");
   const alive = await run.check("surveyor.healthz", { what: `GET ${healthUrl}`, fix }, async ({ signal }) => {
     const response = await httpGet(healthUrl, { signal });
@@ -55,7 +56,7 @@ export function natsUpVerdict(samples: readonly Sample[]): Verdict {
   if (up.length === 0) {
     return fail(
       "/metrics has no nats_up metric",
-      "the URL does not point at NATS Surveyor: check --surveyor-url (Surveyor listens on 7777)",
+      `the URL does not point at NATS Surveyor: check --surveyor-url (Surveyor listens on ${CONTAINER_PORTS.surveyor})`,
     );
   }
   if (up.some((sample) => sample.value !== 1)) {

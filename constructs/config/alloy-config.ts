@@ -1,8 +1,8 @@
-import { type AlloyStatement, attr, block, formatAlloy, ref } from "./alloy-syntax.js";
+import { CONTAINER_PORTS, LOG_LABELS } from "../../contract/index.js";
+import { type AlloyStatement, attr, block, formatAlloy, ref } from "../private/alloy-syntax.js";
 import {
   type CollectorConfigInput,
   containerRelabelRules,
-  LOG_LABELS,
   LOG_LEVEL_TEMPLATE,
   NATS_LEVEL_REGEX,
   projectContainerFilter,
@@ -10,7 +10,7 @@ import {
 } from "./log-pipeline.js";
 
 /** Alloy's HTTP server (UI, /metrics, /-/ready) inside its container. */
-export const ALLOY_HTTP_PORT = 12345;
+export const ALLOY_HTTP_PORT = CONTAINER_PORTS.alloy;
 /** Where Alloy keeps its state, read positions included; a volume is mounted here. */
 export const ALLOY_STORAGE_PATH = "/var/lib/alloy/data";
 /** Where the config file is uploaded. */

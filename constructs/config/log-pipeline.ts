@@ -1,4 +1,4 @@
-import { LABELS } from "./container-labels.js";
+import { COMPONENTS, LABELS, LOG_JOBS, LOG_LABELS, NATS_LOG_LEVELS } from "../../contract/index.js";
 
 /**
  * What every log line gets, whichever collector ships it: the labels, how
@@ -21,42 +21,6 @@ export interface CollectorConfigInput {
   /** Collect every container on the engine, not only the stack's. */
   readonly collectAllContainers: boolean;
 }
-
-/** The stream labels every line carries. */
-export const LOG_LABELS = {
-  /** "nats" for the NATS servers, "monitoring" for the rest of the stack. */
-  job: "job",
-  /** The container's name, without Docker's leading slash. */
-  containerName: "container_name",
-  /** The part of the stack: the container's `natsmon.component` label. */
-  service: "service",
-  /** INFO, WARN, ERROR, DEBUG, TRACE or FATAL, on NATS server lines. */
-  logLevel: "log_level",
-} as const;
-
-/** The `job` values. */
-export const LOG_JOBS = {
-  nats: "nats",
-  monitoring: "monitoring",
-  /** Containers outside the stack, collected only with `collectAllContainers`. */
-  other: "docker",
-} as const;
-
-/** The `natsmon.component` of the NATS servers (NatsCluster's nodes). */
-export const NATS_SERVER_COMPONENT = "nats";
-
-/**
- * nats-server's level tags and the names the guide's dashboards and queries
- * use for them. nats-server writes `[INF]`, never `[INFO]` or `[ERROR]`.
- */
-export const NATS_LOG_LEVELS = {
-  INF: "INFO",
-  WRN: "WARN",
-  ERR: "ERROR",
-  DBG: "DEBUG",
-  TRC: "TRACE",
-  FTL: "FATAL",
-} as const satisfies Record<string, string>;
 
 /**
  * Matches a nats-server log line, `[pid] 2006/01/02 15:04:05.000000 [INF] msg`
@@ -119,7 +83,7 @@ export function containerRelabelRules(project: string): RelabelRule[] {
     {
       sourceLabels: [PROJECT_META, COMPONENT_META],
       separator: ";",
-      regex: `${stack};${escapeRegex(NATS_SERVER_COMPONENT)}`,
+      regex: `${stack};${escapeRegex(COMPONENTS.nats)}`,
       targetLabel: LOG_LABELS.job,
       replacement: LOG_JOBS.nats,
     },

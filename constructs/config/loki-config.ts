@@ -1,7 +1,8 @@
 import { Document } from "yaml";
+import { CONTAINER_PORTS } from "../../contract/index.js";
 
 /** Loki's ports inside its container. */
-export const LOKI_PORTS = { http: 3100, grpc: 9096 } as const;
+export const LOKI_PORTS = { http: CONTAINER_PORTS.lokiHttp, grpc: CONTAINER_PORTS.lokiGrpc } as const;
 
 /**
  * Loki's data directory. The image creates it owned by Loki's user (UID

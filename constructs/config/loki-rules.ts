@@ -1,5 +1,5 @@
 import { Document } from "yaml";
-import { LOG_JOBS, LOG_LABELS, NATS_LOG_LEVELS } from "./log-pipeline.js";
+import { ERROR_LOG_LEVELS, LOG_JOBS, LOG_LABELS, NATS_LOG_LEVELS } from "../../contract/index.js";
 
 /** What the Loki ruler's rules are made of. */
 export interface LokiRulesInput {
@@ -19,7 +19,7 @@ export const ERROR_RATIO_ALERT = "NatsErrorLogRatioHigh";
  * over `window`. A LogQL metric query, evaluated by the Loki ruler.
  */
 export function natsErrorRatioQuery(window: string): string {
-  const errorLevels = [NATS_LOG_LEVELS.ERR, NATS_LOG_LEVELS.FTL].join("|");
+  const errorLevels = ERROR_LOG_LEVELS.join("|");
   const nats = `${LOG_LABELS.job}="${LOG_JOBS.nats}"`;
   const by = `sum by (${LOG_LABELS.containerName})`;
   return [
@@ -57,7 +57,7 @@ export function renderLokiRules(input: LokiRulesInput): string {
               description:
                 `{{ $value | humanizePercentage }} of the lines {{ $labels.${LOG_LABELS.containerName} }} logged over the last ` +
                 `${input.window} are ERROR or FATAL. Read them in Grafana Explore with ` +
-                `{${LOG_LABELS.job}="${LOG_JOBS.nats}", ${LOG_LABELS.containerName}="{{ $labels.${LOG_LABELS.containerName} }}", ${LOG_LABELS.logLevel}="ERROR"}.`,
+                `{${LOG_LABELS.job}="${LOG_JOBS.nats}", ${LOG_LABELS.containerName}="{{ $labels.${LOG_LABELS.containerName} }}", ${LOG_LABELS.logLevel}="${NATS_LOG_LEVELS.ERR}"}.`,
             },
           },
         ],

@@ -1,7 +1,12 @@
-import { EnvReference, formatNatsConf } from "./nats-conf-format.js";
+import { CONTAINER_PORTS } from "../../contract/index.js";
+import { EnvReference, formatNatsConf } from "../private/nats-conf-format.js";
 
 /** Ports every node listens on inside its container. */
-export const NATS_PORTS = { client: 4222, cluster: 6222, monitoring: 8222 } as const;
+export const NATS_PORTS = {
+  client: CONTAINER_PORTS.natsClient,
+  cluster: CONTAINER_PORTS.natsCluster,
+  monitoring: CONTAINER_PORTS.natsMonitoring,
+} as const;
 
 /** The account nats-server reserves for its own events and monitoring. */
 export const SYSTEM_ACCOUNT = "SYS";

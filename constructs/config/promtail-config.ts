@@ -1,8 +1,8 @@
 import { Document } from "yaml";
+import { CONTAINER_PORTS, LOG_LABELS } from "../../contract/index.js";
 import {
   type CollectorConfigInput,
   containerRelabelRules,
-  LOG_LABELS,
   LOG_LEVEL_TEMPLATE,
   NATS_LEVEL_REGEX,
   projectContainerFilter,
@@ -10,7 +10,7 @@ import {
 } from "./log-pipeline.js";
 
 /** Promtail's HTTP server (/metrics, /ready) inside its container. */
-export const PROMTAIL_HTTP_PORT = 9080;
+export const PROMTAIL_HTTP_PORT = CONTAINER_PORTS.promtail;
 /** Directory of the positions file; a volume is mounted here. */
 export const PROMTAIL_POSITIONS_DIR = "/var/lib/promtail";
 /** Where the config file is uploaded. */

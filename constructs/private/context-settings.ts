@@ -1,7 +1,7 @@
 import { Annotations, App, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { NatsMonitoringStackProps } from "../nats-monitoring-stack.js";
-import { PropValidationError } from "../validation.js";
+import { PropValidationError } from "./validation.js";
 
 /**
  * The `context` of cdktf.json for the default app (main.ts): the stack's

@@ -1,6 +1,6 @@
 import { Token } from "cdktf";
 import type { IConstruct } from "constructs";
-import { propError } from "../validation.js";
+import { propError } from "./validation.js";
 
 const SCHEMES = ["unix:", "tcp:", "ssh:", "npipe:"];
 

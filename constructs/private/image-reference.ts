@@ -1,5 +1,5 @@
 import type { IConstruct } from "constructs";
-import { propError } from "../validation.js";
+import { propError } from "./validation.js";
 
 // Docker's reference grammar (distribution/reference): an optional registry
 // host (upper case allowed, optional port), lower-case path components, an

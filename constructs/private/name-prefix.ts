@@ -1,5 +1,5 @@
 import type { IConstruct } from "constructs";
-import { propError, requireDnsLabel } from "../validation.js";
+import { propError, requireDnsLabel } from "./validation.js";
 
 /**
  * The longest name the prefix goes in front of: Promtail's positions volume.

@@ -1,6 +1,6 @@
 import { TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
-import { propError } from "../validation.js";
+import { propError } from "./validation.js";
 
 const TERRAFORM_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 

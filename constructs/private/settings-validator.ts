@@ -1,7 +1,7 @@
 import type { IConstruct } from "constructs";
-import { PropValidationError, propError } from "../validation.js";
 import { closestNames, orList } from "./did-you-mean.js";
 import { validateStackProps as generatedValidator } from "./settings-validator.generated.js";
+import { PropValidationError, propError } from "./validation.js";
 
 /** One error as ajv reports it (with `verbose`, so with the schema that reported it). */
 interface SchemaError {

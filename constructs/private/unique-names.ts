@@ -1,6 +1,6 @@
 import { TerraformStack, Token } from "cdktf";
 import type { IConstruct } from "constructs";
-import { propError } from "../validation.js";
+import { propError } from "./validation.js";
 
 /** What kind of Docker object a name belongs to: names are unique per kind on one engine. */
 export type DockerNameKind = "container" | "volume";

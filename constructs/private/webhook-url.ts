@@ -1,7 +1,7 @@
 import { type TerraformVariable, Token } from "cdktf";
 import type { Construct } from "constructs";
-import { propError } from "../validation.js";
 import { sensitiveVariableValue } from "./sensitive-variable.js";
+import { propError } from "./validation.js";
 
 /** A path segment that looks like a token: long, letters and digits mixed (Slack, Discord, Teams webhooks). */
 const TOKEN_SEGMENT = /^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_.@=-]{16,}$/;

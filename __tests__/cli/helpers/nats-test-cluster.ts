@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatNatsConf } from "../../../constructs/config/nats-conf-format.js";
+import { formatNatsConf } from "../../../constructs/private/nats-conf-format.js";
 
 /** A JetStream cluster of real nats-server processes on 127.0.0.1. */
 export interface NatsTestCluster {

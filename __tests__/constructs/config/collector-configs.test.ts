@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderAlloyConfig } from "../../../constructs/config/alloy-config.js";
-import { alloyString } from "../../../constructs/config/alloy-syntax.js";
 import {
   type CollectorConfigInput,
   containerRelabelRules,
   LOG_LEVEL_TEMPLATE,
   NATS_LEVEL_REGEX,
-  NATS_LOG_LEVELS,
 } from "../../../constructs/config/log-pipeline.js";
 import { renderPromtailConfig } from "../../../constructs/config/promtail-config.js";
+import { alloyString } from "../../../constructs/private/alloy-syntax.js";
+import { NATS_LOG_LEVELS } from "../../../contract/index.js";
 
 const input: CollectorConfigInput = {
   project: "nats-monitoring",

@@ -4,9 +4,9 @@ import {
   dockerLabelMeta,
   LOG_LEVEL_TEMPLATE,
   NATS_LEVEL_REGEX,
-  NATS_LOG_LEVELS,
   projectContainerFilter,
 } from "../../../constructs/config/log-pipeline.js";
+import { NATS_LOG_LEVELS } from "../../../contract/index.js";
 import { applyRelabelRules, decolorize, extractNatsLogLevel, runNoisyNatsServer } from "../../helpers/log-pipeline.js";
 import { describeWithTool } from "../../helpers/tools.js";
 

@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EnvReference, formatNatsConf } from "../../../constructs/config/nats-conf-format.js";
 import { renderNatsServerConf, SYSTEM_PASSWORD_ENV } from "../../../constructs/config/nats-server-conf.js";
+import { EnvReference, formatNatsConf } from "../../../constructs/private/nats-conf-format.js";
 import { containersByName, labelsOf, synthStack, uploadedFile } from "../../helpers/plan.js";
 import { describeWithTool } from "../../helpers/tools.js";
 

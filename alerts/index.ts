@@ -1,6 +1,0 @@
-export * from "./inhibit-rules.js";
-export * from "./metric-catalog.js";
-export * from "./nats-rules.js";
-export * from "./promql.js";
-export * from "./render.js";
-export * from "./rule-types.js";

@@ -1,0 +1,148 @@
+import type { IConstruct } from "constructs";
+import { CONTAINER_PORTS, DEFAULT_HOST_PORTS, DEFAULT_NATS_CLUSTER_NAME } from "../../contract/index.js";
+import { DEFAULT_IMAGES } from "../images.js";
+import type { NatsClusterProps } from "../nats-cluster.js";
+import { type ResolvedServiceBase, resolveServiceBase } from "../service-props.js";
+import { requireImageReference } from "./image-reference.js";
+import { propError, requireDnsLabel, requireDuration, requirePort, requireSize } from "./validation.js";
+
+/** Seconds added to lame duck grace + duration before Docker kills a node. */
+const STOP_MARGIN_SECONDS = 15;
+
+/** NatsClusterProps with every default applied and every value checked. */
+export interface NatsClusterSettings {
+  readonly base: ResolvedServiceBase;
+  readonly nodeCount: number;
+  readonly clusterName: string;
+  readonly systemUser: string;
+  readonly maxMemoryStoreBytes: number;
+  readonly maxFileStoreBytes: number;
+  readonly lameDuckDuration: string;
+  readonly lameDuckGracePeriod: string;
+  /** Lame duck grace + duration + a margin: how long Docker waits for a stopping node. */
+  readonly stopTimeoutSeconds: number;
+  /** node1's client port on the host; node k gets `clientHostPort + k - 1` when every node is published. */
+  readonly clientHostPort: number;
+  readonly monitoringHostPort?: number;
+  /** How many nodes, from node1 on, publish their ports. */
+  readonly publishedNodes: number;
+  readonly protectData: boolean;
+  readonly natsBox: boolean;
+  readonly natsBoxImage: string;
+}
+
+/**
+ * Applies NatsCluster's defaults and validates its props, in the order the
+ * errors are reported: the first bad prop is the one named.
+ */
+export function resolveNatsClusterProps(scope: IConstruct, props: NatsClusterProps): NatsClusterSettings {
+  const base = resolveServiceBase(scope, props, { image: DEFAULT_IMAGES.nats, memoryLimit: "1G" });
+  const nodeCount = props.nodes ?? 3;
+  if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 15 || nodeCount % 2 === 0) {
+    throw propError(scope, "nodes", nodeCount, "must be an odd number from 1 to 15 for a JetStream quorum", suggestNodeCount(nodeCount));
+  }
+  const clusterName = requireDnsLabel(
+    scope,
+    "clusterName",
+    props.clusterName ?? DEFAULT_NATS_CLUSTER_NAME,
+    "because it is written unquoted into nats-server.conf and labels every metric",
+    DEFAULT_NATS_CLUSTER_NAME,
+  );
+  const systemUser = requireDnsLabel(
+    scope,
+    "systemUser",
+    props.systemUser ?? "sys",
+    "because it is written unquoted into nats-server.conf and Surveyor's environment",
+    "sys",
+  );
+  const maxMemoryStoreBytes = requireSize(scope, "maxMemoryStore", props.maxMemoryStore ?? "256M");
+  const maxFileStoreBytes = requireSize(scope, "maxFileStore", props.maxFileStore ?? "10G");
+  if (maxMemoryStoreBytes >= base.memoryLimitBytes) {
+    throw propError(
+      scope,
+      "maxMemoryStore",
+      props.maxMemoryStore ?? "256M",
+      `must be below the container memory limit (memoryLimit ${props.memoryLimit ?? "1G"}), or JetStream is killed before it reaches its own limit`,
+      "raise memoryLimit or lower maxMemoryStore",
+    );
+  }
+  const lameDuckDuration = props.lameDuckDuration ?? "30s";
+  const lameDuckGracePeriod = props.lameDuckGracePeriod ?? "10s";
+  const stopTimeoutSeconds = requireLameDuck(scope, lameDuckDuration, lameDuckGracePeriod) + STOP_MARGIN_SECONDS;
+  const clientHostPort = requirePort(
+    scope,
+    "clientHostPort",
+    props.clientHostPort ?? DEFAULT_HOST_PORTS.natsClient,
+    DEFAULT_HOST_PORTS.natsClient,
+  );
+  const monitoringHostPort =
+    props.monitoringHostPort === undefined
+      ? undefined
+      : requirePort(scope, "monitoringHostPort", props.monitoringHostPort, CONTAINER_PORTS.natsMonitoring);
+  if (props.publishEveryNode) {
+    requirePortRange(scope, "clientHostPort", clientHostPort, nodeCount);
+    if (monitoringHostPort !== undefined) requirePortRange(scope, "monitoringHostPort", monitoringHostPort, nodeCount);
+  }
+  const natsBox = props.natsBox ?? true;
+  const natsBoxImage = props.natsBoxImage ?? DEFAULT_IMAGES.natsBox;
+  if (natsBox) requireImageReference(scope, "natsBoxImage", natsBoxImage);
+  return {
+    base,
+    nodeCount,
+    clusterName,
+    systemUser,
+    maxMemoryStoreBytes,
+    maxFileStoreBytes,
+    lameDuckDuration,
+    lameDuckGracePeriod,
+    stopTimeoutSeconds,
+    clientHostPort,
+    monitoringHostPort,
+    publishedNodes: props.publishEveryNode ? nodeCount : 1,
+    protectData: props.protectData ?? true,
+    natsBox,
+    natsBoxImage,
+  };
+}
+
+/**
+ * nats-server refuses a lame duck duration under 30s and a grace period that
+ * is not below the duration. Returns grace + duration in seconds.
+ */
+function requireLameDuck(scope: IConstruct, duration: string, grace: string): number {
+  const durationSeconds = requireDuration(scope, "lameDuckDuration", duration);
+  const graceSeconds = requireDuration(scope, "lameDuckGracePeriod", grace);
+  if (durationSeconds < 30) {
+    throw propError(scope, "lameDuckDuration", duration, "must be at least 30s, the shortest nats-server accepts", 'use "30s" or more');
+  }
+  if (graceSeconds >= durationSeconds) {
+    throw propError(
+      scope,
+      "lameDuckGracePeriod",
+      grace,
+      `must be shorter than lameDuckDuration (${duration}), or nats-server refuses the configuration`,
+      "lower it, or raise lameDuckDuration",
+    );
+  }
+  return durationSeconds + graceSeconds;
+}
+
+/** With publishEveryNode, node k publishes on `first + k - 1`: the last one must still be a port. */
+function requirePortRange(scope: IConstruct, prop: string, first: number, nodes: number): void {
+  const last = first + nodes - 1;
+  if (last > 65535) {
+    throw propError(
+      scope,
+      prop,
+      first,
+      `must leave room for one host port per node with publishEveryNode: ${nodes} nodes need ${first}-${last}, beyond 65535`,
+      `use ${65535 - nodes + 1} or lower`,
+    );
+  }
+}
+
+function suggestNodeCount(nodes: number): string {
+  if (Number.isInteger(nodes) && nodes % 2 === 0 && nodes > 0 && nodes < 16) return `use ${nodes - 1} or ${nodes + 1}`;
+  if (nodes > 15) return "use 15 at most";
+  return "use 3, the default, or another odd number";
+}
