@@ -8,6 +8,7 @@ import { LABELS } from "../contract/index.js";
 import { escapeTerraform } from "./private/escape-terraform.js";
 import { claimHostPort } from "./private/host-ports.js";
 import { sharedImage } from "./private/shared-image.js";
+import { claimDockerName } from "./private/unique-names.js";
 import { propError } from "./private/validation.js";
 
 /** Label keys every container of the project carries (see config/container-labels.ts). */
@@ -136,6 +137,7 @@ export class DockerService extends Construct {
   constructor(scope: Construct, id: string, props: DockerServiceProps) {
     super(scope, id);
     this.name = props.name;
+    claimDockerName(this.node.scope ?? this, "container", props.name);
     for (const port of props.ports ?? []) claimHostPort(this, `${port.ip}:${port.external}`, props.name);
     for (const file of props.files ?? []) {
       if (!file.path.startsWith("/")) {

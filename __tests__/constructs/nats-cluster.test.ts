@@ -250,7 +250,10 @@ describe("NatsCluster validation", () => {
   });
 
   it("rejects consecutive host ports that run past 65535", () => {
-    expect(build({ publishEveryNode: true, clientHostPort: 65534 })).toThrow(/clientHostPort must be a TCP port.* got 65536/);
+    // The message names the port the user wrote, not a derived one.
+    expect(build({ publishEveryNode: true, clientHostPort: 65534 })).toThrow(
+      /clientHostPort must leave room for one host port per node with publishEveryNode: 3 nodes need 65534-65536, beyond 65535, got 65534 \(use 65533 or lower\)/,
+    );
   });
 
   it("rejects two services on one host port", () => {
