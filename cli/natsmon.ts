@@ -33,6 +33,24 @@ function positiveInteger(value: string): number {
   return number;
 }
 
+/** A URL flag: a bad one is a usage error (exit 2), not a failed check. */
+function urlOf(...protocols: string[]): (value: string) => string {
+  return (value) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !protocols.includes(url.protocol) || url.hostname === "") {
+      const schemes = protocols.map((protocol) => `${protocol}//`).join(" or ");
+      throw new InvalidArgumentError(`expected a ${schemes} URL with a host, got "${value}"`);
+    }
+    return value;
+  };
+}
+const httpUrl = urlOf("http:", "https:");
+
 function groupList(value: string): CheckGroupName[] {
   const groups = value
     .split(",")
@@ -66,10 +84,16 @@ export function buildProgram(): Command {
 
   program
     .command("check")
-    .description("check every part of the stack: NATS, Surveyor, exporter, Prometheus, Loki, Grafana; exits 0 only when every check passes")
+    .description(
+      "check every part the stack runs (its parts output): NATS, Surveyor, exporter, Prometheus, Loki, Grafana; exits 0 only when every check passes",
+    )
     .addOption(outputsOption())
     .addOption(stackOption())
-    .option("--nats-url <url>", `NATS client URL (default: output ${OUTPUTS.natsUrl}, else ${DEFAULT_TARGETS.natsUrl})`)
+    .option(
+      "--nats-url <url>",
+      `NATS client URL (default: output ${OUTPUTS.natsUrl}, else ${DEFAULT_TARGETS.natsUrl})`,
+      urlOf("nats:", "tls:"),
+    )
     .option("--nats-system-user <user>", `system-account user (default: output ${OUTPUTS.natsSystemUser})`)
     .addOption(
       new Option("--nats-system-password <password>", `system-account password (default: output ${OUTPUTS.natsSystemPassword})`).env(
@@ -81,15 +105,20 @@ export function buildProgram(): Command {
       `how many NATS servers the cluster should have (default: length of output ${OUTPUTS.natsServers})`,
       positiveInteger,
     )
-    .option("--surveyor-url <url>", `Surveyor (default: output ${OUTPUTS.surveyorUrl}, else ${DEFAULT_TARGETS.surveyorUrl})`)
+    .option("--surveyor-url <url>", `Surveyor (default: output ${OUTPUTS.surveyorUrl}, else ${DEFAULT_TARGETS.surveyorUrl})`, httpUrl)
     .option(
       "--exporter-url <url>",
       `prometheus-nats-exporter (default: output ${OUTPUTS.exporterUrl}, else ${DEFAULT_TARGETS.exporterUrl})`,
+      httpUrl,
     )
-    .option("--prometheus-url <url>", `Prometheus (default: output ${OUTPUTS.prometheusUrl}, else ${DEFAULT_TARGETS.prometheusUrl})`)
-    .option("--alertmanager-url <url>", `Alertmanager, checked only when known (default: output ${OUTPUTS.alertmanagerUrl})`)
-    .option("--loki-url <url>", `Loki (default: output ${OUTPUTS.lokiUrl}, else ${DEFAULT_TARGETS.lokiUrl})`)
-    .option("--grafana-url <url>", `Grafana (default: output ${OUTPUTS.grafanaUrl}, else ${DEFAULT_TARGETS.grafanaUrl})`)
+    .option(
+      "--prometheus-url <url>",
+      `Prometheus (default: output ${OUTPUTS.prometheusUrl}, else ${DEFAULT_TARGETS.prometheusUrl})`,
+      httpUrl,
+    )
+    .option("--alertmanager-url <url>", `Alertmanager, checked only when known (default: output ${OUTPUTS.alertmanagerUrl})`, httpUrl)
+    .option("--loki-url <url>", `Loki (default: output ${OUTPUTS.lokiUrl}, else ${DEFAULT_TARGETS.lokiUrl})`, httpUrl)
+    .option("--grafana-url <url>", `Grafana (default: output ${OUTPUTS.grafanaUrl}, else ${DEFAULT_TARGETS.grafanaUrl})`, httpUrl)
     .option("--grafana-user <user>", `Grafana admin user (default: output ${OUTPUTS.grafanaAdminUser})`)
     .addOption(
       new Option("--grafana-password <password>", `Grafana admin password (default: output ${OUTPUTS.grafanaAdminPassword})`).env(
@@ -114,6 +143,7 @@ export function buildProgram(): Command {
     .option(
       "--prometheus-url <url>",
       `Prometheus, for its snapshot API (default: output ${OUTPUTS.prometheusUrl}, else ${DEFAULT_TARGETS.prometheusUrl})`,
+      httpUrl,
     )
     .option("--wait-timeout <seconds>", "how long a restarted container may take to turn healthy", positiveNumber, 180)
     .option("--force", "overwrite an archive of the same day")

@@ -8,6 +8,7 @@ import { LABELS } from "../contract/index.js";
 import { escapeTerraform } from "./private/escape-terraform.js";
 import { claimHostPort } from "./private/host-ports.js";
 import { sharedImage } from "./private/shared-image.js";
+import { claimDockerName } from "./private/unique-names.js";
 import { propError } from "./private/validation.js";
 
 /** Label keys every container of the project carries (see config/container-labels.ts). */
@@ -102,6 +103,12 @@ export interface DockerServiceProps {
   readonly stopSignal?: string;
   /** Seconds Docker waits after the stop signal before it kills the container. @default 10 (Docker's) */
   readonly stopTimeoutSeconds?: number;
+  /**
+   * Run an init process (Docker's tini) as PID 1, which passes signals on
+   * and reaps zombies: for a main process that ignores SIGTERM as PID 1,
+   * such as `tail -f /dev/null`. @default false
+   */
+  readonly init?: boolean;
   /** Seconds `terraform apply` waits for the container to turn healthy. @default 120 */
   readonly waitTimeoutSeconds?: number;
   /** Extra labels. @default none */
@@ -130,6 +137,7 @@ export class DockerService extends Construct {
   constructor(scope: Construct, id: string, props: DockerServiceProps) {
     super(scope, id);
     this.name = props.name;
+    claimDockerName(this.node.scope ?? this, "container", props.name);
     for (const port of props.ports ?? []) claimHostPort(this, `${port.ip}:${port.external}`, props.name);
     for (const file of props.files ?? []) {
       if (!file.path.startsWith("/")) {
@@ -148,6 +156,7 @@ export class DockerService extends Construct {
       user: props.user,
       restart: "unless-stopped",
       tty: false,
+      init: props.init,
       memory: Math.ceil(props.memoryLimitBytes / 1024 ** 2),
       logDriver: "json-file",
       logOpts: LOG_OPTS,

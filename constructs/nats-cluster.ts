@@ -3,6 +3,7 @@ import { Password } from "@cdktf/provider-random/lib/password/index.js";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { COMPONENTS, CONTAINER_NAMES, natsNodeName } from "../contract/index.js";
+import { natsReadinessPath } from "./config/nats-readiness.js";
 import { JETSTREAM_STORE_DIR, NATS_PORTS, renderNatsServerConf, SYSTEM_PASSWORD_ENV } from "./config/nats-server-conf.js";
 import { DockerService, type PublishedPort } from "./docker-service.js";
 import { KeptVolumes, natsNodeVolumePaths } from "./kept-volumes.js";
@@ -173,10 +174,11 @@ export class NatsCluster extends Construct {
       ports: publishedPorts(index, settings),
       healthcheck: {
         // Healthy means JetStream runs and is in contact with the meta
-        // leader (js-server-only; stream and consumer catch-up is not
-        // waited for). js-enabled-only would pass before the cluster has
-        // formed. 127.0.0.1, not localhost: the server listens on IPv4 only.
-        test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${NATS_PORTS.monitoring}/healthz?js-server-only=true`],
+        // leader; the option that checks this depends on the server's
+        // version (see natsReadinessPath). js-enabled-only would pass before
+        // the cluster has formed. 127.0.0.1, not localhost: the server
+        // listens on IPv4 only.
+        test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${NATS_PORTS.monitoring}${natsReadinessPath(base.image)}`],
         startPeriod: "30s",
       },
       // The seeds start together and elect the meta leader; every later

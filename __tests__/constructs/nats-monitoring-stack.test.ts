@@ -58,7 +58,9 @@ describe("NatsMonitoringStack", () => {
   });
 
   it("opens ports to every network only when asked", () => {
-    const ports = Object.values(containersByName(synthStack({ bindAddress: "0.0.0.0" }).plan)).flatMap((c) => c.ports ?? []);
+    const ports = Object.values(containersByName(synthStack({ bindAddress: "0.0.0.0", exposeToAllNetworks: true }).plan)).flatMap(
+      (c) => c.ports ?? [],
+    );
     expect(ports.every((p) => p.ip === "0.0.0.0")).toBe(true);
   });
 

@@ -10,7 +10,16 @@ import { markdownSection, markdownTable, readDoc } from "../helpers/markdown.js"
  */
 const PAGE = "docs/cli.md";
 const page = readDoc(PAGE);
-const commands = buildProgram().commands.filter((command) => command.name() !== "help");
+/** Every command and subcommand, named as on the command line ("volumes rm"). */
+function allCommands(parent: Command, prefix = ""): [string, Command][] {
+  return parent.commands
+    .filter((command) => command.name() !== "help")
+    .flatMap((command) => {
+      const name = `${prefix}${command.name()}`;
+      return [[name, command] as [string, Command], ...allCommands(command, `${name} `)];
+    });
+}
+const commands = allCommands(buildProgram());
 
 /** What is wrong with a command's flags table, judged against its options. */
 export function flagsTableProblems(section: string, command: Command): string[] {
@@ -39,11 +48,11 @@ export function flagsTableProblems(section: string, command: Command): string[] 
 }
 
 describe(`natsmon commands in ${PAGE}`, () => {
-  it("are check, backup, restore, rollout and volumes", () => {
-    expect(commands.map((command) => command.name())).toEqual(["check", "backup", "restore", "rollout", "volumes"]);
+  it("are check, backup, restore, rollout and volumes (with volumes rm)", () => {
+    expect(commands.map(([name]) => name)).toEqual(["check", "backup", "restore", "rollout", "volumes", "volumes rm"]);
   });
 
-  it.each(commands.map((command) => [command.name(), command] as const))("natsmon %s: every flag, with its default", (name, command) => {
+  it.each(commands)("natsmon %s: every flag, with its default", (name, command) => {
     expect(flagsTableProblems(markdownSection(page, `## natsmon ${name}`), command)).toEqual([]);
   });
 
@@ -53,7 +62,7 @@ describe(`natsmon commands in ${PAGE}`, () => {
   });
 
   it("fails on an undocumented, a stale or a misspelt flag, so the check can fail", () => {
-    const [check] = commands;
+    const [[, check]] = commands;
     const table = ["| flag | default | meaning |", "|---|---|---|", "| `--timeout` | `7` | t |", "| `--colour` | off | c |"].join("\n");
     const problems = flagsTableProblems(table, check);
     expect(problems).toContain("--json is not documented");

@@ -38,7 +38,7 @@ export interface RestoreCommandOptions {
 export async function restoreCommand(archives: readonly string[], options: RestoreCommandOptions): Promise<number> {
   const files = archives.map((archive) => resolve(archive));
   for (const file of files) {
-    if (!existsSync(file)) throw new NatsmonError(`no archive at ${file}`, "pass the path of a .tar.gz made by natsmon backup");
+    requireArchive(file);
   }
   if (!options.cluster && files.length !== 1) {
     throw new NatsmonError(
@@ -75,6 +75,11 @@ export async function restoreCommand(archives: readonly string[], options: Resto
   } finally {
     interruption.uninstall();
   }
+}
+
+/** Fails with "no archive at ..." before anything else when the file is missing. */
+function requireArchive(file: string): void {
+  if (!existsSync(file)) throw new NatsmonError(`no archive at ${file}`, "pass the path of a .tar.gz made by natsmon backup");
 }
 
 function volumeFromName(file: string): string {
@@ -197,7 +202,7 @@ function outcomeOf(target: Target): RestoreOutcome {
 
 /** Step 1 and the `force` half of step 2: reads everything, changes nothing. */
 async function prepareTarget(docker: Docker, file: string, volume: string, settings: RestoreSettings, progress: Progress): Promise<Target> {
-  if (!existsSync(file)) throw new NatsmonError(`no archive at ${file}`, "pass the path of a .tar.gz made by natsmon backup");
+  requireArchive(file);
   progress.step(volume, `reading the whole archive ${file} (${formatBytes(statSync(file).size)}) to check it`);
   const archive = await verifyArchive(file, { signal: settings.signal });
   progress.step(
