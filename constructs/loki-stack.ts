@@ -55,10 +55,13 @@ export interface LokiStackProps extends ServiceBaseProps {
    */
   readonly collectAllContainers?: boolean;
   /**
-   * The Docker socket on the host, mounted read-only into the collector.
+   * The Docker socket on the host, mounted read-only into the socket proxy,
+   * which passes the collector's read requests on (see DockerSocketProxy).
    * @default "/var/run/docker.sock"
    */
   readonly dockerSocketPath?: string;
+  /** The Docker socket proxy's image. @default "wollomatic/socket-proxy:1.12.2" */
+  readonly socketProxyImage?: string;
   /**
    * Alertmanager that Loki's ruler sends its alerts to, e.g.
    * "http://alertmanager:9093". Without it the alerts are visible in Loki's
@@ -183,6 +186,11 @@ export class LokiStack extends Construct implements IDataSource {
       pushUrl: this.pushUrl,
       collectAllContainers: props.collectAllContainers ?? false,
       dockerSocketPath,
+      socketProxy: {
+        name: base.nameOf("docker-socket-proxy"),
+        image: props.socketProxyImage ?? DEFAULT_IMAGES.socketProxy,
+        networkName: `${project}-docker-api`,
+      },
       dependsOn: [this.loki.container],
     });
 

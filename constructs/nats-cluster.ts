@@ -174,6 +174,12 @@ export class NatsCluster extends Construct {
           },
         ],
         volumes: [{ volume, containerPath: JETSTREAM_STORE_DIR }],
+        // The image's user, root, kept on purpose but without a single
+        // capability: a running stack's JetStream files are root's, and
+        // root without CAP_DAC_OVERRIDE reads and writes them as their
+        // owner. A switch to another uid would leave an upgraded node unable
+        // to read its own store. The config is an upload, so the root
+        // filesystem stays writable (Docker refuses uploads otherwise).
         ports,
         healthcheck: {
           // Healthy means JetStream runs and is in contact with the meta

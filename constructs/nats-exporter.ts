@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { JOBS } from "../alerts/promql.js";
+import { NOBODY } from "./container-hardening.js";
 import { DockerService } from "./docker-service.js";
 import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
@@ -70,6 +71,10 @@ export class NatsExporter extends Construct implements IScrapeable {
       component: "nats-exporter",
       image: base.image,
       command,
+      // It writes nothing and takes its whole configuration as flags: it
+      // runs as nobody on a read-only root filesystem.
+      user: NOBODY,
+      hardening: { readOnlyRootFilesystem: true },
       ports: [{ internal: EXPORTER_PORT, external: hostPort, ip: base.bindAddress }],
       // The exporter has no health endpoint; a served /metrics is the sign of life.
       // Every read of /metrics queries each server's endpoints, hence the long interval.

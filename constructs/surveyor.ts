@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { JOBS } from "../alerts/promql.js";
+import { NOBODY } from "./container-hardening.js";
 import { DockerService } from "./docker-service.js";
 import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
@@ -86,6 +87,9 @@ export class Surveyor extends Construct implements IScrapeable {
       component: "surveyor",
       image: base.image,
       command,
+      // It writes nothing: nobody is enough. Its advisory listener configs
+      // are uploads, which a read-only root filesystem would refuse.
+      user: NOBODY,
       // Credentials through the environment, which Surveyor reads
       // (NATS_SURVEYOR_<FLAG>), so they do not show in `ps`.
       env: { NATS_SURVEYOR_USER: cluster.systemUser, NATS_SURVEYOR_PASSWORD: cluster.systemPassword },

@@ -6,7 +6,7 @@ import { recordFigures } from "./figures.js";
 import { type LiveNode, natsNodesOf, synthLivePlan } from "./live-plan.js";
 import { connectToNodes, publishUntilAcked, readStream, streamOnServer } from "./nats-client.js";
 import { PlanReplayer } from "./plan-replayer.js";
-import { containerLog, docker, requireTestbed, TESTBED_IMAGES } from "./testbed.js";
+import { containerLog, docker, execIn, requireTestbed, TESTBED_IMAGES } from "./testbed.js";
 import { getJson, waitFor } from "./wait.js";
 
 /**
@@ -71,6 +71,20 @@ describe("the default NATS cluster on a real Docker engine", () => {
     expect(nodes.map((n) => n.name)).toContain(leaders[0].leader);
     for (const node of nodes) {
       expect((await docker.getContainer(node.name).inspect()).State.Health?.Status, node.name).toBe("healthy");
+    }
+  });
+
+  it("runs every node hardened as the plan says: no-new-privileges, no capability at all, and healthy so", async () => {
+    for (const node of nodes) {
+      const { HostConfig, State } = await docker.getContainer(node.name).inspect();
+      expect(HostConfig.SecurityOpt, node.name).toEqual(["no-new-privileges:true"]);
+      expect(HostConfig.CapDrop, node.name).toEqual(["ALL"]);
+      expect(HostConfig.CapAdd ?? [], node.name).toEqual([]);
+      expect(State.Health?.Status, node.name).toBe("healthy");
+      // The kernel's view of the server process: no effective capability, and no way to gain one.
+      const status = await execIn(node.name, ["cat", "/proc/1/status"]);
+      expect(status.output, node.name).toMatch(/^CapEff:\s+0{16}$/m);
+      expect(status.output, node.name).toMatch(/^NoNewPrivs:\s+1$/m);
     }
   });
 

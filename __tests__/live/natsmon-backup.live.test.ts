@@ -34,7 +34,7 @@ async function entryNames(source: Readable): Promise<string[]> {
 /**
  * `natsmon backup` and `restore` on the stack's NATS cluster and Prometheus,
  * created exactly as the plan says: Prometheus through a TSDB snapshot (the
- * stack enables the admin API on a loopback bind), the JetStream nodes one
+ * plan opts into the admin API, which is off by default), the JetStream nodes one
  * at a time through lame duck mode, while an R3 stream keeps taking
  * messages; then a node's archive is put back with --force.
  */
@@ -58,7 +58,8 @@ describe("natsmon backup and restore of the replayed stack's volumes", () => {
         () => true,
         () => false,
       );
-    plan = synthLivePlan();
+    // The snapshot path needs the admin API, which is off by default.
+    plan = synthLivePlan({ prometheus: { adminApi: true } });
     nodes = natsNodesOf(plan);
     const prometheus = Object.values(plan.resource.docker_container).find((c) => labelsOf(c)["natsmon.component"] === "prometheus")!;
     // The mount names the volume by reference: ${docker_volume.<id>.name}.

@@ -13,7 +13,8 @@ import { waitFor } from "./wait.js";
  * the way the kreuzwerker/docker provider's create does (3.x): the network
  * and volumes they reference, then each container with its entrypoint,
  * command, env, user, labels, ports, mounts, aliases, healthcheck, memory,
- * log config, stop signal and timeout; config files uploaded before start;
+ * log config, stop signal and timeout, security options, capabilities,
+ * read-only root filesystem and tmpfs mounts; config files uploaded before start;
  * start; and, with `wait`, a wait for the healthcheck. It reads only the
  * plan, never the constructs, so it tests what `cdktf deploy` would create.
  *
@@ -129,6 +130,7 @@ export class PlanReplayer {
     const [firstNetwork, ...otherNetworks] = (spec.networks_advanced as { name: string; aliases?: string[] }[]) ?? [];
     const ports = (spec.ports as { internal: number; external: number; ip: string; protocol: string }[]) ?? [];
     const healthcheck = spec.healthcheck as PlanResource | undefined;
+    const capabilities = spec.capabilities as { add?: string[]; drop?: string[] } | undefined;
     const container = await this.docker.createContainer({
       name: spec.name,
       Image: spec.image,
@@ -159,6 +161,11 @@ export class PlanReplayer {
         ),
         Binds: ((spec.volumes as PlanResource[] | undefined) ?? []).map(bindOf),
         NetworkMode: firstNetwork?.name,
+        SecurityOpt: spec.security_opts,
+        CapAdd: capabilities?.add,
+        CapDrop: capabilities?.drop,
+        ReadonlyRootfs: spec.read_only ?? false,
+        Tmpfs: spec.tmpfs,
       },
       NetworkingConfig: firstNetwork && {
         EndpointsConfig: { [firstNetwork.name]: { Aliases: firstNetwork.aliases } },
@@ -357,6 +364,10 @@ const CONTAINER_ATTRIBUTES = new Set([
   "volumes",
   "upload",
   "labels",
+  "security_opts",
+  "capabilities",
+  "read_only",
+  "tmpfs",
 ]);
 const UPLOAD_ATTRIBUTES = new Set(["file", "content", "content_base64", "executable"]);
 const NETWORK_ATTRIBUTES = new Set(["name", "driver", "internal", "attachable", "labels"]);
