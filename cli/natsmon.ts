@@ -65,6 +65,13 @@ export function buildProgram(): Command {
     .addOption(outputsOption())
     .addOption(stackOption())
     .option("--nats-url <url>", "NATS client URL (default: output nats_url, else nats://127.0.0.1:4222)")
+    .option("--nats-user <user>", "application user the client checks log in with (default: output nats_app_user, else anonymous)")
+    .addOption(
+      new Option("--nats-password <password>", "application user's password (default: output nats_app_password)").env(
+        "NATSMON_NATS_PASSWORD",
+      ),
+    )
+    .option("--nats-ca-file <path>", "PEM file of the CA the servers' TLS certificates come from (default: output nats_ca_cert)")
     .option("--nats-system-user <user>", "system-account user (default: output nats_system_user)")
     .addOption(
       new Option("--nats-system-password <password>", "system-account password (default: output nats_system_password)").env(

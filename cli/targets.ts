@@ -9,6 +9,11 @@ export interface StackTargets {
   readonly natsServers?: readonly string[];
   /** How many servers the cluster should have; the length of natsServers unless a flag says otherwise. */
   readonly expectedServers?: number;
+  /** The application user (APP account) that client checks log in with; none when the stack lets anonymous clients in. */
+  readonly natsUser?: string;
+  readonly natsPassword?: string;
+  /** PEM of the CA the servers' client certificates come from, when the client port requires TLS. */
+  readonly natsCaCert?: string;
   /** The system-account user, for the per-server checks. */
   readonly natsSystemUser?: string;
   readonly natsSystemPassword?: string;
@@ -36,6 +41,10 @@ export const DEFAULT_TARGETS = {
 /** Flags of `natsmon check` that override the outputs; undefined means not given. */
 export interface TargetFlags {
   readonly natsUrl?: string;
+  readonly natsUser?: string;
+  readonly natsPassword?: string;
+  /** PEM text of the CA (the check command reads it from --nats-ca-file). */
+  readonly natsCaCert?: string;
   readonly natsSystemUser?: string;
   readonly natsSystemPassword?: string;
   readonly expectedServers?: number;
@@ -55,6 +64,9 @@ export const OUTPUT_NAMES = [
   "nats_servers",
   "nats_system_user",
   "nats_system_password",
+  "nats_app_user",
+  "nats_app_password",
+  "nats_ca_cert",
   "surveyor_url",
   "exporter_url",
   "prometheus_url",
@@ -76,6 +88,9 @@ export function resolveTargets(outputs: OutputValues, flags: TargetFlags): Stack
     natsUrl: flags.natsUrl ?? text(outputs.nats_url) ?? DEFAULT_TARGETS.natsUrl,
     natsServers,
     expectedServers: flags.expectedServers ?? natsServers?.length,
+    natsUser: flags.natsUser ?? text(outputs.nats_app_user),
+    natsPassword: flags.natsPassword ?? text(outputs.nats_app_password),
+    natsCaCert: flags.natsCaCert ?? text(outputs.nats_ca_cert),
     natsSystemUser: flags.natsSystemUser ?? text(outputs.nats_system_user),
     natsSystemPassword: flags.natsSystemPassword ?? text(outputs.nats_system_password),
     surveyorUrl: flags.surveyorUrl ?? text(outputs.surveyor_url) ?? DEFAULT_TARGETS.surveyorUrl,

@@ -1,12 +1,20 @@
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Password } from "@cdktf/provider-random/lib/password/index.js";
 import { Construct } from "constructs";
-import { JETSTREAM_STORE_DIR, NATS_PORTS, renderNatsServerConf, SYSTEM_PASSWORD_ENV } from "./config/nats-server-conf.js";
+import {
+  APP_ACCOUNT,
+  APP_PASSWORD_ENV,
+  JETSTREAM_STORE_DIR,
+  NATS_PORTS,
+  renderNatsServerConf,
+  SYSTEM_PASSWORD_ENV,
+} from "./config/nats-server-conf.js";
 import { dataVolume } from "./data-volume.js";
 import { DockerService, type PublishedPort } from "./docker-service.js";
 import { hostUrl } from "./host-url.js";
 import { DEFAULT_IMAGES } from "./images.js";
 import { NatsBox } from "./nats-box.js";
+import { ClusterTls } from "./nats-cluster-tls.js";
 import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
 import { propError, requireDnsLabel, requireDuration, requirePort, requireSize } from "./validation.js";
 
@@ -42,6 +50,44 @@ export interface NatsClusterProps extends ServiceBaseProps {
   readonly publishEveryNode?: boolean;
   /** Name of the system-account user that Surveyor logs in with. @default "sys" */
   readonly systemUser?: string;
+  /**
+   * Name of the application user: the one user of the APP account, where
+   * JetStream is enabled and the applications' streams live. Its password is
+   * generated (output `nats_app_password`); the servers see its bcrypt hash only.
+   * @default "app"
+   */
+  readonly appUser?: string;
+  /**
+   * Mutual TLS between the servers (certificates from the stack's own CA,
+   * `verify: true`) and a route user with a generated password: a server
+   * without a certificate from this CA cannot join. Only a cluster of more
+   * than one node has routes.
+   * @default true
+   */
+  readonly routeTls?: boolean;
+  /**
+   * TLS on the client port (4222) with the nodes' certificates; clients then
+   * verify the servers with the stack's CA (output `nats_ca_cert`; nats-box
+   * and Surveyor get it). Clients need no certificate of their own.
+   * @default false
+   */
+  readonly clientTls?: boolean;
+  /**
+   * More names per node for its certificate, by node (container) name: the
+   * host names or IPv4 addresses that peers or clients on other hosts dial,
+   * e.g. `{ "nats-node1": ["10.0.0.11"] }`. Each node's certificate holds only
+   * its own names, so adding a node leaves the others' certificates alone.
+   * @default none: the container name (and localhost and the bind address with clientTls)
+   */
+  readonly tlsNames?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Let clients connect without credentials, as the guide's setup did: no
+   * APP account, anonymous clients land in the global account (where streams
+   * made before accounts existed also live). Anyone who reaches port 4222
+   * can then create and delete streams.
+   * @default false
+   */
+  readonly allowAnonymous?: boolean;
   /** How long a stopping node spends closing its clients (lame duck mode). @default "30s" */
   readonly lameDuckDuration?: string;
   /** How long a stopping node waits before it starts closing clients. @default "10s" */
@@ -85,6 +131,20 @@ export class NatsCluster extends Construct {
   readonly systemUser: string;
   /** The system user's password: a Terraform reference, never a literal. */
   readonly systemPassword: string;
+  /** Whether clients without credentials are let in (`allowAnonymous`). */
+  readonly allowsAnonymous: boolean;
+  /** The application account ("APP"), unless anonymous access is on. */
+  readonly appAccount?: string;
+  /** The application user, unless anonymous access is on. */
+  readonly appUser?: string;
+  /** The application user's password: a Terraform reference, never a literal. */
+  readonly appPassword?: string;
+  /** Whether routes run over mutual TLS with route authentication. */
+  readonly routeTls: boolean;
+  /** Whether the client port requires TLS. */
+  readonly clientTls: boolean;
+  /** PEM of the stack CA's certificate (a Terraform reference), when routes or clients use TLS. */
+  readonly caCertPem?: string;
   /** One service per node. */
   readonly nodes: readonly DockerService[];
   /** One JetStream data volume per node. */
@@ -135,7 +195,38 @@ export class NatsCluster extends Construct {
 
     const password = new Password(this, "SystemPassword", { length: 32, special: false });
     this.systemPassword = password.result;
+    this.allowsAnonymous = props.allowAnonymous ?? false;
+    const nodeEnv: Record<string, string> = { [SYSTEM_PASSWORD_ENV]: `"${password.bcryptHash}"` };
+    if (!this.allowsAnonymous) {
+      this.appUser = requireDnsLabel(this, "appUser", props.appUser ?? "app");
+      if (this.appUser === this.systemUser) {
+        throw propError(this, "appUser", this.appUser, "must differ from systemUser", 'keep "app" and "sys"');
+      }
+      const appPassword = new Password(this, "AppPassword", { length: 32, special: false });
+      this.appAccount = APP_ACCOUNT;
+      this.appPassword = appPassword.result;
+      nodeEnv[APP_PASSWORD_ENV] = `"${appPassword.bcryptHash}"`;
+    } else if (props.appUser !== undefined) {
+      throw propError(this, "appUser", props.appUser, "has no effect while allowAnonymous is true", "leave appUser out, or allowAnonymous");
+    }
     const seeds = this.nodeNames.slice(0, SEED_COUNT);
+    this.routeTls = (props.routeTls ?? true) && nodeCount > 1;
+    this.clientTls = props.clientTls ?? false;
+    if (props.tlsNames !== undefined && !this.routeTls && !this.clientTls) {
+      throw propError(this, "tlsNames", props.tlsNames, "needs routeTls or clientTls", "turn one of them on, or leave tlsNames out");
+    }
+    const tls =
+      this.routeTls || this.clientTls
+        ? new ClusterTls(this, {
+            clusterName: this.clusterName,
+            nodeNames: this.nodeNames,
+            routes: this.routeTls,
+            // A client on the Docker host dials the published port by localhost or the bind address.
+            commonNames: this.clientTls ? ["localhost", ...(base.bindAddress === "0.0.0.0" ? [] : [base.bindAddress])] : [],
+            extraNames: props.tlsNames ?? {},
+          })
+        : undefined;
+    this.caCertPem = tls?.caCertPem;
 
     const volumes: Volume[] = [];
     const nodes: DockerService[] = [];
@@ -150,6 +241,7 @@ export class NatsCluster extends Construct {
           ports.push({ internal: NATS_PORTS.monitoring, external: monitoringHostPort + index, ip: base.bindAddress });
         }
       }
+      const nodeTls = tls?.forNode(index);
       const node = new DockerService(this, nodeId, {
         network: base.network,
         name,
@@ -157,8 +249,8 @@ export class NatsCluster extends Construct {
         image: base.image,
         entrypoint: ["nats-server"],
         command: ["--config", CONFIG_PATH],
-        // Quoted, so nats-server reads the bcrypt hash as a string.
-        env: { [SYSTEM_PASSWORD_ENV]: `"${password.bcryptHash}"` },
+        // Quoted, so nats-server reads the bcrypt hashes as strings.
+        env: { ...nodeEnv, ...nodeTls?.env },
         files: [
           {
             path: CONFIG_PATH,
@@ -168,10 +260,14 @@ export class NatsCluster extends Construct {
               maxMemoryStoreBytes,
               maxFileStoreBytes,
               systemUser: this.systemUser,
+              appUser: this.appUser,
+              routeSecurity: nodeTls?.routeSecurity,
+              clientTls: this.clientTls,
               lameDuckDuration,
               lameDuckGracePeriod,
             }),
           },
+          ...(nodeTls?.files ?? []),
         ],
         volumes: [{ volume, containerPath: JETSTREAM_STORE_DIR }],
         // The image's user, root, kept on purpose but without a single
@@ -218,6 +314,9 @@ export class NatsCluster extends Construct {
         clientUrls: this.clientUrls,
         systemUser: this.systemUser,
         systemPassword: this.systemPassword,
+        appUser: this.appUser,
+        appPassword: this.appPassword,
+        caCertPem: this.clientTls ? this.caCertPem : undefined,
         dependsOn: this.nodes.map((node) => node.container),
       });
     }

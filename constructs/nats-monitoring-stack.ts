@@ -1,6 +1,7 @@
 import { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import { DockerProvider, type DockerProviderRegistryAuth } from "@cdktf/provider-docker/lib/provider/index.js";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
+import { TlsProvider } from "@cdktf/provider-tls/lib/provider/index.js";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { Grafana, type GrafanaProps } from "./grafana.js";
@@ -79,6 +80,7 @@ export class NatsMonitoringStack extends TerraformStack {
     super(scope, id);
     new DockerProvider(this, "docker", { host: props.dockerHost, registryAuth: props.registryAuth });
     new RandomProvider(this, "random");
+    new TlsProvider(this, "tls");
 
     const prefix = props.namePrefix === undefined ? "" : `${requireDnsLabel(this, "namePrefix", props.namePrefix)}-`;
     const networkName = requireDnsLabel(this, "networkName", props.networkName ?? `${prefix}nats-monitoring`);
@@ -137,6 +139,13 @@ export class NatsMonitoringStack extends TerraformStack {
     output("nats_servers", this.nats.nodeNames, "NATS server (container) names");
     output("nats_system_user", this.nats.systemUser, "NATS system-account user");
     output("nats_system_password", this.nats.systemPassword, "NATS system-account password", true);
+    output("nats_app_user", this.nats.appUser, "NATS application user (APP account), unless anonymous access is on");
+    output("nats_app_password", this.nats.appPassword, "NATS application user's password", true);
+    output(
+      "nats_ca_cert",
+      this.nats.clientTls ? this.nats.caCertPem : undefined,
+      "PEM of the CA that clients verify the NATS servers with (client TLS on)",
+    );
     output("surveyor_url", this.surveyor?.hostUrl, "NATS Surveyor's metrics on the Docker host");
     output("exporter_url", this.exporter?.hostUrl, "prometheus-nats-exporter's metrics on the Docker host");
     output("prometheus_url", this.prometheus?.hostUrl, "Prometheus on the Docker host");

@@ -1,10 +1,10 @@
 import { type JetStreamManager, jetstream, jetstreamManager, StorageType } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/transport-node";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../helpers/plan.js";
 import { recordFigures } from "./figures.js";
 import { type LiveNode, natsNodesOf, synthLivePlan } from "./live-plan.js";
-import { connectToNodes, publishUntilAcked, readStream, streamOnServer } from "./nats-client.js";
+import { appLogin, connectToNodes, publishUntilAcked, readStream, streamOnServer } from "./nats-client.js";
 import { PlanReplayer } from "./plan-replayer.js";
 import { containerLog, docker, execIn, requireTestbed, TESTBED_IMAGES } from "./testbed.js";
 import { getJson, waitFor } from "./wait.js";
@@ -42,7 +42,8 @@ describe("the default NATS cluster on a real Docker engine", () => {
     );
     recordFigures({ formation_s: round((seenAt - lastStart) / 1000) });
 
-    nc = await connectToNodes(nodes);
+    // The application user: the cluster refuses anonymous clients.
+    nc = await connectToNodes(nodes, await appLogin(replayer));
     jsm = await jetstreamManager(nc);
   });
 
@@ -86,6 +87,18 @@ describe("the default NATS cluster on a real Docker engine", () => {
       expect(status.output, node.name).toMatch(/^CapEff:\s+0{16}$/m);
       expect(status.output, node.name).toMatch(/^NoNewPrivs:\s+1$/m);
     }
+  });
+
+  it("refuses clients without credentials or with a wrong password on every node, and lets the application user into JetStream", async () => {
+    for (const node of nodes) {
+      await expect(connect({ servers: node.clientUrl, reconnect: false, timeout: 5_000 }), node.name).rejects.toThrow(/authorization/i);
+    }
+    const { user } = await appLogin(replayer);
+    await expect(connect({ servers: nodes[0].clientUrl, reconnect: false, timeout: 5_000, user, pass: "wrong" })).rejects.toThrow(
+      /authorization/i,
+    );
+    const info = await jsm.getAccountInfo();
+    expect(info.limits, "JetStream answers for the APP account").toBeDefined();
   });
 
   it("lets the system user in with the generated password, whose bcrypt hash is all the servers know", async () => {
@@ -177,7 +190,7 @@ describe("the default NATS cluster on a real Docker engine", () => {
     expect(Config.StopSignal).toBe("SIGUSR2");
     // A client of that node alone: lame duck mode warns it, then closes it
     // after the grace period; with no client the server would exit at once.
-    const client = await connectToNodes([node], {});
+    const client = await connectToNodes([node], await appLogin(replayer));
     client.closed().catch(() => undefined);
     let warned = false;
     void (async () => {

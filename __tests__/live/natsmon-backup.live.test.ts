@@ -12,7 +12,7 @@ import { createHelper, HELPER_IMAGE, HELPER_MOUNT, removeHelper } from "../../cl
 import { runNatsmon } from "../cli/helpers/run-natsmon.js";
 import { labelsOf, type Plan } from "../helpers/plan.js";
 import { type LiveNode, natsNodesOf, synthLivePlan } from "./live-plan.js";
-import { connectToNodes, publishUntilAcked, readStream, streamOnServer } from "./nats-client.js";
+import { appLogin, connectToNodes, publishUntilAcked, readStream, streamOnServer } from "./nats-client.js";
 import { PlanReplayer } from "./plan-replayer.js";
 import { docker, requireTestbed, TESTBED_IMAGES } from "./testbed.js";
 import { getJson, sleep, waitFor } from "./wait.js";
@@ -70,7 +70,7 @@ describe("natsmon backup and restore of the replayed stack's volumes", () => {
     prometheusVolume = volumeId ? (plan.resource.docker_volume[volumeId].name as string) : reference;
     replayer = await PlanReplayer.start(docker, plan, TESTBED_IMAGES);
     await replayer.apply([...nodes.map((node) => node.name), prometheus.name as string]);
-    nc = await connectToNodes(nodes);
+    nc = await connectToNodes(nodes, await appLogin(replayer));
     await (await jetstreamManager(nc)).streams.add({
       name: STREAM,
       subjects: ["natsmon.backup.>"],

@@ -5,6 +5,7 @@ import { pack } from "tar-stream";
 import { parseDuration } from "../../constructs/config/units.js";
 import type { Plan, PlanResource } from "../helpers/plan.js";
 import { LIVE_LABEL, LIVE_LABEL_VALUE } from "./testbed.js";
+import { TlsMaterial } from "./tls-material.js";
 import { waitFor } from "./wait.js";
 
 /**
@@ -30,6 +31,9 @@ import { waitFor } from "./wait.js";
 export class PlanReplayer {
   private readonly created = new Map<string, Promise<string>>();
   private readonly passwords = new Map<string, { result: string; bcryptHash: string }>();
+  /** tls_* attribute values by `type.id.attribute`, computed once, as Terraform keeps them in its state. */
+  private readonly tlsValues = new Map<string, Promise<string>>();
+  private readonly tls = new TlsMaterial();
   private readonly containersByName: Map<string, PlanResource>;
 
   private constructor(
@@ -110,6 +114,7 @@ export class PlanReplayer {
     const { Volumes: volumes } = await this.docker.listVolumes({ filters });
     await Promise.all((volumes ?? []).map((v) => this.docker.getVolume(v.Name).remove()));
     this.created.clear();
+    this.tls.dispose();
   }
 
   private containerResource(name: string): PlanResource {
@@ -251,9 +256,42 @@ export class PlanReplayer {
         return this.randomPassword(id, resource).result;
       case "random_password.bcrypt_hash":
         return this.randomPassword(id, resource).bcryptHash;
+      case "tls_private_key.private_key_pem":
+      case "tls_self_signed_cert.cert_pem":
+      case "tls_cert_request.cert_request_pem":
+      case "tls_locally_signed_cert.cert_pem":
+        return this.tlsValue(type, id, resource);
       default:
         throw new Error(`unsupported reference \${${expression}}`);
     }
+  }
+
+  /** A tls_* resource's one computed attribute, made with openssl from its resolved attributes. */
+  private tlsValue(type: string, id: string, resource: PlanResource): Promise<string> {
+    const key = `${type}.${id}`;
+    let value = this.tlsValues.get(key);
+    if (!value) {
+      value = (async () => {
+        const spec = (await this.resolve(resource)) as PlanResource;
+        switch (type) {
+          case "tls_private_key":
+            return this.tls.privateKey(spec);
+          case "tls_self_signed_cert":
+            return this.tls.selfSignedCert(spec);
+          case "tls_cert_request":
+            return this.tls.certRequest(spec);
+          default: {
+            // The request's names go into the certificate, as hashicorp/tls copies them.
+            const requestId = /^\$\{tls_cert_request\.([\w-]+)\.cert_request_pem\}$/.exec(resource.cert_request_pem as string)?.[1];
+            const request = requestId ? this.plan.resource.tls_cert_request?.[requestId] : undefined;
+            if (!request) throw new Error(`${key}: cert_request_pem must refer to a tls_cert_request of the plan`);
+            return this.tls.locallySignedCert(spec, request);
+          }
+        }
+      })();
+      this.tlsValues.set(key, value);
+    }
+    return value;
   }
 
   private once(key: string, create: () => Promise<string>): Promise<string> {

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import bcrypt from "bcryptjs";
+import { APP_PASSWORD_ENV, renderNatsAuth, SYSTEM_PASSWORD_ENV } from "../../../constructs/config/nats-auth.js";
 import { formatNatsConf } from "../../../constructs/config/nats-conf-format.js";
 
 /** A JetStream cluster of real nats-server processes on 127.0.0.1. */
@@ -11,6 +13,9 @@ export interface NatsTestCluster {
   readonly names: readonly string[];
   readonly systemUser: string;
   readonly systemPassword: string;
+  /** The application user and password, when started with `appAccount`. */
+  readonly appUser?: string;
+  readonly appPassword?: string;
   /** Stops one server (SIGTERM) and waits for it to exit. */
   stopServer(index: number): Promise<void>;
   stop(): Promise<void>;
@@ -33,12 +38,21 @@ export async function freePort(): Promise<number> {
  * system account, the same shape as the stack's nodes, and waits until each
  * reports healthy, JetStream meta leader included (bounded: 20 s).
  */
-export async function startNatsTestCluster(size = 3): Promise<NatsTestCluster> {
+export async function startNatsTestCluster(size = 3, options: { appAccount?: boolean } = {}): Promise<NatsTestCluster> {
   const dir = mkdtempSync(join(tmpdir(), "natsmon-cli-test-nats-"));
   const names = Array.from({ length: size }, (_, i) => `natsmon-test-n${i + 1}`);
   const ports = await Promise.all(names.map(async () => ({ client: await freePort(), cluster: await freePort(), http: await freePort() })));
   const systemUser = "sys";
   const systemPassword = "natsmon-test-password";
+  // With appAccount, the stack's own accounts block (APP with JetStream, SYS,
+  // no anonymous access), the passwords' bcrypt hashes in the environment.
+  const appUser = options.appAccount ? "app" : undefined;
+  const appPassword = options.appAccount ? "natsmon-test-app-password" : undefined;
+  const env = {
+    ...process.env,
+    [SYSTEM_PASSWORD_ENV]: `"${bcrypt.hashSync(systemPassword, 4)}"`,
+    [APP_PASSWORD_ENV]: `"${bcrypt.hashSync(appPassword ?? "", 4)}"`,
+  };
   const processes: ChildProcess[] = names.map((name, i) => {
     const conf = join(dir, `${name}.conf`);
     writeFileSync(
@@ -56,11 +70,12 @@ export async function startNatsTestCluster(size = 3): Promise<NatsTestCluster> {
                 routes: ports.map((p) => `nats-route://127.0.0.1:${p.cluster}`),
               }
             : undefined,
-        accounts: { SYS: { users: [{ user: systemUser, password: systemPassword }] } },
-        system_account: "SYS",
+        ...(options.appAccount
+          ? renderNatsAuth({ systemUser, appUser })
+          : { accounts: { SYS: { users: [{ user: systemUser, password: systemPassword }] } }, system_account: "SYS" }),
       }),
     );
-    return spawn("nats-server", ["-c", conf], { stdio: "ignore" });
+    return spawn("nats-server", ["-c", conf], { stdio: "ignore", env });
   });
 
   const stopProcess = (child: ChildProcess) =>
@@ -97,6 +112,8 @@ export async function startNatsTestCluster(size = 3): Promise<NatsTestCluster> {
     names,
     systemUser,
     systemPassword,
+    appUser,
+    appPassword,
     stopServer: (index) => stopProcess(processes[index]),
     stop,
   };
