@@ -40,7 +40,7 @@ export class ClusterTls {
   readonly caCertPem: string;
   private readonly ca: NatsCertificateAuthority;
   private readonly routeSecurity?: RouteSecurityInput;
-  private readonly routePasswordHash?: string;
+  private readonly routePasswordValue?: string;
 
   constructor(
     private readonly scope: Construct,
@@ -67,8 +67,8 @@ export class ClusterTls {
     if (settings.routes) {
       const password = new Password(scope, "RoutePassword", { length: 32, special: false });
       this.routeSecurity = { user: ROUTE_USER, password: password.result };
-      // Quoted, so nats-server reads the bcrypt hash as a string.
-      this.routePasswordHash = `"${password.bcryptHash}"`;
+      // Plain text, quoted: gossiped routes log in with it (see ROUTE_PASSWORD_ENV).
+      this.routePasswordValue = `"${password.result}"`;
     }
   }
 
@@ -83,7 +83,7 @@ export class ClusterTls {
         { path: NATS_TLS_FILES.cert, content: cert.certPem },
         { path: NATS_TLS_FILES.key, content: cert.privateKeyPem },
       ],
-      env: this.routePasswordHash === undefined ? {} : { [ROUTE_PASSWORD_ENV]: this.routePasswordHash },
+      env: this.routePasswordValue === undefined ? {} : { [ROUTE_PASSWORD_ENV]: this.routePasswordValue },
       routeSecurity: this.routeSecurity,
     };
   }

@@ -159,9 +159,9 @@ describe("NatsCluster", () => {
     const node = container(plan, "nats-node1");
     expect(node.env).toEqual([
       expect.stringMatching(new RegExp(`^${SYSTEM_PASSWORD_ENV}="\\$\\{random_password\\.\\w+\\.bcrypt_hash\\}"$`)),
-      // The application user's and the route user's, the same way (see nats-auth.test.ts, nats-tls.test.ts).
+      // The application user's, the same way (see nats-auth.test.ts); the route password in plain text (see nats-tls-conf.ts).
       expect.stringMatching(/^NATS_APP_PASSWORD_BCRYPT="\$\{random_password\.Nats_AppPassword_\w+\.bcrypt_hash\}"$/),
-      expect.stringMatching(/^NATS_ROUTE_PASSWORD_BCRYPT="\$\{random_password\.Nats_RoutePassword_\w+\.bcrypt_hash\}"$/),
+      expect.stringMatching(/^NATS_ROUTE_PASSWORD="\$\{random_password\.Nats_RoutePassword_\w+\.result\}"$/),
     ]);
     expect(uploadedFile(node, CONFIG)).toContain(`password: $${SYSTEM_PASSWORD_ENV}`);
     const system = JSON.parse(uploadedFile(container(plan, "nats-box"), "/etc/nats-box/nats/context/system.json"));

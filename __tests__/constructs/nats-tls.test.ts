@@ -20,7 +20,7 @@ describe("NatsCluster TLS", () => {
     expect(conf).not.toMatch(/^tls \{/m);
     expect(container(plan, "nats-node2").env).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(new RegExp(`^${ROUTE_PASSWORD_ENV}="\\$\\{random_password\\.Nats_RoutePassword_\\w+\\.bcrypt_hash\\}"$`)),
+        expect.stringMatching(new RegExp(`^${ROUTE_PASSWORD_ENV}="\\$\\{random_password\\.Nats_RoutePassword_\\w+\\.result\\}"$`)),
       ]),
     );
   });

@@ -10,8 +10,14 @@ export const NATS_TLS_FILES = {
   key: "/etc/nats/tls/server-key.pem",
 } as const;
 
-/** The environment variable with the bcrypt hash of the route password, quoted, as for the users' passwords. */
-export const ROUTE_PASSWORD_ENV = "NATS_ROUTE_PASSWORD_BCRYPT";
+/**
+ * The environment variable with the route password, quoted. In plain text,
+ * unlike the users' passwords: a route that a server learns by gossip (to a
+ * node that is not a seed) logs in with the server's own configured route
+ * password, so a bcrypt hash there would be sent as the password and refused
+ * (seen with nats-server 2.9: a fifth node never routes to the fourth).
+ */
+export const ROUTE_PASSWORD_ENV = "NATS_ROUTE_PASSWORD";
 
 /** Seconds a TLS handshake may take (nats-server's default, 0.5 s, is tight for a busy host). */
 const TLS_TIMEOUT_SECONDS = 2;
@@ -21,9 +27,9 @@ export interface RouteSecurityInput {
   /** The user every route logs in as. */
   readonly user: string;
   /**
-   * Its plaintext password (a Terraform reference), which goes into the route
-   * URLs: nats-server dials a route with the URL's credentials only, and
-   * checks incoming ones against the bcrypt hash in {@link ROUTE_PASSWORD_ENV}.
+   * Its plaintext password (a Terraform reference), which goes into the seed
+   * route URLs: nats-server dials a configured route with the URL's
+   * credentials only, and a gossiped one with {@link ROUTE_PASSWORD_ENV}.
    */
   readonly password: string;
 }

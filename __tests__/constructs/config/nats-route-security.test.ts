@@ -94,7 +94,8 @@ describeWithTool("nats-server", "route security of the rendered config on real n
     writeFileSync(join(folder, "nats.conf"), local);
     const hash = `"${bcrypt.hashSync(routePassword, 4)}"`;
     const child = spawn("nats-server", ["-c", join(folder, "nats.conf")], {
-      env: { ...process.env, [SYSTEM_PASSWORD_ENV]: hash, [APP_PASSWORD_ENV]: hash, [ROUTE_PASSWORD_ENV]: hash },
+      // The route password in plain text, as the stack gives it: gossiped routes log in with it (a hash fails them).
+      env: { ...process.env, [SYSTEM_PASSWORD_ENV]: hash, [APP_PASSWORD_ENV]: hash, [ROUTE_PASSWORD_ENV]: `"${password}"` },
       stdio: ["ignore", "ignore", "pipe"],
     });
     logs[name] = "";
@@ -112,10 +113,13 @@ describeWithTool("nats-server", "route security of the rendered config on real n
     const stack = pki(tls, "stack CA", ["localhost"]);
     const foreign = pki(tls, "another CA", ["localhost"]);
     const [a, b, c, d] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    await start("n1", [a, b], a, stack.issue(), routePassword);
-    await start("n2", [a, b], b, stack.issue(), routePassword);
-    await start("foreign-ca", [a, b], c, foreign.issue(), routePassword);
-    await start("wrong-password", [a, b], d, stack.issue(), "WrongPassword456");
+    // n1 is the only seed: n2 and n3 find each other by gossip, over an implicit route.
+    const e = await freePort();
+    await start("n1", [a], a, stack.issue(), routePassword);
+    await start("n2", [a], b, stack.issue(), routePassword);
+    await start("n3", [a], e, stack.issue(), routePassword);
+    await start("foreign-ca", [a], c, foreign.issue(), routePassword);
+    await start("wrong-password", [a], d, stack.issue(), "WrongPassword456");
     tls.dispose();
   }, 60_000);
 
@@ -124,19 +128,20 @@ describeWithTool("nats-server", "route security of the rendered config on real n
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("forms the route between the two nodes of the stack's CA, and keeps out another CA's node and a wrong route password", async () => {
-    await waitFor(
-      "n1 and n2 to route",
-      async () => ((await getJson(`http://127.0.0.1:${http.n1}/routez`)).num_routes >= 1 ? true : undefined),
-      {
-        timeoutMs: 15_000,
-      },
-    );
+  it("forms the routes among the stack CA's nodes, the gossiped one too, and keeps out another CA's node and a wrong route password", async () => {
+    for (const name of ["n1", "n2", "n3"]) {
+      await waitFor(
+        `${name} to route to the two others`,
+        async () => ((await getJson(`http://127.0.0.1:${http[name]}/routez`)).num_routes >= 2 ? true : undefined),
+        { timeoutMs: 15_000 },
+      );
+    }
     // Several route attempts (every second) for the two that must stay out.
     await sleep(5_000);
     const routes = async (name: string) => (await getJson(`http://127.0.0.1:${http[name]}/routez`)).num_routes as number;
-    expect(await routes("n1")).toBe(1);
-    expect(await routes("n2")).toBe(1);
+    expect(await routes("n1")).toBe(2);
+    expect(await routes("n2")).toBe(2);
+    expect(await routes("n3")).toBe(2);
     expect(await routes("foreign-ca")).toBe(0);
     expect(await routes("wrong-password")).toBe(0);
     expect((await getJson(`http://127.0.0.1:${http.n1}/varz`)).cluster).toMatchObject({ tls_required: true, tls_verify: true });

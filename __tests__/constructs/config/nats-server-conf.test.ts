@@ -125,7 +125,7 @@ describeWithTool("nats-server", "every synthesized node config passes nats-serve
           ...process.env,
           [SYSTEM_PASSWORD_ENV]: `"${BCRYPT}"`,
           [APP_PASSWORD_ENV]: `"${BCRYPT}"`,
-          [ROUTE_PASSWORD_ENV]: `"${BCRYPT}"`,
+          [ROUTE_PASSWORD_ENV]: '"Route0Password1"',
         },
       });
       expect(result.status, `${node.name}: ${result.stderr}${result.stdout}`).toBe(0);
