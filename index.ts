@@ -12,7 +12,9 @@
  *   user can add a service of their own to the same network and Prometheus);
  * - DEFAULT_IMAGES, the pinned images a user overrides or mirrors;
  * - alert rules as data (types, the project's groups, thresholds, tests and
- *   inhibit rules) to extend or replace `alertRules`;
+ *   inhibit rules) to extend or replace `alertRules`, and as a mixin: the
+ *   rules and their promtool cases as functions of a typed config
+ *   (`natsAlertGroups`, `natsAlertTests`, `AlertRulesConfig`);
  * - the dashboard builders and selectors and the project's dashboards, to
  *   build `additionalDashboards` that look and filter like the project's;
  * - from contract/, the names a user's own queries, dashboards and scripts
@@ -24,9 +26,17 @@
  */
 
 // Alert rules as data.
+export {
+  type AlertRulesConfig,
+  type AlertThresholds,
+  DEFAULT_ALERT_CONFIG,
+  type ResolvedAlertConfig,
+  resolveAlertConfig,
+} from "./alerts/config.js";
+export { type AlertConfigProblem, alertConfigProblems } from "./alerts/config-validation.js";
 export { type InhibitRule, NATS_INHIBIT_RULES } from "./alerts/inhibit-rules.js";
-export { NATS_ALERT_TESTS } from "./alerts/nats-rule-tests.js";
-export { NATS_ALERT_GROUPS, THRESHOLDS } from "./alerts/nats-rules.js";
+export { NATS_ALERT_TESTS, natsAlertTests } from "./alerts/nats-rule-tests.js";
+export { NATS_ALERT_GROUPS, natsAlertGroups, THRESHOLDS } from "./alerts/nats-rules.js";
 export type { AlertRule, AlertRuleGroup, AlertTestCase, AlertTests, ExpectedAlert, Severity } from "./alerts/rule-types.js";
 // Constructs, their props and the interfaces that wire them.
 export { Alertmanager, type AlertmanagerProps } from "./constructs/alertmanager.js";

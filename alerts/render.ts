@@ -31,9 +31,14 @@ function ruleToYaml(rule: AlertRule) {
     alert: rule.alert,
     expr: rule.expr,
     for: rule.for,
-    labels: { severity: rule.severity },
-    annotations: { summary: rule.summary, description: rule.description, action: rule.action },
+    labels: { severity: rule.severity, ...rule.labels },
+    annotations: { summary: rule.summary, description: rule.description, action: rule.action, ...runbook(rule) },
   };
+}
+
+/** The runbook_url annotation, when the rule has one. */
+function runbook(rule: AlertRule): { runbook_url?: string } {
+  return rule.runbookUrl === undefined ? {} : { runbook_url: rule.runbookUrl };
 }
 
 /**
@@ -76,11 +81,16 @@ export function renderTestFile(group: AlertRuleGroup, testsByAlert: Readonly<Rec
 }
 
 function expectedAlertToYaml(rule: AlertRule, alert: ExpectedAlert) {
-  const labels = { ...alert.labels, severity: rule.severity };
+  const labels = { ...alert.labels, ...rule.labels, severity: rule.severity };
   const expand = (text: string) => expandTemplate(text, alert.labels, alert.value, rule.alert);
   return {
     exp_labels: labels,
-    exp_annotations: { summary: expand(rule.summary), description: expand(rule.description), action: expand(rule.action) },
+    exp_annotations: {
+      summary: expand(rule.summary),
+      description: expand(rule.description),
+      action: expand(rule.action),
+      ...runbook(rule),
+    },
   };
 }
 

@@ -13,6 +13,7 @@ import { exportedNames } from "../helpers/api-surface.js";
 const PUBLIC_VALUES = [
   "Alertmanager",
   "COMPONENTS",
+  "DEFAULT_ALERT_CONFIG",
   "DASHBOARD_UIDS",
   "DASHBOARD_VARIABLES",
   "DATA_SOURCE_UIDS",
@@ -29,6 +30,10 @@ const PUBLIC_VALUES = [
   "NATS_ALERT_GROUPS",
   "NATS_ALERT_TESTS",
   "NATS_INHIBIT_RULES",
+  "alertConfigProblems",
+  "natsAlertGroups",
+  "natsAlertTests",
+  "resolveAlertConfig",
   "NATS_LOG_LEVELS",
   "NatsBox",
   "NatsCluster",
@@ -62,6 +67,10 @@ const PUBLIC_VALUES = [
 
 /** Types and interfaces, which exist only for the compiler. */
 const PUBLIC_TYPES = [
+  "AlertConfigProblem",
+  "AlertRulesConfig",
+  "AlertThresholds",
+  "ResolvedAlertConfig",
   "AlertRule",
   "AlertRuleGroup",
   "AlertTestCase",

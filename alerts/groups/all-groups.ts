@@ -1,0 +1,19 @@
+import { DEFAULT_ALERT_CONFIG, type ResolvedAlertConfig } from "../config.js";
+import type { AlertRuleGroup } from "../rule-types.js";
+import { ruleContext } from "./context.js";
+import { monitoringGroup } from "./monitoring.js";
+import { availabilityGroup } from "./nats-availability.js";
+import { clientsGroup } from "./nats-clients.js";
+import { jetstreamGroup } from "./nats-jetstream.js";
+import { prometheusGroup } from "./prometheus.js";
+
+/** Every rule group before the config's per-alert overrides, in the order they are rendered. */
+export function baseAlertGroups(config: ResolvedAlertConfig): AlertRuleGroup[] {
+  const context = ruleContext(config);
+  return [availabilityGroup(context), clientsGroup(context), jetstreamGroup(context), monitoringGroup(context), prometheusGroup(context)];
+}
+
+/** Names of every alert a config may refer to (in `for`, `severities`, `disabledAlerts`). */
+export function knownAlertNames(): string[] {
+  return baseAlertGroups(DEFAULT_ALERT_CONFIG).flatMap((group) => group.rules.map((rule) => rule.alert));
+}
