@@ -49,11 +49,11 @@ export function alertConfigProblems(config: unknown): AlertConfigProblem[] {
   }
   const alerts = knownAlertNames();
   const knownAlert = (path: string, name: string) => {
-    if (!alerts.includes(name)) add(path, name, "must name an alert of the NATS rules", `use one of ${alerts.join(", ")}`);
+    if (!alerts.includes(name)) add(path, name, "must name an alert of the NATS rules", `did you mean ${closest(name, alerts)}?`);
   };
   for (const key of Object.keys(config)) {
     if (!(TOP_KEYS as readonly string[]).includes(key))
-      add(key, config[key], "is not an alert config key", `use one of ${TOP_KEYS.join(", ")}`);
+      add(key, config[key], "is not an alert config key", `did you mean ${closest(key, TOP_KEYS)}?`);
   }
   for (const key of SELECTOR_KEYS) {
     const value = config[key];
@@ -126,7 +126,7 @@ function checkThresholds(value: unknown, add: (path: string, value: unknown, rul
   for (const [key, entry] of Object.entries(value)) {
     const path = `thresholds.${key}`;
     if (!known.includes(key)) {
-      add(path, entry, "is not a threshold of the NATS rules", `use one of ${known.join(", ")}`);
+      add(path, entry, "is not a threshold of the NATS rules", `did you mean ${closest(key, known)}?`);
       continue;
     }
     if (typeof entry !== "number" || !Number.isFinite(entry) || entry <= 0) {
@@ -149,4 +149,20 @@ function checkThresholds(value: unknown, add: (path: string, value: unknown, rul
 /** The problems as one message, e.g. for an Error or a CLI. */
 export function formatAlertConfigProblems(problems: readonly AlertConfigProblem[]): string {
   return problems.map((p) => `${p.path} ${p.rule}, got ${JSON.stringify(p.value)} (${p.fix})`).join("; ");
+}
+
+/** The candidate nearest to `word` by edit distance, for a did-you-mean hint. */
+function closest(word: string, candidates: readonly string[]): string {
+  const distance = (a: string, b: string) => {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const next = [i];
+      for (let j = 1; j <= b.length; j++) {
+        next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+      }
+      row = next;
+    }
+    return row[b.length];
+  };
+  return [...candidates].sort((x, y) => distance(word, x) - distance(word, y))[0] ?? "";
 }

@@ -24,6 +24,8 @@ describe("the alert config", () => {
     expect(paths({ for: { NatsServerDwn: "5m" } })).toEqual(["for.NatsServerDwn"]);
     expect(paths({ severities: { NatsServerDown: "page" } })).toEqual(["severities.NatsServerDown"]);
     expect(paths({ disabledAlerts: ["NatsNope"] })).toEqual(["disabledAlerts[0]"]);
+    expect(alertConfigProblems({ for: { NatsServerDwn: "5m" } })[0].fix).toBe("did you mean NatsServerDown?");
+    expect(alertConfigProblems({ for: { AlertmanagerNotificationsFailing: "5m" } })).toEqual([]);
   });
 
   it("refuses wrong values with the rule they break", () => {

@@ -59,7 +59,7 @@ describe("PrometheusStack alertConfig", () => {
 
   it("refuses an unknown key or a bad value with the construct path and the fix", () => {
     expect(() => standalone({ alertConfig: { thresholds: { connectionPerServer: 5 } } as never })).toThrow(
-      /PrometheusStack "test\/Prometheus": alertConfig.thresholds.connectionPerServer is not a threshold of the NATS rules, got 5 \(use one of connectionsPerServer/,
+      /PrometheusStack "test\/Prometheus": alertConfig.thresholds.connectionPerServer is not a threshold of the NATS rules, got 5 \(did you mean connectionsPerServer\?\)/,
     );
     expect(() => standalone({ alertConfig: { for: { NatsServerDown: "soon" } } })).toThrow(
       /alertConfig.for.NatsServerDown must be a Prometheus duration/,

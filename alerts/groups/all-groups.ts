@@ -1,4 +1,4 @@
-import { DEFAULT_ALERT_CONFIG, type ResolvedAlertConfig } from "../config.js";
+import { type ResolvedAlertConfig, resolveAlertConfig } from "../config.js";
 import type { AlertRuleGroup } from "../rule-types.js";
 import { ruleContext } from "./context.js";
 import { monitoringGroup } from "./monitoring.js";
@@ -15,5 +15,8 @@ export function baseAlertGroups(config: ResolvedAlertConfig): AlertRuleGroup[] {
 
 /** Names of every alert a config may refer to (in `for`, `severities`, `disabledAlerts`). */
 export function knownAlertNames(): string[] {
-  return baseAlertGroups(DEFAULT_ALERT_CONFIG).flatMap((group) => group.rules.map((rule) => rule.alert));
+  // Every optional part switched on, so that every alert is known.
+  return baseAlertGroups(resolveAlertConfig({ expectAlertmanager: true, expectLoki: true })).flatMap((group) =>
+    group.rules.map((rule) => rule.alert),
+  );
 }

@@ -1,7 +1,8 @@
 import type { AlertRulesConfig } from "../../alerts/config.js";
+import { resolveAlertConfig } from "../../alerts/config.js";
 import { knownAlertNames } from "../../alerts/groups/all-groups.js";
 import { durationMinutes } from "../../alerts/nats-rule-tests.js";
-import { NATS_ALERT_GROUPS } from "../../alerts/nats-rules.js";
+import { alertGroupsOf } from "../../alerts/nats-rules.js";
 
 /** Alerts whose `for` stays 0s: they mirror other alerts and must not lag. */
 const IMMEDIATE = ["Watchdog", "InfoInhibitor"];
@@ -9,7 +10,7 @@ const IMMEDIATE = ["Watchdog", "InfoInhibitor"];
 /** Every `for` of the default rules, longer (2x + 1m), so the tuned tests cannot pass on the default timings. */
 function tunedDurations(): Record<string, string> {
   const durations: Record<string, string> = {};
-  for (const rule of NATS_ALERT_GROUPS.flatMap((group) => group.rules)) {
+  for (const rule of alertGroupsOf(resolveAlertConfig({ expectAlertmanager: true, expectLoki: true })).flatMap((group) => group.rules)) {
     if (!IMMEDIATE.includes(rule.alert)) durations[rule.alert] = `${2 * durationMinutes(rule.for) + 1}m`;
   }
   return durations;
