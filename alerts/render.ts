@@ -17,11 +17,14 @@ const GENERATED_HEADER = [
 /** Line width 0: never fold long PromQL or annotation lines. */
 const STRINGIFY = { lineWidth: 0 } as const;
 
+/** The rule groups as plain data, as a rule file and a PrometheusRule's `spec` hold them. */
+export function ruleGroupsData(groups: readonly AlertRuleGroup[]) {
+  return groups.map((group) => ({ name: group.name, rules: group.rules.map(ruleToYaml) }));
+}
+
 /** The Prometheus rule file for `groups`, kube-prometheus style. */
 export function renderRulesFile(groups: readonly AlertRuleGroup[]): string {
-  const doc = new Document({
-    groups: groups.map((group) => ({ name: group.name, rules: group.rules.map(ruleToYaml) })),
-  });
+  const doc = new Document({ groups: ruleGroupsData(groups) });
   doc.commentBefore = GENERATED_HEADER;
   return doc.toString(STRINGIFY);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * natsmon: the ops CLI of nats-jetstream-monitoring. `check` tells whether a
- * running stack is healthy, `backup` and `restore` archive its data volumes.
+ * running stack is healthy, `backup` and `restore` archive its data volumes,
+ * `mixin` exports the rules and dashboards for Prometheus setups elsewhere.
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -12,6 +13,7 @@ import { backupCommand } from "./backup/backup-command.js";
 import { restoreCommand } from "./backup/restore-command.js";
 import { checkCommand } from "./check/check-command.js";
 import { CHECK_GROUP_NAMES, type CheckGroupName } from "./check/run-checks.js";
+import { writeMixin } from "./mixin/mixin-command.js";
 import { NatsmonError } from "./natsmon-error.js";
 import { DEFAULT_TARGETS } from "./targets.js";
 
@@ -127,6 +129,27 @@ export function buildProgram(): Command {
     .option("--force", "empty a non-empty volume first (its containers are stopped meanwhile)")
     .action(async (archive: string, options) => {
       process.exitCode = await restoreCommand(archive, options);
+    });
+
+  program
+    .command("mixin")
+    .description(
+      "write the alert rules (Prometheus rule file and PrometheusRule manifest) and the dashboards (Grafana JSON) for use outside this stack, e.g. with kube-prometheus",
+    )
+    .requiredOption("--out <dir>", "the folder to write prometheus/, kubernetes/ and dashboards/ into")
+    .option("--preset <name>", "docker (this stack's job names) or nats-helm (the official nats and surveyor Helm charts)", "docker")
+    .option("--config <file>", "a JSON alert config (AlertRulesConfig) applied on top of the preset")
+    .option("--namespace <name>", "nats-helm: namespace of the nats release", "nats")
+    .option("--nats-release <name>", "nats-helm: release name of the nats chart", "nats")
+    .option("--surveyor-release <name>", "nats-helm: release name of the surveyor chart", "surveyor")
+    .option("--rule-namespace <name>", "metadata.namespace of the PrometheusRule")
+    .option(
+      "--rule-label <key=value>",
+      "a metadata label of the PrometheusRule, repeatable (default: prometheus=k8s, role=alert-rules)",
+      collect,
+    )
+    .action((options) => {
+      for (const path of writeMixin(options)) process.stdout.write(`wrote ${path}\n`);
     });
 
   return program;
