@@ -43,6 +43,12 @@ export { NATS_ALERT_TESTS, natsAlertTests } from "./alerts/nats-rule-tests.js";
 export { NATS_ALERT_GROUPS, natsAlertGroups, THRESHOLDS } from "./alerts/nats-rules.js";
 export type { AlertRule, AlertRuleGroup, AlertTestCase, AlertTests, ExpectedAlert, Severity } from "./alerts/rule-types.js";
 // Constructs, their props and the interfaces that wire them.
+export type {
+  EmailNotificationProps,
+  NotifiedSeverity,
+  PagerDutyNotificationProps,
+  SlackNotificationProps,
+} from "./constructs/alert-receivers.js";
 export { Alertmanager, type AlertmanagerProps } from "./constructs/alertmanager.js";
 export type { DataSourceSpec, IDataSource } from "./constructs/data-source.js";
 export {

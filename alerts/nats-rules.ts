@@ -1,6 +1,7 @@
 import { type AlertRulesConfig, DEFAULT_ALERT_CONFIG, type ResolvedAlertConfig, resolveAlertConfig } from "./config.js";
 import { alertConfigProblems, formatAlertConfigProblems } from "./config-validation.js";
 import { baseAlertGroups } from "./groups/all-groups.js";
+import { alertAnchor } from "./render.js";
 import type { AlertRule, AlertRuleGroup } from "./rule-types.js";
 
 /**
@@ -8,11 +9,6 @@ import type { AlertRule, AlertRuleGroup } from "./rule-types.js";
  * Pass others through `PrometheusStack`'s `alertConfig` or `natsAlertGroups()`.
  */
 export const THRESHOLDS = DEFAULT_ALERT_CONFIG.thresholds;
-
-/** The anchor of an alert in the rules table, also the fragment of its runbook_url. */
-export function alertAnchor(alert: string): string {
-  return alert.toLowerCase();
-}
 
 /** Applies the per-alert overrides, labels and runbook URL of `config` to one rule. */
 function tuned(rule: AlertRule, config: ResolvedAlertConfig): AlertRule {

@@ -1,6 +1,11 @@
 import { Document, isMap, isSeq } from "yaml";
 import type { AlertRule, AlertRuleGroup, AlertTestCase, AlertTests, ExpectedAlert } from "./rule-types.js";
 
+/** The anchor of an alert in the rules table, also the fragment of its runbook_url. */
+export function alertAnchor(alert: string): string {
+  return alert.toLowerCase();
+}
+
 /** File name of the rendered rules, in alerts/generated/ and in the Prometheus container. */
 export const RULES_FILE_NAME = "nats-alerts.rules.yml";
 
@@ -158,10 +163,12 @@ export function templatePlaceholders(text: string, wrap: (placeholder: string) =
 export function renderRulesTable(groups: readonly AlertRuleGroup[]): string {
   // Placeholders as code, or Markdown would read <stream> as an HTML tag.
   const cell = (text: string) => templatePlaceholders(text.replace(/\|/g, "\\|"), (p) => `\`${p}\``).replace(/\n/g, " ");
-  const lines = ["| alert | severity | for | what it means | what to do |", "|---|---|---|---|---|"];
+  // The first column holds each alert's anchor, the target of its runbook_url.
+  const lines = ["| | alert | severity | for | what it means | what to do |", "|---|---|---|---|---|---|"];
   for (const group of groups) {
     for (const rule of group.rules) {
-      lines.push(`| \`${rule.alert}\` | ${rule.severity} | ${rule.for} | ${cell(rule.description)} | ${cell(rule.action)} |`);
+      const anchor = `<a id="${alertAnchor(rule.alert)}"></a>`;
+      lines.push(`| ${anchor} | \`${rule.alert}\` | ${rule.severity} | ${rule.for} | ${cell(rule.description)} | ${cell(rule.action)} |`);
     }
   }
   return lines.join("\n");

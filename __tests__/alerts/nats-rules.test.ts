@@ -175,6 +175,8 @@ describe("NATS alert rules", () => {
     const readme = readFileSync(join(ROOT, "README.md"), "utf8");
     expect(readme, "the rules table in README.md is out of date: run npm run alerts").toBe(withCurrentRulesTable(readme));
     for (const rule of RULES) expect(readme).toContain(`| \`${rule.alert}\` |`);
+    // Each runbook_url points at the alert's row.
+    for (const rule of RULES) expect(readme, rule.alert).toContain(`<a id="${rule.runbookUrl?.split("#")[1]}"></a> | \`${rule.alert}\` |`);
   });
 });
 
