@@ -97,7 +97,10 @@ export function alertConfigProblems(config: unknown): AlertConfigProblem[] {
   if (config.disabledAlerts !== undefined) {
     if (!Array.isArray(config.disabledAlerts))
       add("disabledAlerts", config.disabledAlerts, "must be a list of alert names", 'write it like ["NatsServerUnhealthy"]');
-    else config.disabledAlerts.forEach((name, i) => knownAlert(`disabledAlerts[${i}]`, String(name)));
+    else
+      config.disabledAlerts.forEach((name, i) => {
+        knownAlert(`disabledAlerts[${i}]`, String(name));
+      });
   }
   return problems;
 }
