@@ -10,6 +10,9 @@ export const GENERATED_DIR = "alerts/generated";
 /** Folder of the rules and tests of the tuned config (scripts/alerts/tuned-config.ts). */
 export const TUNED_GENERATED_DIR = `${GENERATED_DIR}/tuned`;
 
+/** Every rule, the optional ones included (Alertmanager, log pipeline): the README's table lists them all. */
+export const ALL_ALERT_GROUPS: readonly AlertRuleGroup[] = natsAlertGroups({ expectAlertmanager: true, expectLoki: true });
+
 /** The rules of the tuned config. */
 export const TUNED_ALERT_GROUPS: readonly AlertRuleGroup[] = natsAlertGroups(TUNED_ALERT_CONFIG);
 /** The promtool cases of the tuned rules. */
@@ -40,5 +43,5 @@ export function withCurrentRulesTable(readme: string): string {
   const begin = readme.indexOf(TABLE_BEGIN);
   const end = readme.indexOf(TABLE_END);
   if (begin < 0 || end < begin) throw new Error(`README.md lacks the markers ${TABLE_BEGIN} ... ${TABLE_END}`);
-  return `${readme.slice(0, begin + TABLE_BEGIN.length)}\n${renderRulesTable(NATS_ALERT_GROUPS)}\n${readme.slice(end)}`;
+  return `${readme.slice(0, begin + TABLE_BEGIN.length)}\n${renderRulesTable(ALL_ALERT_GROUPS)}\n${readme.slice(end)}`;
 }
