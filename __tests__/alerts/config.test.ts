@@ -81,3 +81,10 @@ describe("the test helpers that follow a config", () => {
     expect([durationMinutes("0s"), durationMinutes("90s"), durationMinutes("5m"), durationMinutes("1h30m")]).toEqual([0, 2, 5, 90]);
   });
 });
+
+describe("the rule groups", () => {
+  it("are rendered by name, the order Prometheus's rules API lists them in", () => {
+    const names = natsAlertGroups({ expectAlertmanager: true }).map((g) => g.name);
+    expect(names).toEqual([...names].sort());
+  });
+});

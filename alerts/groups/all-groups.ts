@@ -7,10 +7,14 @@ import { clientsGroup } from "./nats-clients.js";
 import { jetstreamGroup } from "./nats-jetstream.js";
 import { prometheusGroup } from "./prometheus.js";
 
-/** Every rule group before the config's per-alert overrides, in the order they are rendered. */
+/**
+ * Every rule group before the config's per-alert overrides, in the order
+ * they are rendered: by name, the order in which Prometheus's rules API
+ * lists the groups of one file.
+ */
 export function baseAlertGroups(config: ResolvedAlertConfig): AlertRuleGroup[] {
   const context = ruleContext(config);
-  return [availabilityGroup(context), clientsGroup(context), jetstreamGroup(context), monitoringGroup(context), prometheusGroup(context)];
+  return [monitoringGroup(context), availabilityGroup(context), clientsGroup(context), jetstreamGroup(context), prometheusGroup(context)];
 }
 
 /** Names of every alert a config may refer to (in `for`, `severities`, `disabledAlerts`). */
