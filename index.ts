@@ -11,6 +11,9 @@
  *   (IScrapeable, IDataSource, ServiceBaseProps, DockerService's specs, so a
  *   user can add a service of their own to the same network and Prometheus);
  * - DEFAULT_IMAGES, the pinned images a user overrides or mirrors;
+ * - PropValidationError, the class of every synth-time error about a prop or
+ *   a setting (its constructPath, prop and value say which), so an app can
+ *   tell a bad setting from a bug; the checks that throw it stay internal;
  * - alert rules as data (types, the project's groups, thresholds, tests and
  *   inhibit rules) to extend or replace `alertRules`, and as a mixin: the
  *   rules and their promtool cases as functions of a typed config
@@ -68,7 +71,10 @@ export { NatsBox, type NatsBoxProps } from "./constructs/nats-box.js";
 export { NatsCluster, type NatsClusterProps } from "./constructs/nats-cluster.js";
 export { type ExporterJsz, NatsExporter, type NatsExporterProps } from "./constructs/nats-exporter.js";
 export { NatsMonitoringStack, type NatsMonitoringStackProps, type PartProps } from "./constructs/nats-monitoring-stack.js";
+// The error every construct throws for a bad prop (or bad settings), to tell it apart from other failures.
+export { PropValidationError } from "./constructs/private/validation.js";
 export { type PrometheusAlertmanagerProps, PrometheusStack, type PrometheusStackProps } from "./constructs/prometheus-stack.js";
+export type { RegistryAuth } from "./constructs/registry-auth.js";
 export type { IScrapeable, ScrapeTarget } from "./constructs/scrape-target.js";
 export type { ServiceBaseProps } from "./constructs/service-props.js";
 export { Surveyor, type SurveyorJsz, type SurveyorProps } from "./constructs/surveyor.js";

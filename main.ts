@@ -1,30 +1,9 @@
-import { App } from "cdktf";
-import { NatsMonitoringStack, type NatsMonitoringStackProps } from "./index.js";
+import { runDefaultApp } from "./constructs/private/default-app.js";
 
 /**
  * The default app: one NatsMonitoringStack. Settings come from the `context`
  * of cdktf.json: `stackName` and any NatsMonitoringStackProps member, e.g.
- * `"nats": { "nodes": 5 }`.
+ * `"nats": { "nodes": 5 }` (schema/settings.schema.json, docs/settings.md).
+ * A wrong setting prints one message and exits 1.
  */
-const app = new App();
-const stackName = (app.node.tryGetContext("stackName") as string | undefined) ?? "nats-monitoring";
-const settings: Record<string, unknown> = {};
-for (const key of [
-  "namePrefix",
-  "networkName",
-  "bindAddress",
-  "dockerHost",
-  "registryAuth",
-  "protectData",
-  "nats",
-  "surveyor",
-  "exporter",
-  "prometheus",
-  "loki",
-  "grafana",
-] satisfies (keyof NatsMonitoringStackProps)[]) {
-  const value: unknown = app.node.tryGetContext(key);
-  if (value !== undefined) settings[key] = value;
-}
-new NatsMonitoringStack(app, stackName, settings as NatsMonitoringStackProps);
-app.synth();
+runDefaultApp();

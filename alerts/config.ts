@@ -71,7 +71,11 @@ export interface AlertRulesConfig {
   /**
    * Where the alerts are documented: each alert's `runbook_url` is this URL
    * plus `#` and the alert's name in lower case (the rules table has an anchor per alert).
-   * @default "README.md", the project's README, relative to the repository
+   * The project has no canonical public URL (package.json names no repository), so the default is
+   * the rules page's path relative to the repository: fine for links read in the repository, useless
+   * inside Alertmanager or Grafana. Set it to the full URL of docs/alerts-and-dashboards.md in your
+   * copy of the repository (e.g. `https://github.com/ORG/REPO/blob/main/docs/alerts-and-dashboards.md`).
+   * @default "docs/alerts-and-dashboards.md", the rules page, relative to the repository
    */
   readonly runbookUrlBase?: string;
   /**
@@ -120,7 +124,7 @@ export const DEFAULT_THRESHOLDS: Required<AlertThresholds> = {
 };
 
 /** Where the rules table lives, relative to the repository; the default runbook base. */
-export const ALERTS_DOCS_PAGE = "README.md";
+export const ALERTS_DOCS_PAGE = "docs/alerts-and-dashboards.md";
 
 /** The config the project ships: what `PrometheusStack` uses without `alertConfig`. */
 export const DEFAULT_ALERT_CONFIG: ResolvedAlertConfig = {

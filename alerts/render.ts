@@ -159,7 +159,7 @@ export function templatePlaceholders(text: string, wrap: (placeholder: string) =
   });
 }
 
-/** The README table of every rule: what it means and what to do when it fires. */
+/** The rules table of docs/alerts-and-dashboards.md: what each rule means and what to do when it fires. */
 export function renderRulesTable(groups: readonly AlertRuleGroup[]): string {
   // Placeholders as code, or Markdown would read <stream> as an HTML tag.
   const cell = (text: string) => templatePlaceholders(text.replace(/\|/g, "\\|"), (p) => `\`${p}\``).replace(/\n/g, " ");

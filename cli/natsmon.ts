@@ -2,7 +2,9 @@
 /**
  * natsmon: the ops CLI of nats-jetstream-monitoring. `check` tells whether a
  * running stack is healthy, `backup` and `restore` archive its data volumes,
- * `mixin` exports the rules and dashboards for Prometheus setups elsewhere.
+ * `volumes` lists them and removes a kept one when told by name, `rollout`
+ * replaces NATS nodes one at a time, `mixin` exports the rules and dashboards
+ * for Prometheus setups elsewhere.
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -15,7 +17,9 @@ import { checkCommand } from "./check/check-command.js";
 import { CHECK_GROUP_NAMES, type CheckGroupName } from "./check/run-checks.js";
 import { writeMixin } from "./mixin/mixin-command.js";
 import { NatsmonError } from "./natsmon-error.js";
+import { rolloutCommand } from "./rollout/rollout-command.js";
 import { DEFAULT_TARGETS } from "./targets.js";
+import { volumesCommand, volumesRmCommand } from "./volumes/volumes-command.js";
 
 /** Exit status when natsmon could not do its job at all (bad flags, unreadable outputs, no Docker). */
 export const EXIT_USAGE = 2;
@@ -31,6 +35,24 @@ function positiveInteger(value: string): number {
   if (!Number.isInteger(number) || number <= 0) throw new InvalidArgumentError(`expected a positive whole number, got "${value}"`);
   return number;
 }
+
+/** A URL flag: a bad one is a usage error (exit 2), not a failed check. */
+function urlOf(...protocols: string[]): (value: string) => string {
+  return (value) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !protocols.includes(url.protocol) || url.hostname === "") {
+      const schemes = protocols.map((protocol) => `${protocol}//`).join(" or ");
+      throw new InvalidArgumentError(`expected a ${schemes} URL with a host, got "${value}"`);
+    }
+    return value;
+  };
+}
+const httpUrl = urlOf("http:", "https:");
 
 function groupList(value: string): CheckGroupName[] {
   const groups = value
@@ -65,10 +87,16 @@ export function buildProgram(): Command {
 
   program
     .command("check")
-    .description("check every part of the stack: NATS, Surveyor, exporter, Prometheus, Loki, Grafana; exits 0 only when every check passes")
+    .description(
+      "check every part the stack runs (its parts output): NATS, Surveyor, exporter, Prometheus, Loki, Grafana; exits 0 only when every check passes",
+    )
     .addOption(outputsOption())
     .addOption(stackOption())
-    .option("--nats-url <url>", `NATS client URL (default: output ${OUTPUTS.natsUrl}, else ${DEFAULT_TARGETS.natsUrl})`)
+    .option(
+      "--nats-url <url>",
+      `NATS client URL (default: output ${OUTPUTS.natsUrl}, else ${DEFAULT_TARGETS.natsUrl})`,
+      urlOf("nats:", "tls:"),
+    )
     .option("--nats-system-user <user>", `system-account user (default: output ${OUTPUTS.natsSystemUser})`)
     .addOption(
       new Option("--nats-system-password <password>", `system-account password (default: output ${OUTPUTS.natsSystemPassword})`).env(
@@ -80,15 +108,20 @@ export function buildProgram(): Command {
       `how many NATS servers the cluster should have (default: length of output ${OUTPUTS.natsServers})`,
       positiveInteger,
     )
-    .option("--surveyor-url <url>", `Surveyor (default: output ${OUTPUTS.surveyorUrl}, else ${DEFAULT_TARGETS.surveyorUrl})`)
+    .option("--surveyor-url <url>", `Surveyor (default: output ${OUTPUTS.surveyorUrl}, else ${DEFAULT_TARGETS.surveyorUrl})`, httpUrl)
     .option(
       "--exporter-url <url>",
       `prometheus-nats-exporter (default: output ${OUTPUTS.exporterUrl}, else ${DEFAULT_TARGETS.exporterUrl})`,
+      httpUrl,
     )
-    .option("--prometheus-url <url>", `Prometheus (default: output ${OUTPUTS.prometheusUrl}, else ${DEFAULT_TARGETS.prometheusUrl})`)
-    .option("--alertmanager-url <url>", `Alertmanager, checked only when known (default: output ${OUTPUTS.alertmanagerUrl})`)
-    .option("--loki-url <url>", `Loki (default: output ${OUTPUTS.lokiUrl}, else ${DEFAULT_TARGETS.lokiUrl})`)
-    .option("--grafana-url <url>", `Grafana (default: output ${OUTPUTS.grafanaUrl}, else ${DEFAULT_TARGETS.grafanaUrl})`)
+    .option(
+      "--prometheus-url <url>",
+      `Prometheus (default: output ${OUTPUTS.prometheusUrl}, else ${DEFAULT_TARGETS.prometheusUrl})`,
+      httpUrl,
+    )
+    .option("--alertmanager-url <url>", `Alertmanager, checked only when known (default: output ${OUTPUTS.alertmanagerUrl})`, httpUrl)
+    .option("--loki-url <url>", `Loki (default: output ${OUTPUTS.lokiUrl}, else ${DEFAULT_TARGETS.lokiUrl})`, httpUrl)
+    .option("--grafana-url <url>", `Grafana (default: output ${OUTPUTS.grafanaUrl}, else ${DEFAULT_TARGETS.grafanaUrl})`, httpUrl)
     .option("--grafana-user <user>", `Grafana admin user (default: output ${OUTPUTS.grafanaAdminUser})`)
     .addOption(
       new Option("--grafana-password <password>", `Grafana admin password (default: output ${OUTPUTS.grafanaAdminPassword})`).env(
@@ -113,6 +146,7 @@ export function buildProgram(): Command {
     .option(
       "--prometheus-url <url>",
       `Prometheus, for its snapshot API (default: output ${OUTPUTS.prometheusUrl}, else ${DEFAULT_TARGETS.prometheusUrl})`,
+      httpUrl,
     )
     .option("--wait-timeout <seconds>", "how long a restarted container may take to turn healthy", positiveNumber, 180)
     .option("--force", "overwrite an archive of the same day")
@@ -122,13 +156,77 @@ export function buildProgram(): Command {
 
   program
     .command("restore")
-    .description("put an archive made by `natsmon backup` back into its volume; refuses a non-empty volume without --force")
-    .argument("<archive>", "a .tar.gz made by natsmon backup, e.g. backups/prometheus-20260101.tar.gz")
+    .description(
+      "put archives made by `natsmon backup` back into their volumes: reads and checks the whole archive first, keeps the current contents until the part is healthy again, puts them back on any failure or Ctrl-C",
+    )
+    .argument(
+      "<archive...>",
+      "a .tar.gz made by natsmon backup, e.g. backups/prometheus-20260101.tar.gz; with --cluster, every JetStream node's archive of one run",
+    )
     .option("--volume <name>", "the volume to restore into (default: from the archive's name)")
-    .option("--wait-timeout <seconds>", "how long a restarted container may take to turn healthy", positiveNumber, 180)
-    .option("--force", "empty a non-empty volume first (its containers are stopped meanwhile)")
-    .action(async (archive: string, options) => {
-      process.exitCode = await restoreCommand(archive, options);
+    .option(
+      "--wait-timeout <seconds>",
+      "how long a restarted container may take to turn healthy (and a NATS node current)",
+      positiveNumber,
+      180,
+    )
+    .option("--force", "restore into a volume that holds data: its containers are stopped meanwhile, its contents kept aside in the volume")
+    .option(
+      "--allow-mismatch",
+      "restore an archive whose manifest names another volume, component or stack, one without a manifest, or (--cluster) archives of different runs",
+    )
+    .option(
+      "--cluster",
+      "restore a whole JetStream cluster: every node's archive of one backup run; all nodes stop, are restored and start together",
+    )
+    .action(async (archives: string[], options) => {
+      process.exitCode = await restoreCommand(archives, options);
+    });
+
+  program
+    .command("rollout")
+    .description(
+      "apply a change that replaces NATS nodes one node at a time: followers first, the meta leader last after a step-down, each node healthy and current before the next, then the rest of the plan",
+    )
+    .addOption(outputsOption())
+    .addOption(stackOption())
+    .option("--stack-dir <dir>", "the synthesized stack folder Terraform runs in (default: cdktf.out/stacks/<stack>)")
+    .option("--plan <file>", "read this plan (`terraform show -json PLANFILE`) instead of planning")
+    .option("--plan-file <name>", "the saved plan's file name inside the stack folder", "natsmon-rollout.tfplan")
+    .option("--dry-run", "print the order and the exact terraform commands; change nothing")
+    .option("--node-timeout <seconds>", "how long a replaced node may take to be healthy and current", positiveNumber, 300)
+    .option("--terraform <path>", "the terraform binary", "terraform")
+    .option("--nats-url <url>", `NATS client URL (default: output ${OUTPUTS.natsUrl}, else ${DEFAULT_TARGETS.natsUrl})`)
+    .option("--nats-system-user <user>", `system-account user (default: output ${OUTPUTS.natsSystemUser})`)
+    .addOption(
+      new Option("--nats-system-password <password>", `system-account password (default: output ${OUTPUTS.natsSystemPassword})`).env(
+        "NATSMON_NATS_SYSTEM_PASSWORD",
+      ),
+    )
+    .action(async (options) => {
+      process.exitCode = await rolloutCommand(options);
+    });
+
+  const volumes = program
+    .command("volumes")
+    .description("list the stack's data volumes on the engine, the kept ones no configuration declares any more included")
+    .addOption(outputsOption())
+    .addOption(stackOption())
+    .option("--prefix <prefix>", 'the stack\'s volume-name prefix, e.g. "prod-" (default: read from output nats_servers, else none)')
+    .option("--json", "print JSON instead of lines")
+    .action(async (options) => {
+      process.exitCode = await volumesCommand(options);
+    });
+  volumes
+    .command("rm")
+    .description("delete one kept volume and its data, for good; refuses a volume the configuration declares or a container mounts")
+    .argument("<name>", "the volume, as `natsmon volumes` lists it")
+    .addOption(outputsOption())
+    .addOption(stackOption())
+    .option("--prefix <prefix>", "the stack's volume-name prefix (default: read from output nats_servers, else none)")
+    // The parent `volumes` declares the same options and would take them: read both.
+    .action(async (name: string, _options, command: Command) => {
+      process.exitCode = await volumesRmCommand(name, command.optsWithGlobals());
     });
 
   program

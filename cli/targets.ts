@@ -23,6 +23,11 @@ export interface StackTargets {
   readonly grafanaUrl: string;
   readonly grafanaUser?: string;
   readonly grafanaPassword?: string;
+  /**
+   * The parts the stack runs (the `parts` output, e.g. without "surveyor"
+   * when it is turned off); undefined when unknown, then every part is checked.
+   */
+  readonly parts?: readonly string[];
 }
 
 /** The guide's ports on the Docker host. */
@@ -78,6 +83,7 @@ export function resolveTargets(outputs: OutputValues, flags: TargetFlags): Stack
     grafanaUrl: flags.grafanaUrl ?? text(outputs[OUTPUTS.grafanaUrl]) ?? DEFAULT_TARGETS.grafanaUrl,
     grafanaUser: flags.grafanaUser ?? text(outputs[OUTPUTS.grafanaAdminUser]),
     grafanaPassword: flags.grafanaPassword ?? text(outputs[OUTPUTS.grafanaAdminPassword]),
+    parts: stringList(outputs[OUTPUTS.parts]),
   };
 }
 

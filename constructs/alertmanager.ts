@@ -1,5 +1,5 @@
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
-import { Token } from "cdktf";
+import type { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { INFO_INHIBITOR_ALERT, WATCHDOG_ALERT } from "../alerts/groups/monitoring.js";
 import { NATS_INHIBIT_RULES } from "../alerts/inhibit-rules.js";
@@ -13,6 +13,7 @@ import { dataVolume } from "./private/data-volume.js";
 import { hostUrl } from "./private/host-url.js";
 import { parsePrometheusDuration } from "./private/prometheus-units.js";
 import { propError, requirePort } from "./private/validation.js";
+import { resolveWebhookUrl } from "./private/webhook-url.js";
 import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
 import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
 
@@ -28,11 +29,20 @@ export interface AlertmanagerProps extends ServiceBaseProps {
   readonly hostPort?: number;
   /**
    * Send notifications to this webhook (Slack-compatible bridges, a ticket
-   * system, ...). A URL that carries a token belongs in a sensitive
-   * `TerraformVariable`: pass its `stringValue`.
+   * system, ...). A literal URL must carry no credentials (no user:password@,
+   * no query string, no token-like path segment): such a URL belongs in a
+   * sensitive Terraform variable, see `webhookUrlVariable`, or pass a
+   * sensitive `TerraformVariable`'s `stringValue` here.
    * @default none: a null receiver; alerts are visible in the UIs only
    */
   readonly webhookUrl?: string;
+  /**
+   * The webhook URL from a sensitive Terraform variable: its name, which the
+   * construct declares (set it with `TF_VAR_<name>`), or a sensitive
+   * `TerraformVariable` of your own. The URL then never appears in cdk.tf.json.
+   * @default none
+   */
+  readonly webhookUrlVariable?: string | TerraformVariable;
   /** How long to wait before notifying again about an alert that still fires. @default "4h" */
   readonly repeatInterval?: string;
   /** Mail the alerts of some severities (resolved ones too). @default none */
@@ -70,15 +80,12 @@ export class Alertmanager extends Construct implements IScrapeable {
   constructor(scope: Construct, id: string, props: AlertmanagerProps) {
     super(scope, id);
     const base = resolveServiceBase(this, props, { image: DEFAULT_IMAGES.alertmanager, memoryLimit: "128M" });
-    const hostPort = requirePort(this, "hostPort", props.hostPort ?? DEFAULT_HOST_PORTS.alertmanager);
+    const hostPort = requirePort(this, "hostPort", props.hostPort ?? DEFAULT_HOST_PORTS.alertmanager, DEFAULT_HOST_PORTS.alertmanager);
     const repeatInterval = props.repeatInterval ?? "4h";
     if (parsePrometheusDuration(repeatInterval) === undefined) {
       throw propError(this, "repeatInterval", repeatInterval, "must be a duration such as 4h or 30m", 'write it like "4h"');
     }
-    const { webhookUrl } = props;
-    if (webhookUrl !== undefined && !Token.isUnresolved(webhookUrl) && !/^https?:\/\/\S+$/.test(webhookUrl)) {
-      throw propError(this, "webhookUrl", webhookUrl, "must be an http(s) URL", "write it like https://hooks.example.com/alerts");
-    }
+    const webhookUrl = resolveWebhookUrl(this, props.webhookUrl, props.webhookUrlVariable);
 
     const name = base.nameOf(CONTAINER_NAMES.alertmanager);
     const volume = dataVolume(this, "data", base.nameOf("alertmanager-data"), props.protectData ?? true);

@@ -8,6 +8,7 @@ import { LABELS } from "../contract/index.js";
 import { escapeTerraform } from "./private/escape-terraform.js";
 import { claimHostPort } from "./private/host-ports.js";
 import { sharedImage } from "./private/shared-image.js";
+import { claimDockerName } from "./private/unique-names.js";
 import { propError } from "./private/validation.js";
 
 /** Label keys every container of the project carries (see config/container-labels.ts). */
@@ -76,37 +77,43 @@ export interface DockerServiceProps {
   readonly component: string;
   /** The image reference, e.g. "nats:2.14.5-alpine". */
   readonly image: string;
-  /** Overrides the image's entrypoint. */
+  /** Overrides the image's entrypoint. @default the image's */
   readonly entrypoint?: string[];
-  /** Overrides the image's command. */
+  /** Overrides the image's command. @default the image's */
   readonly command?: string[];
-  /** Environment variables. Values may be Terraform references. */
+  /** Environment variables. Values may be Terraform references. @default none */
   readonly env?: Record<string, string>;
   /** User to run as, e.g. "10001:10001". @default the image's */
   readonly user?: string;
-  /** Config files uploaded into the container. */
+  /** Config files uploaded into the container. @default none */
   readonly files?: UploadedFile[];
-  /** Named volumes for data. */
+  /** Named volumes for data. @default none */
   readonly volumes?: VolumeMount[];
-  /** Host paths, such as the Docker socket for a log collector. */
+  /** Host paths, such as the Docker socket for a log collector. @default none */
   readonly hostMounts?: HostMount[];
-  /** Extra host names on the network besides `name`. */
+  /** Extra host names on the network besides `name`. @default none */
   readonly aliases?: string[];
-  /** Ports published on the Docker host. */
+  /** Ports published on the Docker host. @default none */
   readonly ports?: PublishedPort[];
   /** The container's healthcheck; `wait` uses it at apply time. */
   readonly healthcheck: HealthcheckSpec;
   /** Memory limit in bytes. */
   readonly memoryLimitBytes: number;
-  /** @default "SIGTERM" (Docker's) */
+  /** The signal `docker stop` sends. @default "SIGTERM" (Docker's) */
   readonly stopSignal?: string;
   /** Seconds Docker waits after the stop signal before it kills the container. @default 10 (Docker's) */
   readonly stopTimeoutSeconds?: number;
+  /**
+   * Run an init process (Docker's tini) as PID 1, which passes signals on
+   * and reaps zombies: for a main process that ignores SIGTERM as PID 1,
+   * such as `tail -f /dev/null`. @default false
+   */
+  readonly init?: boolean;
   /** Seconds `terraform apply` waits for the container to turn healthy. @default 120 */
   readonly waitTimeoutSeconds?: number;
-  /** Extra labels. */
+  /** Extra labels. @default none */
   readonly labels?: Record<string, string>;
-  /** Resources that must exist before this container starts. */
+  /** Resources that must exist before this container starts. @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -130,6 +137,7 @@ export class DockerService extends Construct {
   constructor(scope: Construct, id: string, props: DockerServiceProps) {
     super(scope, id);
     this.name = props.name;
+    claimDockerName(this.node.scope ?? this, "container", props.name);
     for (const port of props.ports ?? []) claimHostPort(this, `${port.ip}:${port.external}`, props.name);
     for (const file of props.files ?? []) {
       if (!file.path.startsWith("/")) {
@@ -148,6 +156,7 @@ export class DockerService extends Construct {
       user: props.user,
       restart: "unless-stopped",
       tty: false,
+      init: props.init,
       memory: Math.ceil(props.memoryLimitBytes / 1024 ** 2),
       logDriver: "json-file",
       logOpts: LOG_OPTS,

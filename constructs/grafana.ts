@@ -114,7 +114,7 @@ export class Grafana extends Construct implements IScrapeable {
   constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
     const base = resolveServiceBase(this, props, { image: DEFAULT_IMAGES.grafana, memoryLimit: "512M" });
-    const hostPort = requirePort(this, "hostPort", props.hostPort ?? DEFAULT_HOST_PORTS.grafana);
+    const hostPort = requirePort(this, "hostPort", props.hostPort ?? DEFAULT_HOST_PORTS.grafana, DEFAULT_HOST_PORTS.grafana);
     const scrapeInterval = props.prometheusScrapeInterval ?? "30s";
     requireDuration(this, "prometheusScrapeInterval", scrapeInterval);
     this.adminUser = props.adminUser ?? "admin";

@@ -7,7 +7,7 @@ export const DEFAULT_IMAGES = {
   nats: "nats:2.14.5-alpine",
   /** The `nats` CLI for operators. */
   natsBox: "natsio/nats-box:0.19.7",
-  /** Loki 3.7 (distroless, UID 10001; `loki -health` for the healthcheck, new in 3.7). */
+  /** Loki 3.7 (distroless, runs as UID 10001; `loki -health`, there since 3.6.5, for the healthcheck). */
   loki: "grafana/loki:3.7.8",
   /** The default log collector; Ubuntu-based, runs as root to read the Docker socket. */
   alloy: "grafana/alloy:v1.21.0",

@@ -1,5 +1,5 @@
 import type { Network } from "@cdktf/provider-docker/lib/network/index.js";
-import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
+import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { COMPONENTS, SCRAPE_JOBS } from "../contract/index.js";
@@ -7,6 +7,7 @@ import { ALLOY_CONFIG_PATH, ALLOY_HTTP_PORT, ALLOY_STORAGE_PATH, renderAlloyConf
 import type { CollectorConfigInput } from "./config/log-pipeline.js";
 import { PROMTAIL_CONFIG_PATH, PROMTAIL_HTTP_PORT, PROMTAIL_POSITIONS_DIR, renderPromtailConfig } from "./config/promtail-config.js";
 import { DockerService, type HealthcheckSpec } from "./docker-service.js";
+import { dataVolume } from "./private/data-volume.js";
 import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
 
 /** The log collectors LokiStack can run. */
@@ -14,21 +15,29 @@ export type LogCollectorKind = "alloy" | "promtail";
 
 /** Props of {@link LogCollector}; LokiStack fills them in. */
 export interface LogCollectorProps {
+  /** The Docker network the container joins. */
   readonly network: Network;
+  /** Which collector runs: Grafana Alloy or Promtail. */
   readonly kind: LogCollectorKind;
   /** Container name, e.g. "alloy". */
   readonly name: string;
   /** Name of the volume that keeps the read positions. */
   readonly volumeName: string;
+  /** `prevent_destroy` on the positions volume, like every other data volume. */
+  readonly protectData: boolean;
+  /** The collector's image. */
   readonly image: string;
+  /** Memory limit in bytes. */
   readonly memoryLimitBytes: number;
   /** The stack's network name, the `natsmon.project` label value of its containers. */
   readonly project: string;
   /** Loki's push endpoint on the stack network. */
   readonly pushUrl: string;
+  /** Collect every container on the engine, not only the project's. */
   readonly collectAllContainers: boolean;
   /** The Docker socket on the host, mounted read-only at the same path. */
   readonly dockerSocketPath: string;
+  /** Resources that must exist before the collector starts. @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -43,6 +52,9 @@ export function bashHttpProbe(port: number, path: string): string[] {
     `head -n 1 <&3 | grep -q ' 200 '`;
   return ["CMD", "bash", "-c", script];
 }
+
+/** The construct id of each collector's positions volume; "data" was Alloy's from the start. */
+export const COLLECTOR_VOLUME_IDS: Record<LogCollectorKind, string> = { alloy: "data", promtail: "promtail-data" };
 
 interface CollectorSpec {
   readonly port: number;
@@ -100,7 +112,9 @@ export class LogCollector extends Construct implements IScrapeable {
     super(scope, id);
     const spec = SPECS[props.kind];
     this.kind = props.kind;
-    this.dataVolume = new Volume(this, "data", { name: props.volumeName });
+    // One address per kind: switching collectors forgets one volume and creates
+    // the other, rather than replacing (deleting) the volume under a new name.
+    this.dataVolume = dataVolume(this, COLLECTOR_VOLUME_IDS[props.kind], props.volumeName, props.protectData);
     const healthcheck: HealthcheckSpec = { test: bashHttpProbe(spec.port, spec.readyPath) };
     this.service = new DockerService(this, "Service", {
       network: props.network,

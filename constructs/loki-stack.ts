@@ -19,11 +19,14 @@ import { DEFAULT_IMAGES } from "./images.js";
 import { LogCollector, type LogCollectorKind } from "./log-collector.js";
 import { dataVolume } from "./private/data-volume.js";
 import { hostUrl } from "./private/host-url.js";
-import { propError, requireDuration, requirePort, requireSize } from "./private/validation.js";
+import { requireImageReference } from "./private/image-reference.js";
+import { requireCollectorImageWithBash, requireLokiWithHealthFlag } from "./private/log-image-checks.js";
+import { parsePrometheusDuration } from "./private/prometheus-units.js";
+import { propError, requirePort } from "./private/validation.js";
 import type { IScrapeable } from "./scrape-target.js";
-import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
+import { requireMemoryLimit, resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
 
-/** Loki's image and all its releases since 3.6 run as this user. */
+/** The user Loki's image runs as (long before the distroless images of 3.6, too). */
 const LOKI_UID = 10001;
 /** The range the ERROR ratio is computed over, and how long it must hold. */
 const ERROR_RATIO_WINDOW = "15m";
@@ -116,13 +119,16 @@ export class LokiStack extends Construct implements IDataSource {
   constructor(scope: Construct, id: string, props: LokiStackProps) {
     super(scope, id);
     const base = resolveServiceBase(this, props, { image: DEFAULT_IMAGES.loki, memoryLimit: "1G" });
+    requireLokiWithHealthFlag(this, "image", base.image);
     const kind = props.collector ?? "alloy";
     if (kind !== "alloy" && kind !== "promtail") {
       throw propError(this, "collector", kind, 'must be "alloy" or "promtail"', 'leave it out for Alloy, the default, or use "promtail"');
     }
+    const collectorImage = requireCollectorImageWithBash(this, "collectorImage", kind, props.collectorImage ?? DEFAULT_IMAGES[kind]);
     this.retentionPeriod = requireRetention(this, props.retentionPeriod ?? "168h");
-    const hostPort = requirePort(this, "hostPort", props.hostPort ?? DEFAULT_HOST_PORTS.loki);
-    const collectorMemoryLimitBytes = requireSize(this, "collectorMemoryLimit", props.collectorMemoryLimit ?? "256M");
+    const hostPort = requirePort(this, "hostPort", props.hostPort ?? DEFAULT_HOST_PORTS.loki, DEFAULT_HOST_PORTS.loki);
+    const collectorMemoryLimitBytes = requireMemoryLimit(this, "collectorMemoryLimit", props.collectorMemoryLimit ?? "256M");
+    if (!Token.isUnresolved(collectorImage)) requireImageReference(this, "collectorImage", collectorImage);
     const errorRatioThreshold = props.errorRatioThreshold ?? 0.01;
     if (!(errorRatioThreshold > 0 && errorRatioThreshold < 1)) {
       throw propError(this, "errorRatioThreshold", errorRatioThreshold, "must be a share between 0 and 1", "use 0.01 for 1%");
@@ -166,7 +172,8 @@ export class LokiStack extends Construct implements IDataSource {
       ],
       volumes: [{ volume: lokiData, containerPath: LOKI_DATA_DIR }],
       ports: [{ internal: LOKI_PORTS.http, external: hostPort, ip: base.bindAddress }],
-      // The image is distroless (no shell, no wget); Loki >= 3.7 checks its own /ready.
+      // The image is distroless (no shell, no wget); `loki -health` (Loki
+      // 3.6.5 and later, see requireLokiWithHealthFlag) checks its own /ready.
       healthcheck: { test: ["CMD", "/usr/bin/loki", "-health"], startPeriod: "30s" },
       memoryLimitBytes: base.memoryLimitBytes,
       // Time to flush and close the WAL cleanly.
@@ -178,12 +185,13 @@ export class LokiStack extends Construct implements IDataSource {
       kind,
       name: base.nameOf(CONTAINER_NAMES[kind]),
       volumeName: base.nameOf(kind === "alloy" ? "alloy-data" : "promtail-positions"),
-      image: props.collectorImage ?? DEFAULT_IMAGES[kind],
+      image: collectorImage,
       memoryLimitBytes: collectorMemoryLimitBytes,
       project,
       pushUrl: this.pushUrl,
       collectAllContainers: props.collectAllContainers ?? false,
       dockerSocketPath,
+      protectData: props.protectData ?? true,
       dependsOn: [this.loki.container],
     });
 
@@ -192,15 +200,28 @@ export class LokiStack extends Construct implements IDataSource {
   }
 }
 
+/**
+ * Loki reads retention_period as a Prometheus-style duration, so days and
+ * weeks ("7d", "2w") are fine; the compactor applies nothing under 24h.
+ */
 function requireRetention(scope: Construct, value: string): string {
-  const seconds = requireDuration(scope, "retentionPeriod", value);
+  const seconds = parsePrometheusDuration(value.trim());
+  if (seconds === undefined) {
+    throw propError(
+      scope,
+      "retentionPeriod",
+      value,
+      "must be a duration in weeks, days, hours and minutes (Loki's format)",
+      'write it like "168h", "7d" or "4w"',
+    );
+  }
   if (seconds < MIN_RETENTION_HOURS * 3600) {
     throw propError(
       scope,
       "retentionPeriod",
       value,
       `must be at least ${MIN_RETENTION_HOURS}h, the shortest retention Loki's compactor applies (one index period)`,
-      'use "24h" or more, e.g. "168h" for 7 days',
+      'use "24h" or more, e.g. "7d" or "168h" for 7 days',
     );
   }
   return value.trim();

@@ -15,17 +15,44 @@ export const NATS_BOX_CONTEXTS = {
   system: "system",
 } as const;
 
+/**
+ * Healthy means the CLI reaches the cluster with its default context: a
+ * connection, a server round trip and a request round trip. `nats server
+ * check connection` exits non-zero when no server answers (critical) or a
+ * time passes its warning threshold; the thresholds leave room for a busy
+ * host. (`nats rtt` only logs a failure and exits 0, so it cannot fail.)
+ */
+export const NATS_BOX_HEALTHCHECK = [
+  "CMD",
+  "nats",
+  "server",
+  "check",
+  "connection",
+  "--connect-warn=2s",
+  "--connect-critical=4s",
+  "--rtt-warn=2s",
+  "--rtt-critical=4s",
+  "--req-warn=2s",
+  "--req-critical=4s",
+];
+
 /** Props of {@link NatsBox}. */
 export interface NatsBoxProps {
+  /** The Docker network the container joins. */
   readonly network: Network;
+  /** Container name, e.g. "nats-box". */
   readonly name: string;
+  /** The nats-box image. */
   readonly image: string;
+  /** Memory limit in bytes. */
   readonly memoryLimitBytes: number;
   /** Client URLs of every node, e.g. nats://nats-node1:4222. */
   readonly clientUrls: readonly string[];
+  /** The system-account user of the `system` context. */
   readonly systemUser: string;
   /** The system user's plaintext password (a Terraform reference). */
   readonly systemPassword: string;
+  /** Resources that must exist before nats-box starts. @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -52,7 +79,11 @@ export class NatsBox extends Construct {
       image: props.image,
       // nats-box's entrypoint starts a login shell, which exits at once
       // without a TTY; keep the container up for `docker exec` instead.
+      // As PID 1, tail would ignore SIGTERM (the kernel drops signals PID 1
+      // has no handler for) and every stop would wait for the kill: an init
+      // process as PID 1 passes the signal on, and tail ends at once.
       entrypoint: ["tail", "-f", "/dev/null"],
+      init: true,
       env: { XDG_CONFIG_HOME: CONFIG_HOME, NATS_CONTEXT: NATS_BOX_CONTEXTS.cluster },
       files: [
         contextFile(NATS_BOX_CONTEXTS.cluster, { description: "the NATS cluster, global account", url }),
@@ -63,8 +94,7 @@ export class NatsBox extends Construct {
           password: props.systemPassword,
         }),
       ],
-      // Healthy means the CLI reaches the cluster with its default context.
-      healthcheck: { test: ["CMD", "nats", "rtt"], interval: "30s" },
+      healthcheck: { test: NATS_BOX_HEALTHCHECK, interval: "30s" },
       memoryLimitBytes: props.memoryLimitBytes,
       dependsOn: props.dependsOn,
     });

@@ -1,9 +1,12 @@
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Password } from "@cdktf/provider-random/lib/password/index.js";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { COMPONENTS, CONTAINER_NAMES, natsNodeName } from "../contract/index.js";
+import { natsReadinessPath } from "./config/nats-readiness.js";
 import { JETSTREAM_STORE_DIR, NATS_PORTS, renderNatsServerConf, SYSTEM_PASSWORD_ENV } from "./config/nats-server-conf.js";
 import { DockerService, type PublishedPort } from "./docker-service.js";
+import { KeptVolumes, natsNodeVolumePaths } from "./kept-volumes.js";
 import { NatsBox } from "./nats-box.js";
 import { dataVolume } from "./private/data-volume.js";
 import { hostUrl } from "./private/host-url.js";
@@ -55,6 +58,16 @@ export interface NatsClusterProps extends ServiceBaseProps {
    * @default true
    */
   readonly protectData?: boolean;
+  /**
+   * Let a plain `cdktf deploy` replace NATS node containers. By default each
+   * node container carries Terraform `prevent_destroy`, so a plan that would
+   * replace nodes (a new image, a changed nats-server setting), which a plain
+   * apply does for every node at once, fails before anything is touched;
+   * `natsmon rollout` replaces them one at a time instead (synthesize for it
+   * with NATSMON_ALLOW_NATS_REPLACE=1). See docs/operations-rollout.md.
+   * @default false, or true when the environment has NATSMON_ALLOW_NATS_REPLACE=1 at synth time
+   */
+  readonly allowNodeReplacement?: boolean;
 }
 
 /**
@@ -114,6 +127,8 @@ export class NatsCluster extends Construct {
     }
     this.nodes = nodes;
     this.dataVolumes = volumes;
+    // Scaling in forgets the volumes of the nodes it drops instead of deleting them.
+    new KeptVolumes(this, "KeptVolumes", natsNodeVolumePaths(settings.nodeCount + 1));
     if (settings.natsBox) this.natsBox = this.addNatsBox(settings);
   }
 
@@ -138,8 +153,9 @@ export class NatsCluster extends Construct {
       image: base.image,
       entrypoint: ["nats-server"],
       command: ["--config", CONFIG_PATH],
-      // Quoted, so nats-server reads the bcrypt hash as a string.
-      env: { [SYSTEM_PASSWORD_ENV]: `"${password.bcryptHash}"` },
+      // Quoted, so nats-server reads the bcrypt hash as a string. jsonencode adds the
+      // quotes in Terraform: literal quotes around the token break `cdktf synth --hcl`.
+      env: { [SYSTEM_PASSWORD_ENV]: Fn.jsonencode(password.bcryptHash) },
       files: [
         {
           path: CONFIG_PATH,
@@ -158,10 +174,11 @@ export class NatsCluster extends Construct {
       ports: publishedPorts(index, settings),
       healthcheck: {
         // Healthy means JetStream runs and is in contact with the meta
-        // leader (js-server-only; stream and consumer catch-up is not
-        // waited for). js-enabled-only would pass before the cluster has
-        // formed. 127.0.0.1, not localhost: the server listens on IPv4 only.
-        test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${NATS_PORTS.monitoring}/healthz?js-server-only=true`],
+        // leader; the option that checks this depends on the server's
+        // version (see natsReadinessPath). js-enabled-only would pass before
+        // the cluster has formed. 127.0.0.1, not localhost: the server
+        // listens on IPv4 only.
+        test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${NATS_PORTS.monitoring}${natsReadinessPath(base.image)}`],
         startPeriod: "30s",
       },
       // The seeds start together and elect the meta leader; every later
@@ -179,6 +196,8 @@ export class NatsCluster extends Construct {
       stopSignal: "SIGUSR2",
       stopTimeoutSeconds: settings.stopTimeoutSeconds,
     });
+    // A plain apply replaces every changed node at once: refuse it (see allowNodeReplacement).
+    if (!settings.allowNodeReplacement) node.container.lifecycle = { preventDestroy: true };
     return { node, volume };
   }
 

@@ -43,7 +43,7 @@ export class NatsExporter extends Construct implements IScrapeable {
   constructor(scope: Construct, id: string, props: NatsExporterProps) {
     super(scope, id);
     const base = resolveServiceBase(this, props, { image: DEFAULT_IMAGES.natsExporter, memoryLimit: "128M" });
-    const hostPort = requirePort(this, "hostPort", props.hostPort ?? EXPORTER_HOST_PORT);
+    const hostPort = requirePort(this, "hostPort", props.hostPort ?? EXPORTER_HOST_PORT, EXPORTER_HOST_PORT);
     const jsz = props.jsz ?? "all";
     if (!["all", "streams", "consumers", "accounts", "off"].includes(jsz)) {
       throw propError(this, "jsz", jsz, 'must be "all", "streams", "consumers", "accounts" or "off"', 'keep "all"');

@@ -1,15 +1,22 @@
 import { Network } from "@cdktf/provider-docker/lib/network/index.js";
-import { DockerProvider, type DockerProviderRegistryAuth } from "@cdktf/provider-docker/lib/provider/index.js";
+import { DockerProvider } from "@cdktf/provider-docker/lib/provider/index.js";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { OUTPUTS, type OutputName } from "../contract/index.js";
 import { Grafana, type GrafanaProps } from "./grafana.js";
+import { KeptVolumes, STACK_PART_VOLUME_PATHS } from "./kept-volumes.js";
 import { LokiStack, type LokiStackProps } from "./loki-stack.js";
 import { NatsCluster, type NatsClusterProps } from "./nats-cluster.js";
 import { NatsExporter, type NatsExporterProps } from "./nats-exporter.js";
+import { type HclSynthesis, portableHcl } from "./portable-hcl.js";
+import { requireDockerHost } from "./private/docker-host.js";
+import { requireNamePrefix } from "./private/name-prefix.js";
+import { validateStackSettings } from "./private/settings-validator.js";
+import { partNames, type StackParts, warnAboutMissingMetrics } from "./private/stack-parts.js";
 import { propError, requireDnsLabel } from "./private/validation.js";
 import { PrometheusStack, type PrometheusStackProps } from "./prometheus-stack.js";
+import { type RegistryAuth, resolveRegistryAuth } from "./registry-auth.js";
 import { Surveyor, type SurveyorProps } from "./surveyor.js";
 
 /** A part's props without the network, which the stack provides. */
@@ -26,15 +33,22 @@ export interface NatsMonitoringStackProps {
   readonly networkName?: string;
   /** Host address for every published port. @default "127.0.0.1" */
   readonly bindAddress?: string;
+  /**
+   * Acknowledges that `bindAddress: "0.0.0.0"` publishes every port of the
+   * stack to every network the Docker host is on; without it, "0.0.0.0" is refused.
+   * @default false
+   */
+  readonly exposeToAllNetworks?: boolean;
   /** The Docker engine to talk to. @default the provider's: DOCKER_HOST or the local socket */
   readonly dockerHost?: string;
   /**
    * Credentials for private registries that the images come from, e.g.
    * `[{ address: "registry.example.com", configFile: "~/.docker/config.json" }]`.
-   * A password belongs in a sensitive `TerraformVariable`.
+   * A literal password is refused: name a sensitive Terraform variable in
+   * `passwordVariable`, or pass a sensitive `TerraformVariable`'s value.
    * @default none: public images only
    */
-  readonly registryAuth?: DockerProviderRegistryAuth[];
+  readonly registryAuth?: RegistryAuth[];
   /**
    * Refuse to destroy any data volume (JetStream, Prometheus, Loki, Grafana,
    * Alertmanager): scaling in or `cdktf destroy` then fails instead of
@@ -81,13 +95,20 @@ export class NatsMonitoringStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: NatsMonitoringStackProps = {}) {
     super(scope, id);
-    new DockerProvider(this, "docker", { host: props.dockerHost, registryAuth: props.registryAuth });
+    validateStackSettings(this, props);
+    if (props.dockerHost !== undefined) requireDockerHost(this, props.dockerHost);
+    new DockerProvider(this, "docker", { host: props.dockerHost, registryAuth: resolveRegistryAuth(this, props.registryAuth) });
     new RandomProvider(this, "random");
 
-    const prefix = props.namePrefix === undefined ? "" : `${requireDnsLabel(this, "namePrefix", props.namePrefix)}-`;
+    const prefix = props.namePrefix === undefined ? "" : `${requireNamePrefix(this, props.namePrefix)}-`;
     const networkName = requireDnsLabel(this, "networkName", props.networkName ?? `${prefix}${DEFAULT_NETWORK_NAME}`);
     this.network = new Network(this, "network", { name: networkName, driver: "bridge" });
-    const shared = { network: this.network, namePrefix: props.namePrefix, bindAddress: props.bindAddress };
+    const shared = {
+      network: this.network,
+      namePrefix: props.namePrefix,
+      bindAddress: props.bindAddress,
+      exposeToAllNetworks: props.exposeToAllNetworks,
+    };
     const data = { protectData: props.protectData ?? true };
 
     this.nats = new NatsCluster(this, "Nats", { ...shared, ...data, ...props.nats });
@@ -129,11 +150,28 @@ export class NatsMonitoringStack extends TerraformStack {
       this.prometheus.addScrapeTarget(this.grafana);
     }
 
-    this.addOutputs();
+    const parts = {
+      nats: true,
+      surveyor: this.surveyor !== undefined,
+      exporter: this.exporter !== undefined,
+      prometheus: this.prometheus !== undefined,
+      alertmanager: this.prometheus?.alertmanager !== undefined,
+      loki: this.loki !== undefined,
+      grafana: this.grafana !== undefined,
+    };
+    // Turning a part off forgets its volumes instead of deleting them.
+    new KeptVolumes(this, "KeptVolumes", STACK_PART_VOLUME_PATHS);
+    warnAboutMissingMetrics(this, parts);
+    this.addOutputs(parts);
+  }
+
+  /** `cdktf synth --hcl` output as plain Terraform: see {@link portableHcl}. */
+  override toHclTerraform(): Record<string, unknown> {
+    return portableHcl(this, super.toHclTerraform() as HclSynthesis);
   }
 
   /** What `natsmon` and operators read with `cdktf output` / `terraform output -json`. */
-  private addOutputs(): void {
+  private addOutputs(parts: StackParts): void {
     const output = (name: OutputName, value: unknown, description: string, sensitive = false) => {
       if (value !== undefined) new TerraformOutput(this, name, { value, description, sensitive });
     };
@@ -149,11 +187,12 @@ export class NatsMonitoringStack extends TerraformStack {
     output(OUTPUTS.grafanaUrl, this.grafana?.hostUrl, "Grafana on the Docker host");
     output(OUTPUTS.grafanaAdminUser, this.grafana?.adminUser, "Grafana admin login");
     output(OUTPUTS.grafanaAdminPassword, this.grafana?.adminPassword, "Grafana admin password", true);
-    const parts = [this.nats, this.prometheus, this.loki, this.grafana];
+    const withData = [this.nats, this.prometheus, this.loki, this.grafana];
     output(
       OUTPUTS.dataVolumes,
-      parts.flatMap((part) => part?.dataVolumes ?? []).map((volume) => volume.name),
+      withData.flatMap((part) => part?.dataVolumes ?? []).map((volume) => volume.name),
       "Docker volumes that hold the stack's data",
     );
+    output(OUTPUTS.parts, partNames(parts), "The parts this stack runs; natsmon check checks these");
   }
 }

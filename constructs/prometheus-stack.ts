@@ -104,7 +104,7 @@ export class PrometheusStack extends Construct implements IDataSource {
   constructor(scope: Construct, id: string, props: PrometheusStackProps) {
     super(scope, id);
     const base = resolveServiceBase(this, props, { image: DEFAULT_IMAGES.prometheus, memoryLimit: "1G" });
-    const hostPort = requirePort(this, "hostPort", props.hostPort ?? DEFAULT_HOST_PORTS.prometheus);
+    const hostPort = requirePort(this, "hostPort", props.hostPort ?? DEFAULT_HOST_PORTS.prometheus, DEFAULT_HOST_PORTS.prometheus);
     const scrapeInterval = this.requireInterval("scrapeInterval", props.scrapeInterval ?? "30s");
     this.scrapeInterval = scrapeInterval;
     const evaluationInterval = this.requireInterval("evaluationInterval", props.evaluationInterval ?? scrapeInterval);
@@ -132,6 +132,7 @@ export class PrometheusStack extends Construct implements IDataSource {
       this.alertmanager = new Alertmanager(this, "Alertmanager", {
         namePrefix: props.namePrefix,
         bindAddress: props.bindAddress,
+        exposeToAllNetworks: props.exposeToAllNetworks,
         protectData: props.protectData,
         ...amProps,
         network: base.network,

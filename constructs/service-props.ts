@@ -1,7 +1,10 @@
 import type { Network } from "@cdktf/provider-docker/lib/network/index.js";
+import { Token } from "cdktf";
 import type { IConstruct } from "constructs";
 import { DEFAULT_BIND_ADDRESS } from "../contract/index.js";
-import { propError, requireDnsLabel, requireIpv4, requireSize } from "./private/validation.js";
+import { requireImageReference } from "./private/image-reference.js";
+import { requireNamePrefix } from "./private/name-prefix.js";
+import { propError, requireIpv4, requireSize } from "./private/validation.js";
 
 /** Props that every service construct of the project takes. */
 export interface ServiceBaseProps {
@@ -21,6 +24,12 @@ export interface ServiceBaseProps {
    * @default "127.0.0.1"
    */
   readonly bindAddress?: string;
+  /**
+   * Acknowledges that `bindAddress: "0.0.0.0"` publishes this part's ports
+   * to every network the Docker host is on; without it, "0.0.0.0" is refused.
+   * @default false
+   */
+  readonly exposeToAllNetworks?: boolean;
   /** Memory limit of each container, e.g. "512M". @default per service */
   readonly memoryLimit?: string;
 }
@@ -41,22 +50,44 @@ export function resolveServiceBase(
   props: ServiceBaseProps,
   defaults: { readonly image: string; readonly memoryLimit: string },
 ): ResolvedServiceBase {
-  const prefix = props.namePrefix === undefined ? "" : `${requireDnsLabel(scope, "namePrefix", props.namePrefix)}-`;
+  const prefix = props.namePrefix === undefined ? "" : `${requireNamePrefix(scope, props.namePrefix)}-`;
   const image = props.image ?? defaults.image;
-  if (image.trim() === "" || /\s/.test(image)) {
-    throw propError(
-      scope,
-      "image",
-      image,
-      "must be an image reference without spaces",
-      'write it like "registry.example.com/nats:2.14.5-alpine"',
-    );
-  }
+  if (!Token.isUnresolved(image)) requireImageReference(scope, "image", image);
   return {
     network: props.network,
     image,
-    bindAddress: requireIpv4(scope, "bindAddress", props.bindAddress ?? DEFAULT_BIND_ADDRESS),
-    memoryLimitBytes: requireSize(scope, "memoryLimit", props.memoryLimit ?? defaults.memoryLimit),
+    bindAddress: requireExposure(
+      scope,
+      requireIpv4(scope, "bindAddress", props.bindAddress ?? DEFAULT_BIND_ADDRESS),
+      props.exposeToAllNetworks,
+    ),
+    memoryLimitBytes: requireMemoryLimit(scope, "memoryLimit", props.memoryLimit ?? defaults.memoryLimit),
     nameOf: (base) => `${prefix}${base}`,
   };
+}
+
+/** Docker refuses a container memory limit below 6 MB. */
+const DOCKER_MIN_MEMORY_BYTES = 6 * 1024 ** 2;
+
+/** A container memory limit such as "512M", in bytes, at least Docker's 6M. */
+export function requireMemoryLimit(scope: IConstruct, prop: string, value: string): number {
+  const bytes = requireSize(scope, prop, value);
+  if (bytes < DOCKER_MIN_MEMORY_BYTES) {
+    throw propError(scope, prop, value, "must be at least 6M, the smallest memory limit Docker accepts", 'write it like "128M" or "1G"');
+  }
+  return bytes;
+}
+
+/** "0.0.0.0" publishes to every network the host is on: only when the user says so. */
+function requireExposure(scope: IConstruct, bindAddress: string, acknowledged: boolean | undefined): string {
+  if (bindAddress === "0.0.0.0" && acknowledged !== true) {
+    throw propError(
+      scope,
+      "bindAddress",
+      bindAddress,
+      "publishes every port to all networks the Docker host is on, which needs exposeToAllNetworks: true as well",
+      "set exposeToAllNetworks: true if that is meant, or bind to one address such as 127.0.0.1 or the host's LAN address",
+    );
+  }
+  return bindAddress;
 }

@@ -57,7 +57,7 @@ export class Surveyor extends Construct implements IScrapeable {
   constructor(scope: Construct, id: string, props: SurveyorProps) {
     super(scope, id);
     const base = resolveServiceBase(this, props, { image: DEFAULT_IMAGES.surveyor, memoryLimit: "256M" });
-    const hostPort = requirePort(this, "hostPort", props.hostPort ?? DEFAULT_HOST_PORTS.surveyor);
+    const hostPort = requirePort(this, "hostPort", props.hostPort ?? DEFAULT_HOST_PORTS.surveyor, DEFAULT_HOST_PORTS.surveyor);
     const jsz = props.jsz ?? "all";
     if (!["all", "streams", "consumers", "off"].includes(jsz)) {
       throw propError(this, "jsz", jsz, 'must be "all", "streams", "consumers" or "off"', 'keep "all" unless the series are too many');

@@ -16,6 +16,7 @@ export const OUTPUTS = {
   grafanaAdminUser: "grafana_admin_user",
   grafanaAdminPassword: "grafana_admin_password",
   dataVolumes: "data_volumes",
+  parts: "parts",
 } as const;
 
 /** One of the stack's output names. */

@@ -74,7 +74,7 @@ export function natsLogsDashboard(loki: DashboardDataSource): DashboardJson {
         query: `label_values(${DASHBOARD_LOG_LABELS.job})`,
         includeAll: false,
         defaultValue: LOG_JOBS.nats,
-        description: "nats: the NATS servers and nats-box; monitoring: Surveyor, the exporter, Prometheus, Loki, Grafana.",
+        description: JOB_VARIABLE_DESCRIPTION,
       }),
     )
     .withVariable(
@@ -167,6 +167,17 @@ function linesPerFiveMinutes() {
   return panel;
 }
 
+/** The level distribution's name for lines that carry no level. */
+export const NO_LEVEL_SLICE = "no level";
+
+/**
+ * What each `job` holds, as the log collector's relabel rules set it
+ * (constructs/config/log-pipeline.ts): only the NATS servers are `nats`.
+ */
+export const JOB_VARIABLE_DESCRIPTION =
+  `${LOG_JOBS.nats}: the NATS servers; ${LOG_JOBS.monitoring}: the stack's other containers (nats-box, Surveyor, the exporter, ` +
+  `Prometheus, Alertmanager, Loki, Grafana, the log collector); ${LOG_JOBS.other}: containers outside the stack, with collectAllContainers.`;
+
 /** Guide panel 2: how the lines spread over the levels. */
 function levelDistribution() {
   const panel = new PieChartPanelBuilder()
@@ -174,10 +185,13 @@ function levelDistribution() {
     .description("Lines per level over the selected time range, whatever the level filter says: ERROR and WARN should stay thin slices.")
     .datasource(dataSourceRef("loki"))
     .withTarget(
-      lokiQuery(`sum by (${DASHBOARD_LOG_LABELS.level}) (count_over_time(${logStreamSelector({ level: false })} [$__range]))`, {
-        legend: `{{${DASHBOARD_LOG_LABELS.level}}}`,
-        instant: true,
-      }),
+      lokiQuery(
+        // Lines without a level (every container but the NATS servers) would
+        // form a slice with an empty name: name it.
+        `label_replace(sum by (${DASHBOARD_LOG_LABELS.level}) (count_over_time(${logStreamSelector({ level: false })} [$__range])), ` +
+          `"${DASHBOARD_LOG_LABELS.level}", "${NO_LEVEL_SLICE}", "${DASHBOARD_LOG_LABELS.level}", "")`,
+        { legend: `{{${DASHBOARD_LOG_LABELS.level}}}`, instant: true },
+      ),
     )
     .pieType(PieChartType.Donut)
     .displayLabels([PieChartLabels.Percent])

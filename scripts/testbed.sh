@@ -3,7 +3,12 @@
 #   1. installs Debian's docker.io and debootstrap when they are missing,
 #   2. starts dockerd when no engine answers,
 #   3. builds two local images from Debian packages, since no image registry
-#      is reachable: stand-ins for nats:2.14.5-alpine and prom/prometheus.
+#      is reachable: nats-server 2.9.10 (NATS_IMAGE, for the checks against
+#      the older server line) and Prometheus 2.42 (the stand-in for
+#      prom/prometheus),
+#   4. builds, in scripts/testbed-go.sh, the pinned nats-server, Surveyor,
+#      prometheus-nats-exporter, natscli (nats-box) and Alertmanager from
+#      their Go modules and lays out their images.
 # Idempotent: a second run finds everything in place and takes a second or two.
 # Runs as root (or through sudo) on a fresh Debian bookworm machine.
 #
@@ -25,13 +30,27 @@ RECIPE="$(sha256sum "$0" | cut -c1-16)"
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 log() { echo "--- testbed: $*"; }
 
-# The Debian mirror this machine's apt already uses (reachable by definition).
+# The Debian mirror this machine's apt already uses (reachable by definition),
+# from its deb822 .sources files or one-line .list files; the security
+# archive holds only updates, not a whole suite. No fallback host: a machine
+# without a configured mirror gets a clear error instead of a guess.
+# TESTBED_APT_DIR (default /etc/apt) lets the tests point it at other files.
 debian_mirror() {
-  if [ -n "${TESTBED_MIRROR:-}" ]; then echo "$TESTBED_MIRROR"; return; fi
-  local uri
-  uri="$(grep -hsE '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' | grep -v security | head -n1 || true)"
-  [ -n "$uri" ] || uri="$(grep -hsE '^deb ' /etc/apt/sources.list | awk '{print $2}' | grep -v security | head -n1 || true)"
-  echo "${uri:-http://deb.debian.org/debian}"
+  local apt="${TESTBED_APT_DIR:-/etc/apt}" uri
+  uri="$(
+    {
+      awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' "$apt"/sources.list.d/*.sources 2>/dev/null || true
+      # deb [options] URI suite components
+      sed -E -n 's/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?([^[:space:]]+).*/\2/p' \
+        "$apt/sources.list" "$apt"/sources.list.d/*.list 2>/dev/null || true
+    } | { grep -v -- '-security' || true; } | head -n1
+  )"
+  if [ -z "$uri" ]; then
+    echo "testbed: no Debian mirror is configured for apt (no URIs in $apt/sources.list.d/*.sources, no deb line in" \
+      "$apt/sources.list or $apt/sources.list.d/*.list); configure the mirror this machine uses, then run again" >&2
+    return 1
+  fi
+  echo "$uri"
 }
 
 install_packages() {
@@ -76,9 +95,11 @@ bootstrap_rootfs() {
   local dir="$1" packages="$2"
   as_root rm -rf "$dir"
   as_root mkdir -p "$CACHE_DIR/debs"
+  local mirror
+  mirror="$(debian_mirror)"
   log "debootstrap $SUITE with $packages"
   as_root debootstrap --variant=minbase --include="$packages" --cache-dir="$CACHE_DIR/debs" \
-    "$SUITE" "$dir" "$(debian_mirror)" >"$dir.log" 2>&1 || {
+    "$SUITE" "$dir" "$mirror" >"$dir.log" 2>&1 || {
     tail -n 30 "$dir.log" >&2
     exit 1
   }
@@ -154,6 +175,7 @@ install_packages
 start_engine
 ensure_image "$NATS_IMAGE" build_nats_image
 ensure_image "$PROMETHEUS_IMAGE" build_prometheus_image
+as_root env "PATH=$PATH" TESTBED_CACHE_DIR="$CACHE_DIR" bash "$(dirname "$0")/testbed-go.sh"
 # A smoke check that the binaries run in their images.
 log "$(as_root docker run --rm --label natsmon.live-test=testbed "$NATS_IMAGE" --version)"
 log "$(as_root docker run --rm --label natsmon.live-test=testbed "$PROMETHEUS_IMAGE" --version 2>&1 | head -n1)"

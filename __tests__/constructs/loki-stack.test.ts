@@ -3,6 +3,7 @@ import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { LokiStack, type NatsMonitoringStack } from "../../index.js";
+import { standaloneParts } from "../helpers/parts.js";
 import {
   container,
   containersByName,
@@ -194,19 +195,43 @@ describe("LokiStack for other constructs", () => {
 describe("LokiStack validation", () => {
   it("rejects a retention below 24h with a clear error", () => {
     expect(() => lokiPlan({ retentionPeriod: "12h" })).toThrow(
-      'LokiStack "test/Loki": retentionPeriod must be at least 24h, the shortest retention Loki\'s compactor applies (one index period), got "12h" (use "24h" or more, e.g. "168h" for 7 days)',
+      'LokiStack "test/Loki": retentionPeriod must be at least 24h, the shortest retention Loki\'s compactor applies (one index period), got "12h" (use "24h" or more, e.g. "7d" or "168h" for 7 days)',
     );
     expect(() => lokiPlan({ retentionPeriod: "23h59m" })).toThrow(/retentionPeriod must be at least 24h/);
-    expect(() => lokiPlan({ retentionPeriod: "7 days" })).toThrow(/retentionPeriod must be a positive duration/);
+    expect(() => lokiPlan({ retentionPeriod: "7 days" })).toThrow(
+      /retentionPeriod must be a duration in weeks, days, hours and minutes \(Loki's format\), got "7 days" \(write it like "168h", "7d" or "4w"\)/,
+    );
+    // Loki reads days and weeks: "7d" is the guide's 168h.
+    expect(() => lokiPlan({ retentionPeriod: "7d" })).not.toThrow();
+    expect(() => lokiPlan({ retentionPeriod: "23h" })).toThrow(/e\.g\. "7d" or "168h"/);
     expect(() => lokiPlan({ retentionPeriod: "24h" })).not.toThrow();
   });
 
   it("rejects an unknown collector, a bad Alertmanager URL, threshold or socket path", () => {
-    expect(() => lokiPlan({ collector: "fluentd" as "alloy" })).toThrow(/collector must be "alloy" or "promtail", got "fluentd"/);
+    const { stack, network } = standaloneParts();
+    expect(() => new LokiStack(stack, "Loki", { network, collector: "fluentd" as "alloy" })).toThrow(
+      /collector must be "alloy" or "promtail", got "fluentd"/,
+    );
+    expect(() => lokiPlan({ collector: "fluentd" as "alloy" })).toThrow(/loki\.collector must be one of "alloy" or "promtail"/);
     expect(() => lokiPlan({ alertmanagerUrl: "alertmanager:9093" })).toThrow(/alertmanagerUrl must be an http or https URL/);
     expect(() => lokiPlan({ errorRatioThreshold: 1 })).toThrow(/errorRatioThreshold must be a share between 0 and 1, got 1/);
     expect(() => lokiPlan({ errorRatioThreshold: 0 })).toThrow(/errorRatioThreshold/);
     expect(() => lokiPlan({ dockerSocketPath: "docker.sock" })).toThrow(/dockerSocketPath must be an absolute path/);
+  });
+
+  it("refuses images whose healthcheck could never pass", () => {
+    // `loki -health` came with 3.6.5 (a backport) and 3.7.
+    expect(() => lokiPlan({ image: "grafana/loki:3.6.4" })).toThrow(
+      /LokiStack "test\/Loki": image must be Loki 3\.6\.5 or later: the healthcheck runs `loki -health`.*got "grafana\/loki:3\.6\.4"/,
+    );
+    expect(() => lokiPlan({ image: "grafana/loki:3.5.9" })).toThrow(/image must be Loki 3\.6\.5 or later/);
+    expect(() => lokiPlan({ image: "grafana/loki:3.6.5" })).not.toThrow();
+    expect(() => lokiPlan({ image: "registry.example.test/loki:latest" })).not.toThrow();
+    // Alloy's -distroless images have no bash for the HTTP probe.
+    expect(() => lokiPlan({ collectorImage: "grafana/alloy:v1.21.0-distroless" })).toThrow(
+      /LokiStack "test\/Loki": collectorImage must not be a -distroless Alloy image: it has no bash.*got "grafana\/alloy:v1\.21\.0-distroless"/,
+    );
+    expect(() => lokiPlan({ collectorImage: "grafana/alloy:v1.21.0" })).not.toThrow();
   });
 
   it("needs a network with a literal name to filter containers by", () => {

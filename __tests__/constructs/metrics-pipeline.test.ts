@@ -39,7 +39,9 @@ describe("the metrics pipeline of the default stack", () => {
     expect(plan.output?.prometheus_url.value).toBe("http://127.0.0.1:9090");
     expect(plan.output).not.toHaveProperty("alertmanager_url");
     expect(synthStack({ prometheus: { alertmanager: true } }).plan.output?.alertmanager_url.value).toBe("http://127.0.0.1:9093");
-    expect(synthStack({ bindAddress: "0.0.0.0" }).plan.output?.prometheus_url.value).toBe("http://127.0.0.1:9090");
+    expect(synthStack({ bindAddress: "0.0.0.0", exposeToAllNetworks: true }).plan.output?.prometheus_url.value).toBe(
+      "http://127.0.0.1:9090",
+    );
   });
 
   it("lists prometheus-data, and alertmanager-data when enabled, among the data volumes", () => {

@@ -56,6 +56,12 @@ describe("NatsCluster", () => {
     expect(natsVolumes(plan)).toHaveLength(3);
     expect(Object.keys(resourcesOf(plan, "docker_network"))).toHaveLength(1);
     expect(container(plan, "nats-box").entrypoint).toEqual(["tail", "-f", "/dev/null"]);
+    // tail as PID 1 would ignore SIGTERM: an init process passes it on, so a stop takes no timeout.
+    expect(container(plan, "nats-box").init).toBe(true);
+    // A check that fails when no server answers (`nats rtt` exits 0 then); the live tests prove it.
+    expect(container(plan, "nats-box").healthcheck.test).toEqual(expect.arrayContaining(["nats", "server", "check", "connection"]));
+    // Only nats-box runs an init process; nats-server handles its signals itself.
+    for (const node of natsNodes()) expect(node.init).toBeUndefined();
     // One image resource shared by the three nodes.
     const images = Object.values(resourcesOf(plan, "docker_image")).map((i) => i.name);
     expect(images.filter((name) => name === "nats:2.14.5-alpine")).toHaveLength(1);
@@ -105,12 +111,24 @@ describe("NatsCluster", () => {
 
   it("checks health with JetStream enabled, never runs with a TTY and rotates its logs", () => {
     const [node] = natsNodes();
-    expect(node.healthcheck.test).toEqual(["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8222/healthz?js-server-only=true"]);
+    // The pinned nats-server 2.14.5: js-meta-only, since js-server-only there only means "accepts connections".
+    expect(node.healthcheck.test).toEqual(["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8222/healthz?js-meta-only=true"]);
     expect(node.tty).toBe(false);
     expect(node.restart).toBe("unless-stopped");
     expect(node.wait).toBe(true);
     expect(node.log_opts).toEqual({ "max-file": "3", "max-size": "10m" });
     expect(labelsOf(node)).toMatchObject({ "natsmon.component": "nats", "natsmon.spec-hash": expect.stringMatching(/^[0-9a-f]{16}$/) });
+  });
+
+  it("chooses the readiness option by what the image's nats-server version checks", () => {
+    const probe = (image: string) => natsNodes({ image })[0].healthcheck.test.at(-1);
+    expect(probe("nats:2.14.5-alpine")).toBe("http://127.0.0.1:8222/healthz?js-meta-only=true");
+    expect(probe("registry.example.test/nats:2.11.0-alpine")).toBe("http://127.0.0.1:8222/healthz?js-meta-only=true");
+    // Before 2.11 js-server-only checked the meta leader, and js-meta-only did not exist.
+    expect(probe("nats:2.10.29-alpine")).toBe("http://127.0.0.1:8222/healthz?js-server-only=true");
+    expect(probe("nats:2.9.10")).toBe("http://127.0.0.1:8222/healthz?js-server-only=true");
+    // Unknown versions get js-meta-only: an older server ignores it and runs its full, stricter check.
+    expect(probe("nats:alpine")).toBe("http://127.0.0.1:8222/healthz?js-meta-only=true");
   });
 
   it("writes JetStream limits from human sizes", () => {
@@ -151,7 +169,7 @@ describe("NatsCluster", () => {
     expect(password).toMatchObject({ length: 32, special: false });
     const node = container(plan, "nats-node1");
     expect(node.env).toEqual([
-      expect.stringMatching(new RegExp(`^${SYSTEM_PASSWORD_ENV}="\\$\\{random_password\\.\\w+\\.bcrypt_hash\\}"$`)),
+      expect.stringMatching(new RegExp(`^${SYSTEM_PASSWORD_ENV}=\\$\\{jsonencode\\(random_password\\.\\w+\\.bcrypt_hash\\)\\}$`)),
     ]);
     expect(uploadedFile(node, CONFIG)).toContain(`password: $${SYSTEM_PASSWORD_ENV}`);
     const system = JSON.parse(uploadedFile(container(plan, "nats-box"), "/etc/nats-box/nats/context/system.json"));
@@ -232,7 +250,10 @@ describe("NatsCluster validation", () => {
   });
 
   it("rejects consecutive host ports that run past 65535", () => {
-    expect(build({ publishEveryNode: true, clientHostPort: 65534 })).toThrow(/clientHostPort must be a TCP port.* got 65536/);
+    // The message names the port the user wrote, not a derived one.
+    expect(build({ publishEveryNode: true, clientHostPort: 65534 })).toThrow(
+      /clientHostPort must leave room for one host port per node with publishEveryNode: 3 nodes need 65534-65536, beyond 65535, got 65534 \(use 65533 or lower\)/,
+    );
   });
 
   it("rejects two services on one host port", () => {

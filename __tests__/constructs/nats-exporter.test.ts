@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { NatsExporter } from "../../index.js";
+import { standaloneParts } from "../helpers/parts.js";
 import { container, synthStack } from "../helpers/plan.js";
 
 describe("NatsExporter", () => {
@@ -34,6 +36,10 @@ describe("NatsExporter", () => {
 
   it("drops -jsz when asked and rejects unknown modes", () => {
     expect(container(synthStack({ exporter: { jsz: "off" } }).plan, "nats-exporter").command).not.toContain("-jsz=all");
-    expect(() => synthStack({ exporter: { jsz: "some" as never } })).toThrow(/NatsExporter "test\/Exporter": jsz must be/);
+    const { stack, network, cluster } = standaloneParts();
+    expect(() => new NatsExporter(stack, "Exporter", { network, cluster, jsz: "some" as never })).toThrow(
+      /NatsExporter "test\/Exporter": jsz must be/,
+    );
+    expect(() => synthStack({ exporter: { jsz: "some" as never } })).toThrow(/exporter\.jsz must be one of "all"/);
   });
 });

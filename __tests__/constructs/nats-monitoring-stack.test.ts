@@ -8,7 +8,8 @@ function* strings(value: unknown, path = ""): Generator<[string, string]> {
   else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) yield* strings(v, `${path}.${k}`);
 }
 
-const REFERENCE = /^\$\{[a-z_]+\.[\w-]+\.[\w]+\}$|^"\$\{[a-z_]+\.[\w-]+\.[\w]+\}"$|^\$[A-Z_]+$/;
+// A bare reference, one quoted by jsonencode (the NATS bcrypt hash), or an env variable.
+const REFERENCE = /^\$\{[a-z_]+\.[\w-]+\.[\w]+\}$|^\$\{jsonencode\([a-z_]+\.[\w-]+\.[\w]+\)\}$|^\$[A-Z_]+$/;
 
 /** Values assigned to anything named like a secret, in env, JSON, YAML or nats-server.conf form. */
 function secretAssignments(plan: Plan): [string, string][] {
@@ -57,7 +58,9 @@ describe("NatsMonitoringStack", () => {
   });
 
   it("opens ports to every network only when asked", () => {
-    const ports = Object.values(containersByName(synthStack({ bindAddress: "0.0.0.0" }).plan)).flatMap((c) => c.ports ?? []);
+    const ports = Object.values(containersByName(synthStack({ bindAddress: "0.0.0.0", exposeToAllNetworks: true }).plan)).flatMap(
+      (c) => c.ports ?? [],
+    );
     expect(ports.every((p) => p.ip === "0.0.0.0")).toBe(true);
   });
 

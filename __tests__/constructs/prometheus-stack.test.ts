@@ -127,8 +127,10 @@ describe("PrometheusStack", () => {
   });
 
   it("enables the admin API by default only while bound to a loopback address", () => {
-    expect(prometheusOf({ bindAddress: "0.0.0.0" }).command).not.toContain("--web.enable-admin-api");
-    expect(prometheusOf({ bindAddress: "0.0.0.0", prometheus: { adminApi: true } }).command).toContain("--web.enable-admin-api");
+    expect(prometheusOf({ bindAddress: "0.0.0.0", exposeToAllNetworks: true }).command).not.toContain("--web.enable-admin-api");
+    expect(prometheusOf({ bindAddress: "0.0.0.0", exposeToAllNetworks: true, prometheus: { adminApi: true } }).command).toContain(
+      "--web.enable-admin-api",
+    );
     expect(standalone().prometheus.adminApiEnabled).toBe(true);
   });
 

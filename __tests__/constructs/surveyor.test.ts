@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { Surveyor } from "../../index.js";
+import { standaloneParts } from "../helpers/parts.js";
 import { container, labelsOf, synthStack, uploadedFile } from "../helpers/plan.js";
 
 const surveyorOf = (props: Parameters<typeof synthStack>[0] = {}) =>
@@ -54,8 +56,11 @@ describe("Surveyor", () => {
   });
 
   it("rejects an unknown jsz mode with the fix", () => {
-    expect(() => synthStack({ surveyor: { jsz: "everything" as never } })).toThrow(
+    const { stack, network, cluster } = standaloneParts();
+    expect(() => new Surveyor(stack, "Surveyor", { network, cluster, jsz: "everything" as never })).toThrow(
       /Surveyor "test\/Surveyor": jsz must be "all", "streams", "consumers" or "off", got "everything"/,
     );
+    // Through the stack's settings, the schema names the setting first.
+    expect(() => synthStack({ surveyor: { jsz: "everything" as never } })).toThrow(/surveyor\.jsz must be one of "all"/);
   });
 });

@@ -133,6 +133,7 @@ describe("contract values", () => {
       "grafana_admin_user",
       "grafana_admin_password",
       "data_volumes",
+      "parts",
     ]);
     expect(Object.values(OUTPUTS)).toEqual(OUTPUT_NAMES);
   });

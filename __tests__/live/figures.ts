@@ -7,6 +7,10 @@ export interface LiveFigures {
   failover_s?: number;
   published?: number;
   lost?: number;
+  /** Seconds from the event to the alert at Alertmanager, tuned config (the slowest measured). */
+  alert_fire_s?: number;
+  /** Default dashboard PromQL queries that returned data from the live Prometheus, "N/M". */
+  queries_with_data?: string;
 }
 
 declare module "vitest" {

@@ -7,7 +7,7 @@ import type { LiveFigures } from "./figures.js";
 /**
  * Gives the test files a file to record their figures in, and prints them
  * as one line when the run ends:
- * `LIVE: formation_s=.. failover_s=.. published=.. lost=..`
+ * `LIVE: formation_s=.. failover_s=.. published=.. lost=.. alert_fire_s=.. queries_with_data=N/M`
  * (a figure no test recorded, because its test failed, prints as n/a).
  */
 export default function setup(project: TestProject): () => void {
@@ -24,9 +24,10 @@ export default function setup(project: TestProject): () => void {
       // No test recorded anything.
     }
     rmSync(dir, { recursive: true, force: true });
-    const show = (value: number | undefined) => (value === undefined ? "n/a" : String(value));
+    const show = (value: number | string | undefined) => (value === undefined ? "n/a" : String(value));
     console.log(
-      `LIVE: formation_s=${show(figures.formation_s)} failover_s=${show(figures.failover_s)} published=${show(figures.published)} lost=${show(figures.lost)}`,
+      `LIVE: formation_s=${show(figures.formation_s)} failover_s=${show(figures.failover_s)} published=${show(figures.published)} lost=${show(figures.lost)}` +
+        ` alert_fire_s=${show(figures.alert_fire_s)} queries_with_data=${show(figures.queries_with_data)}`,
     );
   };
 }

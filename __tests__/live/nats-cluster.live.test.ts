@@ -6,6 +6,7 @@ import { recordFigures } from "./figures.js";
 import { type LiveNode, natsNodesOf, synthLivePlan } from "./live-plan.js";
 import { connectToNodes, publishUntilAcked, readStream, streamOnServer } from "./nats-client.js";
 import { PlanReplayer } from "./plan-replayer.js";
+import { routedPeers } from "./routes.js";
 import { containerLog, docker, requireTestbed, TESTBED_IMAGES } from "./testbed.js";
 import { getJson, waitFor } from "./wait.js";
 
@@ -57,7 +58,7 @@ describe("the default NATS cluster on a real Docker engine", () => {
         `${node.name} to have ${nodes.length - 1} routes`,
         async () => {
           const routes = await getJson(`${node.monitorUrl}/routez`);
-          return routes.num_routes === nodes.length - 1 ? routes : undefined;
+          return routedPeers(routes) === nodes.length - 1 ? routes : undefined;
         },
         { timeoutMs: 30_000 },
       );

@@ -1,4 +1,4 @@
-import { createReadStream, mkdtempSync, rmSync } from "node:fs";
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -8,8 +8,9 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import tar from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { archiveName } from "../../cli/backup/archive-names.js";
-import { createHelper, HELPER_IMAGE, HELPER_MOUNT, removeHelper } from "../../cli/backup/docker-engine.js";
-import { runNatsmon } from "../cli/helpers/run-natsmon.js";
+import { createHelper, HELPER_IMAGE, HELPER_MOUNT, LABELS, removeHelper } from "../../cli/backup/docker-engine.js";
+import { MANIFEST_NAME } from "../../cli/backup/manifest.js";
+import { runNatsmon, startNatsmon } from "../cli/helpers/run-natsmon.js";
 import { labelsOf, type Plan } from "../helpers/plan.js";
 import { type LiveNode, natsNodesOf, synthLivePlan } from "./live-plan.js";
 import { connectToNodes, publishUntilAcked, readStream, streamOnServer } from "./nats-client.js";
@@ -150,7 +151,9 @@ describe("natsmon backup and restore of the replayed stack's volumes", () => {
 
     // The Prometheus archive is the snapshot: blocks, no write-ahead log.
     const promNames = await entryNames(createReadStream(join(outDir, archiveName(prometheusVolume))).pipe(createGunzip()));
-    expect(promNames[0]).toBe("./");
+    // The manifest first, then the TSDB's entries, relative.
+    expect(promNames[0]).toBe(MANIFEST_NAME);
+    expect(promNames[1]).toBe("./");
     expect(
       promNames.some((name) => name.endsWith("/meta.json")),
       promNames.join(" "),
@@ -177,7 +180,16 @@ describe("natsmon backup and restore of the replayed stack's volumes", () => {
 
     const restored = await natsmon(["restore", archive, "--force", "--wait-timeout", "180"]);
     expect(restored.code, restored.stderr).toBe(0);
-    expect(restored.stderr).toContain("emptying the volume (--force)");
+    // The whole archive is checked first, the other nodes too; the node's current contents are kept aside.
+    expect(restored.stderr).toMatch(/archive is whole: \d+ files, .* as its manifest says/);
+    expect(restored.stderr).toContain("the other nodes are healthy and current; meta leader");
+    expect(restored.stderr).toContain(`moved its current contents aside, into ${node.name}-data:/.natsmon-previous-`);
+    expect(restored.stderr).toContain(`${node.name}: JetStream is current`);
+    expect(restored.stdout).toMatch(
+      new RegExp(
+        `its previous contents are kept in ${node.name}-data:/\\.natsmon-previous-\\S+; once the part is fine, delete them:\n  docker run --rm`,
+      ),
+    );
     expect((await docker.getContainer(node.name).inspect()).State.Health?.Status).toBe("healthy");
     // The node rejoins and holds the whole stream again.
     await waitFor(
@@ -186,4 +198,141 @@ describe("natsmon backup and restore of the replayed stack's volumes", () => {
       { timeoutMs: 60_000, intervalMs: 500 },
     );
   }, 600_000);
+
+  /** A file put into a node's volume now: no archive holds it, so it shows that the volume's own contents survived. */
+  const plantMarker = async (volume: string, text: string) => {
+    const pack = tar.pack();
+    pack.entry({ name: "volume/natsmon-live-marker.txt", mode: 0o644 }, text);
+    pack.finalize();
+    const helper = await createHelper(docker, volume, { readOnly: false });
+    try {
+      await helper.putArchive(pack as unknown as NodeJS.ReadableStream, { path: "/" });
+    } finally {
+      await removeHelper(helper);
+    }
+  };
+  const volumeNames = async (volume: string) => {
+    const helper = await createHelper(docker, volume, { readOnly: true });
+    try {
+      return await entryNames((await helper.getArchive({ path: HELPER_MOUNT })) as unknown as Readable);
+    } finally {
+      await removeHelper(helper);
+    }
+  };
+  const helpersLeft = async () => (await docker.listContainers({ all: true, filters: { label: [LABELS.helper] } })).map((c) => c.Names[0]);
+  /** The node kept its own data and runs healthy, holding every acknowledged message; optionally never restarted. */
+  const expectNodeIntact = async (node: LiveNode, startedAt?: string) => {
+    expect(await volumeNames(`${node.name}-data`)).toContain("volume/natsmon-live-marker.txt");
+    const state = (await docker.getContainer(node.name).inspect()).State;
+    expect(state.Running).toBe(true);
+    if (startedAt) expect(state.StartedAt).toBe(startedAt);
+    await waitFor(
+      `${node.name} to be healthy`,
+      async () => ((await docker.getContainer(node.name).inspect()).State.Health?.Status === "healthy" ? true : undefined),
+      {
+        timeoutMs: 120_000,
+        intervalMs: 1_000,
+      },
+    );
+    await waitFor(
+      `${node.name} to hold all ${acked.size} messages`,
+      async () => ((await streamOnServer(node, STREAM))?.messages === acked.size ? true : undefined),
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    expect(await helpersLeft()).toEqual([]);
+  };
+
+  it("a truncated archive is refused before anything changes: the node keeps its data and keeps running", async () => {
+    const node = nodes[0];
+    await plantMarker(`${node.name}-data`, "truncated-archive test");
+    const startedAt = (await docker.getContainer(node.name).inspect()).State.StartedAt;
+    const whole = readFileSync(join(outDir, archiveName(`${node.name}-data`)));
+    mkdirSync(join(outDir, "truncated"));
+    const truncated = join(outDir, "truncated", archiveName(`${node.name}-data`));
+    writeFileSync(truncated, whole.subarray(0, Math.floor(whole.length / 2)));
+    const result = await natsmon(["restore", truncated, "--force"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("is not a .tar.gz archive, or not a whole one");
+    await expectNodeIntact(node, startedAt);
+  }, 300_000);
+
+  it("an archive of another component (Prometheus's) is refused for a NATS node's volume: data kept, node running", async () => {
+    const node = nodes[0];
+    const startedAt = (await docker.getContainer(node.name).inspect()).State.StartedAt;
+    const result = await natsmon(["restore", join(outDir, archiveName(prometheusVolume)), "--volume", `${node.name}-data`, "--force"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `is an archive of another part: volume ${prometheusVolume}, not ${node.name}-data, component prometheus, not nats`,
+    );
+    expect(result.stderr).toContain("--allow-mismatch");
+    await expectNodeIntact(node, startedAt);
+  }, 300_000);
+
+  it("a restore interrupted by Ctrl-C puts the node's own data back and starts it again", async () => {
+    const node = nodes[1];
+    await plantMarker(`${node.name}-data`, "interrupted-restore test");
+    const run = startNatsmon(["restore", join(outDir, archiveName(`${node.name}-data`)), "--force", "--wait-timeout", "180"], 480_000);
+    // Interrupted once the archive is in the volume and the node starts on it: the latest point to undo.
+    await run.waitForStderr(`starting ${node.name}, waiting until it is healthy`, 300_000);
+    run.kill("SIGINT");
+    const result = await run.done;
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr).toContain("previous contents back in place (from .natsmon-previous-");
+    expect(result.stderr).toMatch(
+      new RegExp(`interrupted by SIGINT\\); the previous contents are back in place and ${node.name} run again`),
+    );
+    await expectNodeIntact(node);
+  }, 600_000);
+
+  it("restores a whole cluster from one backup run: every node stops, is restored and starts together; the stream is back on all three", async () => {
+    // A quiet backup run: nothing is published meanwhile, so the archives hold exactly `acked`.
+    const runDir = join(outDir, "cluster");
+    const volumes = nodes.map((node) => `${node.name}-data`);
+    const backup = await natsmon(["backup", ...volumes.flatMap((volume) => ["--volume", volume]), "--out", runDir]);
+    expect(backup.code, backup.stderr).toBe(0);
+    const jsm = await jetstreamManager(nc!);
+    await jsm.streams.delete(STREAM);
+    for (const node of nodes) {
+      await waitFor(
+        `${STREAM} to be gone from ${node.name}`,
+        async () => ((await streamOnServer(node, STREAM)) === undefined ? true : undefined),
+        {
+          timeoutMs: 30_000,
+          intervalMs: 500,
+        },
+      );
+    }
+    const archives = volumes.map((volume) => join(runDir, archiveName(volume)));
+    // Without every node's archive it refuses: the left-out node would keep newer state.
+    const partial = await natsmon(["restore", "--cluster", ...archives.slice(0, 2), "--force"]);
+    expect(partial.code).toBe(2);
+    expect(partial.stderr).toContain(`the cluster also has ${nodes[2].name}, which no archive covers`);
+
+    const running: boolean[][] = [];
+    let stop = false;
+    const watching = (async () => {
+      while (!stop) {
+        running.push(await Promise.all(nodes.map(async (node) => (await docker.getContainer(node.name).inspect()).State.Running)));
+        await sleep(250);
+      }
+    })();
+    const result = await natsmon(["restore", "--cluster", ...archives, "--force", "--wait-timeout", "240"]);
+    stop = true;
+    await watching;
+    expect(result.code, result.stderr).toBe(0);
+    // All three were down at once (restored together), and all run now.
+    expect(running.some((sample) => sample.every((up) => !up))).toBe(true);
+    for (const node of nodes) {
+      expect(result.stdout).toContain(`${node.name}-data restored from ${join(runDir, archiveName(`${node.name}-data`))}`);
+      expect((await docker.getContainer(node.name).inspect()).State.Health?.Status).toBe("healthy");
+      await waitFor(
+        `${node.name} to hold the restored stream's ${acked.size} messages`,
+        async () => ((await streamOnServer(node, STREAM))?.messages === acked.size ? true : undefined),
+        { timeoutMs: 120_000, intervalMs: 500 },
+      );
+    }
+    const stored = await readStream(nc!, STREAM, acked.size);
+    expect(new Set(stored.values())).toEqual(acked);
+    expect(await helpersLeft()).toEqual([]);
+  }, 900_000);
 });

@@ -1,5 +1,6 @@
 import bcrypt from "bcryptjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_IMAGES } from "../../constructs/images.js";
 import { labelsOf, type Plan, type PlanResource, container as planContainer } from "../helpers/plan.js";
 import { synthLivePlan } from "./live-plan.js";
 import { PlanReplayer } from "./plan-replayer.js";
@@ -24,7 +25,7 @@ describe("the plan replayer", () => {
     replayer = await PlanReplayer.start(docker, plan, TESTBED_IMAGES);
     await replayer.apply(["live-nats-node1"]);
     inspected = await docker.getContainer("live-nats-node1").inspect();
-    standIn = await docker.getImage(TESTBED_IMAGES.nats).inspect();
+    standIn = await docker.getImage(TESTBED_IMAGES[DEFAULT_IMAGES.nats]).inspect();
   });
 
   afterAll(async () => {

@@ -13,7 +13,7 @@ import { waitFor } from "./wait.js";
  * the way the kreuzwerker/docker provider's create does (3.x): the network
  * and volumes they reference, then each container with its entrypoint,
  * command, env, user, labels, ports, mounts, aliases, healthcheck, memory,
- * log config, stop signal and timeout; config files uploaded before start;
+ * log config, init process, stop signal and timeout; config files uploaded before start;
  * start; and, with `wait`, a wait for the healthcheck. It reads only the
  * plan, never the constructs, so it tests what `cdktf deploy` would create.
  *
@@ -43,7 +43,8 @@ export class PlanReplayer {
 
   /**
    * A replayer for `plan`, after removing what an earlier run left behind.
-   * `images` maps production image repositories to local images.
+   * `images` maps production image references (`nats:2.14.5-alpine`: that
+   * tag only) or repositories (`prom/prometheus`: any tag) to local images.
    */
   static async start(docker: Docker, plan: Plan, images: Readonly<Record<string, string>>): Promise<PlanReplayer> {
     const replayer = new PlanReplayer(docker, plan, images);
@@ -151,6 +152,7 @@ export class PlanReplayer {
       },
       HostConfig: {
         RestartPolicy: { Name: spec.restart ?? "no" },
+        Init: spec.init ?? false,
         // The provider's memory is in MB.
         Memory: spec.memory === undefined ? undefined : (spec.memory as number) * 1024 * 1024,
         LogConfig: { Type: spec.log_driver ?? "json-file", Config: spec.log_opts ?? {} },
@@ -228,6 +230,9 @@ export class PlanReplayer {
   }
 
   private async reference(expression: string): Promise<string> {
+    // The one function the plans use: NatsCluster quotes the bcrypt hash with jsonencode.
+    const encoded = /^jsonencode\((.+)\)$/.exec(expression.trim());
+    if (encoded) return JSON.stringify(await this.reference(encoded[1] as string));
     const match = /^(\w+)\.([\w-]+)\.(\w+)$/.exec(expression.trim());
     if (!match) throw new Error(`unsupported Terraform expression \${${expression}}`);
     const [, type, id, attribute] = match;
@@ -296,7 +301,9 @@ export class PlanReplayer {
   private async localImageId(resource: PlanResource): Promise<string> {
     const reference = resource.name as string;
     const repository = reference.replace(/@.*$/, "").replace(/:[^/:]+$/, "");
-    const local = this.images[repository];
+    // An exact reference (a pinned version built from source) wins over a
+    // whole repository (a stand-in for any tag).
+    const local = this.images[reference] ?? this.images[repository];
     if (!local) {
       throw new Error(
         `no local stand-in for ${reference}: the testbed builds ${Object.keys(this.images).join(", ")}; replay only their containers`,
@@ -351,6 +358,7 @@ const CONTAINER_ATTRIBUTES = new Set([
   "destroy_grace_seconds",
   "wait",
   "wait_timeout",
+  "init",
   "healthcheck",
   "networks_advanced",
   "ports",

@@ -1,12 +1,25 @@
 import Docker from "dockerode";
+import { GO_BUILDS } from "../../scripts/testbed-pins.js";
 
 /**
- * The local stand-ins that `npm run testbed` (scripts/testbed.sh) builds
- * from Debian packages, by the repository of the production image they
- * replace. Keep the names in step with the script.
+ * nats-server 2.9.10 from Debian, which scripts/testbed.sh builds beside the
+ * pinned version: a plan whose NATS image is exactly this reference runs on
+ * it, for the checks against the older server line.
+ */
+export const DEBIAN_NATS_REFERENCE = "nats:2.9.10-alpine";
+
+/**
+ * The local images `npm run testbed` builds, by the production image they
+ * replace: an exact reference (`nats:2.14.5-alpine`, built from that
+ * version's Go module; scripts/testbed-go.sh) or a whole repository
+ * (`prom/prometheus`, Debian's 2.42 as a stand-in for any tag; nats-box,
+ * whose `nats` CLI is built from natscli). The plan replayer looks up the
+ * exact reference first. Derived from scripts/testbed-pins.ts, so a new
+ * pin in constructs/images.ts moves both the build and this map.
  */
 export const TESTBED_IMAGES: Readonly<Record<string, string>> = {
-  nats: "natsmon-testbed/nats:bookworm",
+  ...Object.fromEntries(GO_BUILDS.map((build) => [build.replaces, build.image])),
+  [DEBIAN_NATS_REFERENCE]: "natsmon-testbed/nats:bookworm",
   "prom/prometheus": "natsmon-testbed/prometheus:bookworm",
 };
 

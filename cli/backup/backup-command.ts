@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type Docker from "dockerode";
-import { COMPONENTS, CONTAINER_PORTS, OUTPUTS } from "../../contract/index.js";
+import { COMPONENTS, OUTPUTS } from "../../contract/index.js";
 import { NatsmonError } from "../natsmon-error.js";
 import { loadOutputs } from "../outputs.js";
 import { DEFAULT_TARGETS } from "../targets.js";
@@ -19,9 +19,11 @@ import {
   type VolumeOwner,
   volumeOwners,
 } from "./docker-engine.js";
+import { EXIT_INTERRUPTED, InterruptedError, Interruption } from "./interruption.js";
+import { requireOtherNodesReady, waitNodeCurrent } from "./jetstream-health.js";
 import { formatBytes, Progress } from "./progress.js";
 import { takeSnapshot, tsdbPathInVolume } from "./prometheus-snapshot.js";
-import { archiveContainerPath } from "./volume-archive.js";
+import { type ArchiveOrigin, archiveContainerPath } from "./volume-archive.js";
 
 /** Options of `natsmon backup`, as commander hands them over. */
 export interface BackupCommandOptions {
@@ -60,12 +62,28 @@ export async function backupCommand(options: BackupCommandOptions): Promise<numb
   if (!volumes || volumes.length === 0) {
     throw new NatsmonError("no volumes to back up", `pass --outputs (the stack's ${OUTPUTS.dataVolumes} output) or --volume NAME`);
   }
-  const records = await backupVolumes(volumes, {
-    outDir: resolve(options.out),
-    prometheusUrl: prometheusUrl ?? DEFAULT_TARGETS.prometheusUrl,
-    waitTimeoutSeconds: options.waitTimeout,
-    overwrite: options.force ?? false,
-  });
+  const interruption = new Interruption().install((message) => process.stderr.write(`natsmon: ${message}\n`));
+  let records: BackupRecord[];
+  try {
+    records = await backupVolumes(volumes, {
+      outDir: resolve(options.out),
+      prometheusUrl: prometheusUrl ?? DEFAULT_TARGETS.prometheusUrl,
+      waitTimeoutSeconds: options.waitTimeout,
+      overwrite: options.force ?? false,
+      signal: interruption.signal,
+    });
+  } catch (error) {
+    if (!interruption.signal.aborted) throw error;
+    // An InterruptedError means the cleanup went through; anything else is what failed during it.
+    process.stderr.write(
+      error instanceof InterruptedError
+        ? `natsmon: backup ${error.message}; every container it stopped runs again, no helper container is left\n`
+        : `natsmon: backup interrupted, and putting things back failed: ${(error as Error).message}\n`,
+    );
+    return EXIT_INTERRUPTED;
+  } finally {
+    interruption.uninstall();
+  }
   for (const record of records) {
     process.stdout.write(
       `${record.file}  ${formatBytes(record.bytes)}  (${record.volume}, ${record.method}, ${record.seconds.toFixed(1)} s)\n`,
@@ -82,6 +100,11 @@ export interface BackupSettings {
   readonly overwrite: boolean;
   readonly progress?: Progress;
   readonly date?: Date;
+  /**
+   * Aborting it (Ctrl-C) ends the backup after the current step: the
+   * archive in progress is dropped, stopped containers are started again.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -92,7 +115,8 @@ export interface BackupSettings {
  *   signal: a NATS node goes through lame duck mode), the volume archived,
  *   and they are started again; natsmon waits until they are healthy before
  *   it goes on, so JetStream nodes go down one at a time and the cluster
- *   keeps its quorum;
+ *   keeps its quorum; and before a NATS node is stopped, every other node
+ *   of its cluster must be healthy, current and follow a meta leader;
  * - a volume no running container uses is archived as it is.
  */
 export async function backupVolumes(volumes: readonly string[], settings: BackupSettings): Promise<BackupRecord[]> {
@@ -108,20 +132,29 @@ export async function backupVolumes(volumes: readonly string[], settings: Backup
   for (const volume of volumes) await requireVolume(docker, volume);
 
   const records: BackupRecord[] = [];
+  const run = date.toISOString();
   for (const [index, volume] of volumes.entries()) {
+    settings.signal?.throwIfAborted();
     const started = performance.now();
     const file = files[index];
     progress.step(volume, `[${index + 1}/${volumes.length}] archiving into ${file}`);
     const owners = await volumeOwners(docker, volume);
+    const origin: ArchiveOrigin = {
+      run,
+      volume,
+      stack: owners.find((owner) => owner.project !== undefined)?.project ?? null,
+      component: owners.find((owner) => owner.component !== undefined)?.component ?? null,
+      containers: owners.map((owner) => owner.name),
+    };
     const running = owners.filter((owner) => owner.running);
     let method: BackupMethod = running.length === 0 ? "idle" : "stopped";
     const prometheus = running.find((owner) => owner.component === COMPONENTS.prometheus);
-    if (prometheus && (await archiveSnapshot(docker, volume, prometheus, file, settings, progress))) {
+    if (prometheus && (await archiveSnapshot(docker, prometheus, file, origin, settings, progress))) {
       method = "snapshot";
     } else if (running.length > 0) {
-      await archiveStopped(docker, volume, running, file, settings, progress);
+      await archiveStopped(docker, owners, file, origin, settings, progress);
     } else {
-      await archiveVolume(docker, volume, HELPER_MOUNT, file, progress);
+      await archiveVolume(docker, HELPER_MOUNT, file, origin, settings, progress);
     }
     const bytes = statSync(file).size;
     records.push({ volume, file, bytes, method, seconds: (performance.now() - started) / 1000 });
@@ -131,80 +164,66 @@ export async function backupVolumes(volumes: readonly string[], settings: Backup
 }
 
 /** Archives a folder of the volume through a helper container that mounts it read-only. */
-async function archiveVolume(docker: Docker, volume: string, path: string, file: string, progress: Progress): Promise<void> {
+async function archiveVolume(
+  docker: Docker,
+  path: string,
+  file: string,
+  origin: ArchiveOrigin,
+  settings: BackupSettings,
+  progress: Progress,
+): Promise<void> {
+  const volume = origin.volume;
   const helper = await createHelper(docker, volume, { readOnly: true });
   try {
-    await archiveContainerPath(helper, path, file, { onProgress: (bytes, done) => progress.bytes(volume, "read", bytes, done) });
+    const manifest = await archiveContainerPath(helper, path, file, {
+      origin,
+      signal: settings.signal,
+      onProgress: (bytes, done) => progress.bytes(volume, "read", bytes, done),
+    });
+    progress.step(
+      volume,
+      `${manifest.files} files, ${formatBytes(manifest.bytes)}, sha256 ${manifest.sha256.slice(0, 12)}... (in its manifest)`,
+    );
   } finally {
     await removeHelper(helper);
   }
 }
 
-/** Stops the volume's containers, archives it, starts them again and waits for them. */
+/** Stops the volume's running containers, archives it, starts them again and waits for them. */
 async function archiveStopped(
   docker: Docker,
-  volume: string,
-  running: readonly VolumeOwner[],
+  owners: readonly VolumeOwner[],
   file: string,
+  origin: ArchiveOrigin,
   settings: BackupSettings,
   progress: Progress,
 ): Promise<void> {
+  const volume = origin.volume;
+  const running = owners.filter((owner) => owner.running);
+  if (running.some((owner) => owner.component === COMPONENTS.nats)) {
+    await requireOtherNodesReady(docker, owners, volume, progress, "stopping");
+  }
   const stopped: VolumeOwner[] = [];
   try {
     for (const owner of running) {
+      settings.signal?.throwIfAborted();
       progress.step(volume, await stopDescription(docker, owner));
-      await stopContainer(docker, owner);
       stopped.push(owner);
+      await stopContainer(docker, owner);
     }
-    await archiveVolume(docker, volume, HELPER_MOUNT, file, progress);
+    settings.signal?.throwIfAborted();
+    await archiveVolume(docker, HELPER_MOUNT, file, origin, settings, progress);
   } finally {
-    // Start them again even when archiving failed: a backup must not leave the stack down.
+    // Start them again even when archiving failed or was interrupted: a backup must not leave the stack down.
     for (const owner of stopped) {
       progress.step(volume, `starting ${owner.name}, waiting until it is healthy (up to ${settings.waitTimeoutSeconds} s)`);
       const started = Date.now();
       await startAndWaitHealthy(docker, owner, settings.waitTimeoutSeconds);
       if (owner.component === COMPONENTS.nats) {
         const left = Math.max(1, settings.waitTimeoutSeconds - Math.round((Date.now() - started) / 1000));
-        await waitJetStreamCurrent(docker, owner, left, volume, progress);
+        await waitNodeCurrent(docker, owner, left, volume, progress);
       }
     }
-  }
-}
-
-/**
- * The container's healthcheck only says JetStream is on. Before the next
- * node goes down, this one must also have caught up with the meta group and
- * its streams, or the cluster could lose its quorum for a stream: the full
- * `/healthz` says so. It is asked from inside the container (the monitoring
- * port is not published), with the image's busybox wget.
- */
-async function waitJetStreamCurrent(
-  docker: Docker,
-  owner: VolumeOwner,
-  seconds: number,
-  volume: string,
-  progress: Progress,
-): Promise<void> {
-  const probe = ["wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${CONTAINER_PORTS.natsMonitoring}/healthz`];
-  const deadline = Date.now() + seconds * 1000;
-  progress.step(volume, `${owner.name} is healthy; waiting until its JetStream is current (/healthz)`);
-  for (;;) {
-    const code = await execIn(docker, owner.id, probe).catch(() => -1);
-    if (code === 0) {
-      progress.step(volume, `${owner.name}: JetStream is current`);
-      return;
-    }
-    if (code === 126 || code === 127 || code === -1) {
-      progress.warn(volume, `cannot ask ${owner.name}'s /healthz (no wget in its image); relying on its healthcheck`);
-      return;
-    }
-    if (Date.now() > deadline) {
-      throw new NatsmonError(
-        `${owner.name} is up but JetStream has not caught up within ${seconds} s (/healthz still fails)`,
-        `read its log (docker logs ${owner.name}); back up the next nodes once it is current`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
 
@@ -215,12 +234,13 @@ async function waitJetStreamCurrent(
  */
 async function archiveSnapshot(
   docker: Docker,
-  volume: string,
   prometheus: VolumeOwner,
   file: string,
+  origin: ArchiveOrigin,
   settings: BackupSettings,
   progress: Progress,
 ): Promise<boolean> {
+  const volume = origin.volume;
   const info = await docker.getContainer(prometheus.id).inspect();
   const tsdb = tsdbPathInVolume(info.Args ?? [], info.Config.WorkingDir, prometheus.mountPath);
   if (tsdb === undefined) {
@@ -238,9 +258,11 @@ async function archiveSnapshot(
   }
   const inVolume = [tsdb, "snapshots", snapshot.name].filter(Boolean).join("/");
   const helper = await createHelper(docker, volume, { readOnly: true });
+  let inThisVolume = false;
   try {
     try {
       await helper.infoArchive({ path: `${HELPER_MOUNT}/${inVolume}` });
+      inThisVolume = true;
     } catch {
       progress.step(
         volume,
@@ -251,16 +273,20 @@ async function archiveSnapshot(
     progress.step(volume, `snapshot ${snapshot.name} taken; archiving it`);
     // The snapshot's files go where the TSDB lives, so the archive restores like any other.
     await archiveContainerPath(helper, `${HELPER_MOUNT}/${inVolume}`, file, {
+      origin,
+      signal: settings.signal,
       prefix: tsdb,
       onProgress: (bytes, done) => progress.bytes(volume, "read", bytes, done),
     });
   } finally {
     await removeHelper(helper);
+    // Snapshots are hard links that pin old blocks: remove this one, also after a failure or Ctrl-C.
+    if (inThisVolume) {
+      const snapshotDir = `${prometheus.mountPath.replace(/\/+$/, "")}/${inVolume}`;
+      const code = await execIn(docker, prometheus.id, ["rm", "-rf", snapshotDir]).catch(() => -1);
+      if (code !== 0)
+        progress.warn(volume, `could not remove the snapshot; remove it yourself: docker exec ${prometheus.name} rm -rf ${snapshotDir}`);
+    }
   }
-  // Snapshots are hard links that pin old blocks: remove this one.
-  const snapshotDir = `${prometheus.mountPath.replace(/\/+$/, "")}/${inVolume}`;
-  const code = await execIn(docker, prometheus.id, ["rm", "-rf", snapshotDir]).catch(() => -1);
-  if (code !== 0)
-    progress.warn(volume, `could not remove the snapshot; remove it yourself: docker exec ${prometheus.name} rm -rf ${snapshotDir}`);
   return true;
 }

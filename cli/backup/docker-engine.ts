@@ -28,6 +28,8 @@ export interface VolumeOwner {
   readonly running: boolean;
   /** The `natsmon.component` label: nats, prometheus, loki, grafana, ... */
   readonly component?: string;
+  /** The `natsmon.project` label: the stack it belongs to. */
+  readonly project?: string;
   /** Where it mounts the volume. */
   readonly mountPath: string;
   readonly image: string;
@@ -72,6 +74,7 @@ export async function volumeOwners(docker: Docker, volume: string): Promise<Volu
       name: (info.Names[0] ?? info.Id).replace(/^\//, ""),
       running: info.State === "running",
       component: info.Labels?.[LABELS.component],
+      project: info.Labels?.[LABELS.project],
       mountPath: info.Mounts.find((mount) => mount.Type === "volume" && mount.Name === volume)?.Destination ?? "",
       image: info.Image,
     }));
@@ -144,8 +147,14 @@ export async function stopContainer(docker: Docker, owner: VolumeOwner): Promise
 /**
  * Starts a container and waits until its healthcheck says healthy (or, with
  * no healthcheck, until it runs), polling once a second up to the limit.
+ * An aborted `signal` ends the wait (the container keeps running).
  */
-export async function startAndWaitHealthy(docker: Docker, owner: VolumeOwner, waitTimeoutSeconds: number): Promise<void> {
+export async function startAndWaitHealthy(
+  docker: Docker,
+  owner: VolumeOwner,
+  waitTimeoutSeconds: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const container = docker.getContainer(owner.id);
   try {
     await container.start();
@@ -154,6 +163,7 @@ export async function startAndWaitHealthy(docker: Docker, owner: VolumeOwner, wa
   }
   const deadline = Date.now() + waitTimeoutSeconds * 1000;
   for (;;) {
+    signal?.throwIfAborted();
     const state = (await container.inspect()).State;
     if (state.Health ? state.Health.Status === "healthy" : state.Running) return;
     if (!state.Running && !state.Restarting && state.Status !== "created") {

@@ -1,8 +1,19 @@
 import { loadOutputs } from "../outputs.js";
 import { resolveTargets, type TargetFlags } from "../targets.js";
 import { jsonReport, renderTable } from "./report.js";
-import { type CheckGroupName, runChecks } from "./run-checks.js";
+import { CHECK_GROUP_NAMES, type CheckGroupName, runChecks } from "./run-checks.js";
 import { allPassed } from "./verdict.js";
+
+/** The flag that gives each group's endpoint. */
+const ENDPOINT_FLAGS = {
+  nats: "natsUrl",
+  surveyor: "surveyorUrl",
+  exporter: "exporterUrl",
+  prometheus: "prometheusUrl",
+  alertmanager: "alertmanagerUrl",
+  loki: "lokiUrl",
+  grafana: "grafanaUrl",
+} as const satisfies Record<CheckGroupName, keyof TargetFlags>;
 
 /** Options of `natsmon check`, as commander hands them over. */
 export interface CheckCommandOptions extends TargetFlags {
@@ -17,15 +28,22 @@ export interface CheckCommandOptions extends TargetFlags {
 
 /** Runs `natsmon check`; returns the exit status: 0 when every check passed, 1 otherwise. */
 export async function checkCommand(options: CheckCommandOptions): Promise<number> {
-  const outputs = await loadOutputs(options.outputs, { stack: options.stack });
+  const wanted = options.only ?? CHECK_GROUP_NAMES;
+  // Every endpoint given as a flag: no outputs (and no Terraform state) needed.
+  const outputs =
+    options.outputs === undefined && wanted.every((group) => group === "alertmanager" || options[ENDPOINT_FLAGS[group]] !== undefined)
+      ? { source: "flags", values: {} }
+      : await loadOutputs(options.outputs, { stack: options.stack });
   const targets = resolveTargets(outputs.values, options);
+  // A part the stack leaves out (surveyor: false, ...) has nothing to check.
+  const groups = wanted.filter((group) => targets.parts === undefined || targets.parts.includes(group));
   const timeoutMs = Math.round(options.timeout * 1000);
   if (!options.json && process.stderr.isTTY) {
     process.stderr.write(
       `natsmon: checking ${outputs.source === "defaults" ? "the default endpoints" : outputs.source} (timeout ${options.timeout} s per check)...\n`,
     );
   }
-  const results = await runChecks(targets, { timeoutMs, groups: options.only });
+  const results = await runChecks(targets, { timeoutMs, groups });
   if (options.json) {
     process.stdout.write(`${JSON.stringify(jsonReport(results, outputs.source, options.timeout), null, 2)}\n`);
   } else {

@@ -1,5 +1,6 @@
 import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import type { Construct } from "constructs";
+import { claimDockerName } from "./unique-names.js";
 
 /**
  * A named Docker volume that holds a service's data. Its name never depends
@@ -8,5 +9,6 @@ import type { Construct } from "constructs";
  * destroy` fail instead of deleting the data.
  */
 export function dataVolume(scope: Construct, id: string, name: string, protect: boolean): Volume {
+  claimDockerName(scope, "volume", name);
   return new Volume(scope, id, { name, lifecycle: { preventDestroy: protect } });
 }

@@ -1,8 +1,9 @@
 import type { IConstruct } from "constructs";
-import { DEFAULT_HOST_PORTS, DEFAULT_NATS_CLUSTER_NAME } from "../../contract/index.js";
+import { ALLOW_NATS_REPLACE_ENV, CONTAINER_PORTS, DEFAULT_HOST_PORTS, DEFAULT_NATS_CLUSTER_NAME } from "../../contract/index.js";
 import { DEFAULT_IMAGES } from "../images.js";
 import type { NatsClusterProps } from "../nats-cluster.js";
 import { type ResolvedServiceBase, resolveServiceBase } from "../service-props.js";
+import { requireImageReference } from "./image-reference.js";
 import { propError, requireDnsLabel, requireDuration, requirePort, requireSize } from "./validation.js";
 
 /** Seconds added to lame duck grace + duration before Docker kills a node. */
@@ -26,6 +27,8 @@ export interface NatsClusterSettings {
   /** How many nodes, from node1 on, publish their ports. */
   readonly publishedNodes: number;
   readonly protectData: boolean;
+  /** No `prevent_destroy` on the node containers: a plain apply may replace them. */
+  readonly allowNodeReplacement: boolean;
   readonly natsBox: boolean;
   readonly natsBoxImage: string;
 }
@@ -40,8 +43,20 @@ export function resolveNatsClusterProps(scope: IConstruct, props: NatsClusterPro
   if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 15 || nodeCount % 2 === 0) {
     throw propError(scope, "nodes", nodeCount, "must be an odd number from 1 to 15 for a JetStream quorum", suggestNodeCount(nodeCount));
   }
-  const clusterName = requireDnsLabel(scope, "clusterName", props.clusterName ?? DEFAULT_NATS_CLUSTER_NAME);
-  const systemUser = requireDnsLabel(scope, "systemUser", props.systemUser ?? "sys");
+  const clusterName = requireDnsLabel(
+    scope,
+    "clusterName",
+    props.clusterName ?? DEFAULT_NATS_CLUSTER_NAME,
+    "because it is written unquoted into nats-server.conf and labels every metric",
+    DEFAULT_NATS_CLUSTER_NAME,
+  );
+  const systemUser = requireDnsLabel(
+    scope,
+    "systemUser",
+    props.systemUser ?? "sys",
+    "because it is written unquoted into nats-server.conf and Surveyor's environment",
+    "sys",
+  );
   const maxMemoryStoreBytes = requireSize(scope, "maxMemoryStore", props.maxMemoryStore ?? "256M");
   const maxFileStoreBytes = requireSize(scope, "maxFileStore", props.maxFileStore ?? "10G");
   if (maxMemoryStoreBytes >= base.memoryLimitBytes) {
@@ -55,17 +70,24 @@ export function resolveNatsClusterProps(scope: IConstruct, props: NatsClusterPro
   }
   const lameDuckDuration = props.lameDuckDuration ?? "30s";
   const lameDuckGracePeriod = props.lameDuckGracePeriod ?? "10s";
-  const stopTimeoutSeconds =
-    requireDuration(scope, "lameDuckDuration", lameDuckDuration) +
-    requireDuration(scope, "lameDuckGracePeriod", lameDuckGracePeriod) +
-    STOP_MARGIN_SECONDS;
-  const clientHostPort = requirePort(scope, "clientHostPort", props.clientHostPort ?? DEFAULT_HOST_PORTS.natsClient);
+  const stopTimeoutSeconds = requireLameDuck(scope, lameDuckDuration, lameDuckGracePeriod) + STOP_MARGIN_SECONDS;
+  const clientHostPort = requirePort(
+    scope,
+    "clientHostPort",
+    props.clientHostPort ?? DEFAULT_HOST_PORTS.natsClient,
+    DEFAULT_HOST_PORTS.natsClient,
+  );
   const monitoringHostPort =
-    props.monitoringHostPort === undefined ? undefined : requirePort(scope, "monitoringHostPort", props.monitoringHostPort);
+    props.monitoringHostPort === undefined
+      ? undefined
+      : requirePort(scope, "monitoringHostPort", props.monitoringHostPort, CONTAINER_PORTS.natsMonitoring);
   if (props.publishEveryNode) {
-    requirePort(scope, "clientHostPort", clientHostPort + nodeCount - 1);
-    if (monitoringHostPort !== undefined) requirePort(scope, "monitoringHostPort", monitoringHostPort + nodeCount - 1);
+    requirePortRange(scope, "clientHostPort", clientHostPort, nodeCount);
+    if (monitoringHostPort !== undefined) requirePortRange(scope, "monitoringHostPort", monitoringHostPort, nodeCount);
   }
+  const natsBox = props.natsBox ?? true;
+  const natsBoxImage = props.natsBoxImage ?? DEFAULT_IMAGES.natsBox;
+  if (natsBox) requireImageReference(scope, "natsBoxImage", natsBoxImage);
   return {
     base,
     nodeCount,
@@ -80,9 +102,46 @@ export function resolveNatsClusterProps(scope: IConstruct, props: NatsClusterPro
     monitoringHostPort,
     publishedNodes: props.publishEveryNode ? nodeCount : 1,
     protectData: props.protectData ?? true,
-    natsBox: props.natsBox ?? true,
-    natsBoxImage: props.natsBoxImage ?? DEFAULT_IMAGES.natsBox,
+    allowNodeReplacement: props.allowNodeReplacement ?? process.env[ALLOW_NATS_REPLACE_ENV] === "1",
+    natsBox,
+    natsBoxImage,
   };
+}
+
+/**
+ * nats-server refuses a lame duck duration under 30s and a grace period that
+ * is not below the duration. Returns grace + duration in seconds.
+ */
+function requireLameDuck(scope: IConstruct, duration: string, grace: string): number {
+  const durationSeconds = requireDuration(scope, "lameDuckDuration", duration);
+  const graceSeconds = requireDuration(scope, "lameDuckGracePeriod", grace);
+  if (durationSeconds < 30) {
+    throw propError(scope, "lameDuckDuration", duration, "must be at least 30s, the shortest nats-server accepts", 'use "30s" or more');
+  }
+  if (graceSeconds >= durationSeconds) {
+    throw propError(
+      scope,
+      "lameDuckGracePeriod",
+      grace,
+      `must be shorter than lameDuckDuration (${duration}), or nats-server refuses the configuration`,
+      "lower it, or raise lameDuckDuration",
+    );
+  }
+  return durationSeconds + graceSeconds;
+}
+
+/** With publishEveryNode, node k publishes on `first + k - 1`: the last one must still be a port. */
+function requirePortRange(scope: IConstruct, prop: string, first: number, nodes: number): void {
+  const last = first + nodes - 1;
+  if (last > 65535) {
+    throw propError(
+      scope,
+      prop,
+      first,
+      `must leave room for one host port per node with publishEveryNode: ${nodes} nodes need ${first}-${last}, beyond 65535`,
+      `use ${65535 - nodes + 1} or lower`,
+    );
+  }
 }
 
 function suggestNodeCount(nodes: number): string {

@@ -2,9 +2,6 @@ import { TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import { propError } from "./validation.js";
 
-// Shared with the settings work (webhookUrlVariable): one way for every secret
-// setting to name its sensitive Terraform variable. Keep the API in step.
-
 const TERRAFORM_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /** How a secret setting names its sensitive Terraform variable. */
@@ -33,7 +30,7 @@ export function sensitiveVariableValue(scope: Construct, variable: string | Terr
     }
     return variable.stringValue;
   }
-  if (typeof variable !== "string" || !TERRAFORM_NAME.test(variable)) {
+  if (!TERRAFORM_NAME.test(variable)) {
     throw propError(scope, spec.prop, variable, "must be a Terraform variable name", `use something like "${spec.example}"`);
   }
   const declared = new TerraformVariable(scope, spec.id, {

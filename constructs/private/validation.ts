@@ -27,10 +27,20 @@ export function propError(scope: IConstruct, prop: string, value: unknown, rule:
   return new PropValidationError(path, prop, value, message);
 }
 
+/** The value as the user wrote it: JSON where possible, NaN as NaN, a construct by its class, long values cut. */
 function formatValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (value === undefined) return "undefined";
-  return JSON.stringify(value) ?? String(value);
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // A construct refers to its tree, which JSON cannot hold.
+    text = undefined;
+  }
+  if (text === undefined) return typeof value === "object" && value !== null ? `a ${value.constructor?.name ?? "value"}` : String(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -39,23 +49,30 @@ const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
  * A Docker container or volume name that is also a host name on the stack
  * network must be a DNS label: lower case letters, digits and inner hyphens.
  */
-export function requireDnsLabel(scope: IConstruct, prop: string, value: string): string {
+export function requireDnsLabel(
+  scope: IConstruct,
+  prop: string,
+  value: string,
+  why = "because it becomes a host name on the stack network",
+  example = "team-a",
+): string {
   if (!DNS_LABEL.test(value)) {
     throw propError(
       scope,
       prop,
       value,
-      "must be a DNS label (lower-case letters, digits and inner hyphens, at most 63 characters) because it becomes a host name on the stack network",
-      'use something like "team-a"',
+      `must be a DNS label (lower-case letters, digits and inner hyphens, at most 63 characters) ${why}`,
+      `use something like "${example}"`,
     );
   }
   return value;
 }
 
-/** A TCP port: an integer from 1 to 65535. */
-export function requirePort(scope: IConstruct, prop: string, value: number): number {
+/** A TCP port: an integer from 1 to 65535; the hint suggests `defaultPort`, the prop's default. */
+export function requirePort(scope: IConstruct, prop: string, value: number, defaultPort?: number): number {
   if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    throw propError(scope, prop, value, "must be a TCP port, an integer from 1 to 65535", "pick a free port such as 4222");
+    const fix = defaultPort === undefined ? "pick a free port from 1 to 65535" : `use ${defaultPort}, the default, or another free port`;
+    throw propError(scope, prop, value, "must be a TCP port, an integer from 1 to 65535", fix);
   }
   return value;
 }

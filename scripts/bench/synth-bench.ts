@@ -1,22 +1,26 @@
 /**
  * `npm run bench`: synth speed and plan size, as medians over repeated runs.
  *
+ * - the app's own start-up: cdktf.json's app command on the default stack next
+ *   to the same command on an empty cdktf app (budget: 150 ms more), see startup.ts;
  * - in-process synth of the default stack (target: <= 100 ms on 2 cores);
- * - wall time of `tsx main.ts` and `npx cdktf synth`, each next to the same
- *   command on an empty cdktf stack, the floor nobody can go under;
+ *   and, for comparison, `npx tsx main.ts` (how the app ran before it was bundled);
+ * - wall time of `npx cdktf synth`, next to the same command on an empty cdktf app;
  * - synth time and plan size for clusters of 3, 7 and 15 nodes, to show that
  *   both grow no faster than the configuration does.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { App, Testing } from "cdktf";
 import { NatsMonitoringStack, type NatsMonitoringStackProps } from "../../index.js";
+import { emptyAppCommand, formatStartup, measureStartup, readCdktfJson } from "./startup.js";
 
 const IN_PROCESS_RUNS = Number(process.env.BENCH_RUNS ?? 25);
 const WALL_RUNS = Number(process.env.BENCH_WALL_RUNS ?? 5);
+const STARTUP_RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 15);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -63,6 +67,14 @@ function wallTime(command: string, args: string[], runs: number): number {
 }
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+// Wall times on a shared machine move with its load: print it next to them.
+const load = () => `load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`;
+
+console.log(`node ${process.version}, ${load()}\n`);
+for (const line of formatStartup(measureStartup(STARTUP_RUNS))) console.log(line);
+// The way the app ran before it was bundled, for comparison.
+for (const line of formatStartup(measureStartup(STARTUP_RUNS, 3, "npx tsx main.ts"))) console.log(line);
+console.log(`${load()}\n`);
 
 const defaultStack = inProcess({}, IN_PROCESS_RUNS);
 console.log(`in-process synth: ${Math.round(defaultStack.ms)} ms (median of ${IN_PROCESS_RUNS}, default stack, target <= 100 ms)`);
@@ -80,11 +92,9 @@ for (const { nodes, ms, bytes } of sizes) {
 }
 
 console.log(`\nwall time, median of ${WALL_RUNS}      this project    empty cdktf stack (floor)`);
-const tsxMain = wallTime("npx", ["tsx", "main.ts"], WALL_RUNS);
-const tsxEmpty = wallTime("npx", ["tsx", "scripts/bench/empty-app.ts"], WALL_RUNS);
-console.log(`  tsx main.ts                  ${fmt(tsxMain).padStart(10)}    ${fmt(tsxEmpty).padStart(10)}`);
 const cliOut = mkdtempSync(join(tmpdir(), "natsmon-bench-cli-"));
 const cdktfMain = wallTime("npx", ["cdktf", "synth", "--output", cliOut], WALL_RUNS);
-const cdktfEmpty = wallTime("npx", ["cdktf", "synth", "--output", cliOut, "--app", "npx tsx scripts/bench/empty-app.ts"], WALL_RUNS);
+const cdktfEmpty = wallTime("npx", ["cdktf", "synth", "--output", cliOut, "--app", emptyAppCommand(readCdktfJson().app)], WALL_RUNS);
 rmSync(cliOut, { recursive: true, force: true });
 console.log(`  npx cdktf synth              ${fmt(cdktfMain).padStart(10)}    ${fmt(cdktfEmpty).padStart(10)}`);
+console.log(`\nnode ${process.version}, ${load()}`);

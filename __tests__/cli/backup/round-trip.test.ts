@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createReadStream, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -10,10 +10,12 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { archiveName } from "../../../cli/backup/archive-names.js";
 import { backupVolumes } from "../../../cli/backup/backup-command.js";
 import { createHelper, HELPER_IMAGE, HELPER_MOUNT, LABELS, removeHelper } from "../../../cli/backup/docker-engine.js";
+import { MANIFEST_NAME } from "../../../cli/backup/manifest.js";
 import { Progress } from "../../../cli/backup/progress.js";
 import { restoreVolume } from "../../../cli/backup/restore-command.js";
 import { NatsmonError } from "../../../cli/natsmon-error.js";
 import { describeWithTool } from "../../helpers/tools.js";
+import { HEALTHY_NODE_FILES, importBusyboxImage } from "../helpers/busybox-image.js";
 import { describeWithDockerEngine } from "../helpers/docker-engine.js";
 
 /** Everything this file creates carries this label, and its names start with natsmon-cli-test-. */
@@ -47,12 +49,17 @@ function knownContent(): tar.Pack {
   return pack;
 }
 
+/** The volume's entries in a tar stream: the manifest and earlier restores' previous contents left out. */
 async function entriesOf(source: Readable): Promise<Entry[]> {
   const extract = tar.extract();
   source.pipe(extract);
   const entries: Entry[] = [];
   for await (const item of extract) {
     const { name, type, mode, uid, gid, linkname } = item.header;
+    if (name === MANIFEST_NAME || /^(\.\/|volume\/)\.natsmon-previous-/.test(name)) {
+      item.resume();
+      continue;
+    }
     const hash = createHash("sha256");
     for await (const chunk of item) hash.update(chunk as Buffer);
     entries.push({
@@ -78,6 +85,22 @@ describeWithDockerEngine("natsmon backup and restore on the real Docker engine",
   let original: Entry[];
 
   const createVolume = (name: string) => docker.createVolume({ Name: name, Labels: TEST_LABEL });
+  /** Every name in the volume, the previous-contents folders included. */
+  const entriesOfVolumeWithPrevious = async (volume: string) => {
+    const helper = await createHelper(docker, volume, { readOnly: true });
+    try {
+      const extract = tar.extract();
+      ((await helper.getArchive({ path: HELPER_MOUNT })) as unknown as Readable).pipe(extract);
+      const names: string[] = [];
+      for await (const item of extract) {
+        names.push(item.header.name.replace(/^volume/, "").replace(/\/$/, ""));
+        item.resume();
+      }
+      return names;
+    } finally {
+      await removeHelper(helper);
+    }
+  };
   const volumeEntries = async (volume: string) => {
     const helper = await createHelper(docker, volume, { readOnly: true });
     try {
@@ -152,8 +175,10 @@ describeWithDockerEngine("natsmon backup and restore on the real Docker engine",
       names.push(item.header.name);
       item.resume();
     }
-    expect(names[0]).toBe("./");
-    expect(names.every((name) => name.startsWith("./"))).toBe(true);
+    // The manifest first, then the volume's entries, relative.
+    expect(names[0]).toBe(MANIFEST_NAME);
+    expect(names[1]).toBe("./");
+    expect(names.slice(1).every((name) => name.startsWith("./"))).toBe(true);
   }, 60_000);
 
   it("refuses to overwrite today's archive unless asked", async () => {
@@ -162,18 +187,40 @@ describeWithDockerEngine("natsmon backup and restore on the real Docker engine",
     ).rejects.toThrow(/already exist/);
   });
 
+  it("refuses the archive of another volume unless --allow-mismatch, before it changes anything", async () => {
+    await expect(
+      restoreVolume(join(outDir, archiveName(source)), restored, { force: false, waitTimeoutSeconds: 30, progress: quiet }),
+    ).rejects.toThrow(new RegExp(`is an archive of another part: volume ${source}, not ${restored}`));
+    expect(await volumeEntries(restored)).toEqual([expect.objectContaining({ name: "/" })]);
+  }, 60_000);
+
   it("restores the archive into an empty volume exactly: contents, owners, modes, links", async () => {
-    await restoreVolume(join(outDir, archiveName(source)), restored, { force: false, waitTimeoutSeconds: 30, progress: quiet });
+    await restoreVolume(join(outDir, archiveName(source)), restored, {
+      force: false,
+      allowMismatch: true,
+      waitTimeoutSeconds: 30,
+      progress: quiet,
+    });
     expect(await volumeEntries(restored)).toEqual(original);
   }, 60_000);
 
   it("refuses a non-empty volume without --force, and leaves it alone", async () => {
     const before = await volumeEntries(restored);
     await expect(
-      restoreVolume(join(outDir, archiveName(source)), restored, { force: false, waitTimeoutSeconds: 30, progress: quiet }),
+      restoreVolume(join(outDir, archiveName(source)), restored, {
+        force: false,
+        allowMismatch: true,
+        waitTimeoutSeconds: 30,
+        progress: quiet,
+      }),
     ).rejects.toThrow(NatsmonError);
     await expect(
-      restoreVolume(join(outDir, archiveName(source)), restored, { force: false, waitTimeoutSeconds: 30, progress: quiet }),
+      restoreVolume(join(outDir, archiveName(source)), restored, {
+        force: false,
+        allowMismatch: true,
+        waitTimeoutSeconds: 30,
+        progress: quiet,
+      }),
     ).rejects.toThrow(/is not empty/);
     expect(await volumeEntries(restored)).toEqual(before);
   }, 60_000);
@@ -192,19 +239,8 @@ describeWithDockerEngine("natsmon backup and restore on the real Docker engine",
   describeWithTool("busybox", "with a container that owns the volume (busybox image built from the host's)", () => {
     let owner: Docker.Container;
     beforeAll(async () => {
-      // An image with a shell, without a registry: the host's static busybox and a few links to it.
-      const pack = tar.pack();
-      pack.entry({ name: "bin/", type: "directory", mode: 0o755 });
-      pack.entry({ name: "bin/busybox", mode: 0o755 }, readFileSync("/bin/busybox"));
-      for (const tool of ["sh", "rm", "sleep", "true", "wget", "httpd"])
-        pack.entry({ name: `bin/${tool}`, type: "symlink", linkname: "busybox" });
-      // What a NATS node's /healthz answers once JetStream is current.
-      pack.entry({ name: "www/", type: "directory", mode: 0o755 });
-      pack.entry({ name: "www/healthz", mode: 0o644 }, '{"status":"ok"}');
-      pack.finalize();
-      const [repo, tag] = BUSYBOX_IMAGE.split(":");
-      const output = await docker.importImage(pack as unknown as NodeJS.ReadableStream, { repo, tag, changes: ["LABEL natsmon.test=cli"] });
-      await new Promise<void>((resolve, reject) => docker.modem.followProgress(output, (error) => (error ? reject(error) : resolve())));
+      // An image with a shell, without a registry; its /healthz and /jsz answer as a current NATS node's.
+      await importBusyboxImage(docker, BUSYBOX_IMAGE, HEALTHY_NODE_FILES);
       owner = await docker.createContainer({
         name: `${RUN}-owner`,
         Image: BUSYBOX_IMAGE,
@@ -239,7 +275,7 @@ describeWithDockerEngine("natsmon backup and restore on the real Docker engine",
       expect(existsSync(record.file)).toBe(true);
     }, 90_000);
 
-    it("restore --force empties the volume first (no stale file survives) and restarts the owner", async () => {
+    it("restore --force moves the current contents aside (no stale file among the restored ones) and restarts the owner", async () => {
       const helper = await createHelper(docker, restored, { readOnly: false });
       const stale = tar.pack();
       stale.entry({ name: "volume/stale.txt" }, "from before the restore");
@@ -248,9 +284,18 @@ describeWithDockerEngine("natsmon backup and restore on the real Docker engine",
       await removeHelper(helper);
       expect((await volumeEntries(restored)).map((e) => e.name)).toContain("/stale.txt");
 
-      await restoreVolume(join(outDir, archiveName(source)), restored, { force: true, waitTimeoutSeconds: 60, progress: quiet });
+      const outcome = await restoreVolume(join(outDir, archiveName(source)), restored, {
+        force: true,
+        allowMismatch: true, // the archive is the source volume's
+        waitTimeoutSeconds: 60,
+        progress: quiet,
+      });
       expect(await volumeEntries(restored)).toEqual(original);
       expect((await owner.inspect()).State.Health?.Status).toBe("healthy");
+      // The stale file is kept aside, where the outcome says, until the user deletes it.
+      expect(outcome.previous?.folder).toMatch(/^\.natsmon-previous-\d{8}T\d{6}Z-[0-9a-f]{4}$/);
+      const all = await entriesOfVolumeWithPrevious(restored);
+      expect(all).toContain(`/${outcome.previous?.folder}/stale.txt`);
     }, 90_000);
   });
 });

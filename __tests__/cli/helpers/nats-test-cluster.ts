@@ -16,6 +16,9 @@ export interface NatsTestCluster {
   stop(): Promise<void>;
 }
 
+/** The application account's user, with `startNatsTestCluster(size, { appAccount: true })`. */
+export const APP_USER = { user: "app", password: "natsmon-test-app-password" } as const;
+
 /** A port that was free a moment ago. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -33,7 +36,7 @@ export async function freePort(): Promise<number> {
  * system account, the same shape as the stack's nodes, and waits until each
  * reports healthy, JetStream meta leader included (bounded: 20 s).
  */
-export async function startNatsTestCluster(size = 3): Promise<NatsTestCluster> {
+export async function startNatsTestCluster(size = 3, options: { appAccount?: boolean } = {}): Promise<NatsTestCluster> {
   const dir = mkdtempSync(join(tmpdir(), "natsmon-cli-test-nats-"));
   const names = Array.from({ length: size }, (_, i) => `natsmon-test-n${i + 1}`);
   const ports = await Promise.all(names.map(async () => ({ client: await freePort(), cluster: await freePort(), http: await freePort() })));
@@ -56,7 +59,11 @@ export async function startNatsTestCluster(size = 3): Promise<NatsTestCluster> {
                 routes: ports.map((p) => `nats-route://127.0.0.1:${p.cluster}`),
               }
             : undefined,
-        accounts: { SYS: { users: [{ user: systemUser, password: systemPassword }] } },
+        accounts: {
+          SYS: { users: [{ user: systemUser, password: systemPassword }] },
+          // Opt-in: an application account with JetStream, for tests that need streams.
+          ...(options.appAccount ? { APP: { jetstream: "enabled", users: [{ user: APP_USER.user, password: APP_USER.password }] } } : {}),
+        },
         system_account: "SYS",
       }),
     );

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderNatsServerConf, SYSTEM_PASSWORD_ENV } from "../../../constructs/config/nats-server-conf.js";
 import { EnvReference, formatNatsConf } from "../../../constructs/private/nats-conf-format.js";
+import { describeWithPinnedBinary, pinnedVersion } from "../../helpers/pinned-binaries.js";
 import { containersByName, labelsOf, synthStack, uploadedFile } from "../../helpers/plan.js";
 import { describeWithTool } from "../../helpers/tools.js";
 
@@ -67,7 +68,8 @@ describe("renderNatsServerConf", () => {
   });
 });
 
-describeWithTool("nats-server", "every synthesized node config passes nats-server -t", () => {
+/** The -t checks, run with one nats-server binary. */
+function configChecks(natsServer: string): void {
   const dir = mkdtempSync(join(tmpdir(), "nats-conf-"));
 
   it.each([1, 3, 5])("with %i nodes", (nodes) => {
@@ -78,7 +80,7 @@ describeWithTool("nats-server", "every synthesized node config passes nats-serve
     for (const node of containers) {
       const file = join(dir, `${node.name}-${nodes}.conf`);
       writeFileSync(file, uploadedFile(node, "/etc/nats/nats-server.conf"));
-      const result = spawnSync("nats-server", ["-c", file, "-t"], {
+      const result = spawnSync(natsServer, ["-c", file, "-t"], {
         encoding: "utf8",
         env: { ...process.env, [SYSTEM_PASSWORD_ENV]: `"${BCRYPT}"` },
       });
@@ -102,8 +104,25 @@ describeWithTool("nats-server", "every synthesized node config passes nats-serve
     );
     const env = { ...process.env };
     delete env[SYSTEM_PASSWORD_ENV];
-    const result = spawnSync("nats-server", ["-c", file, "-t"], { encoding: "utf8", env });
+    const result = spawnSync(natsServer, ["-c", file, "-t"], { encoding: "utf8", env });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain(SYSTEM_PASSWORD_ENV);
   });
-});
+}
+
+// Debian's 2.9.10 on the PATH, for the older server line.
+describeWithTool("nats-server", "every synthesized node config passes nats-server -t (Debian's nats-server on the PATH)", () =>
+  configChecks("nats-server"),
+);
+
+// The version the stack pins (constructs/images.ts), built by the testbed from its Go module.
+describeWithPinnedBinary(
+  "nats-server",
+  `every synthesized node config passes nats-server -t (pinned ${pinnedVersion("nats-server")})`,
+  (path) => {
+    it("is the pinned version", () => {
+      expect(spawnSync(path, ["--version"], { encoding: "utf8" }).stdout).toContain(`v${pinnedVersion("nats-server")}`);
+    });
+    configChecks(path);
+  },
+);

@@ -1,18 +1,17 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { lokiRuleExpressions } from "../constructs/config/loki-rules.js";
-import { logqlErrors } from "./helpers/query-grammar.js";
-
-const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+import { lokiRuleExpressions } from "../../constructs/config/loki-rules.js";
+import { readDoc } from "../helpers/markdown.js";
+import { logqlErrors } from "../helpers/query-grammar.js";
+import { documentationPages } from "./markdown-pages.js";
 
 /** Every line of every ```logql block: one query per line. */
-function readmeQueries(markdown: string): string[] {
+function logqlSamples(markdown: string): string[] {
   const blocks = [...markdown.matchAll(/^```logql\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
   return blocks.flatMap((block) => block.split("\n")).filter((line) => line.trim() !== "");
 }
 
-describe("LogQL in the README", () => {
-  const queries = readmeQueries(README);
+describe("LogQL in README.md and docs/", () => {
+  const queries = documentationPages().flatMap((page) => logqlSamples(readDoc(page)));
 
   it("has the queries the guide's readers need, the right error queries among them", () => {
     expect(queries.length).toBeGreaterThanOrEqual(8);
@@ -30,6 +29,6 @@ describe("LogQL in the README", () => {
   });
 
   it("finds a broken query in a logql block, so the check can fail", () => {
-    expect(readmeQueries('```logql\n{job="nats"} |~\n```\n').flatMap(logqlErrors)).not.toEqual([]);
+    expect(logqlSamples('```logql\n{job="nats"} |~\n```\n').flatMap(logqlErrors)).not.toEqual([]);
   });
 });

@@ -1,0 +1,161 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { EMPTY_APP, emptyAppCommand, readCdktfJson } from "../../scripts/bench/startup.js";
+
+const repo = resolve(import.meta.dirname, "../..");
+const launcher = join(repo, "scripts/app/run.mjs");
+
+// Fixtures live under the repository's node_modules/.cache, so that their
+// bare imports resolve to the project's packages as main.ts's do.
+const fixturesRoot = join(repo, "node_modules/.cache");
+mkdirSync(fixturesRoot, { recursive: true });
+const fixtures: string[] = [];
+afterAll(() => {
+  for (const dir of fixtures) rmSync(dir, { recursive: true, force: true });
+});
+
+function fixture(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(fixturesRoot, "natsmon-app-test-"));
+  fixtures.push(dir);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+/** Runs the launcher as cdktf does: in the project folder, the entry named relative to it. */
+function launch(dir: string, entry: string, env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [launcher, entry], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, NATSMON_APP_CACHE_DIR: join(dir, "cache"), ...env },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function bundleText(dir: string): string {
+  const [file] = readdirBundles(dir);
+  return readFileSync(file, "utf8");
+}
+
+function readdirBundles(dir: string): string[] {
+  const cache = join(dir, "cache");
+  return readdirSync(cache)
+    .filter((name) => name.endsWith(".mjs"))
+    .map((name) => join(cache, name));
+}
+
+describe("scripts/app/run.mjs, the cdktf app command", () => {
+  it("synthesizes main.ts to exactly the plan that `tsx main.ts` writes", () => {
+    const out = mkdtempSync(join(tmpdir(), "natsmon-launcher-"));
+    const cache = fixture({});
+    try {
+      const env = { ...process.env, CHECKPOINT_DISABLE: "1", NATSMON_APP_CACHE_DIR: cache };
+      const bundled = spawnSync(process.execPath, [launcher, "main.ts"], {
+        cwd: repo,
+        encoding: "utf8",
+        env: { ...env, CDKTF_OUTDIR: join(out, "bundled") },
+      });
+      expect(bundled.stderr).toContain("compiled main.ts (no bundle yet)");
+      expect(bundled.status).toBe(0);
+      const tsx = spawnSync(process.execPath, [join(repo, "node_modules/tsx/dist/cli.mjs"), "main.ts"], {
+        cwd: repo,
+        encoding: "utf8",
+        env: { ...env, CDKTF_OUTDIR: join(out, "tsx") },
+      });
+      expect(tsx.status, tsx.stderr).toBe(0);
+      const plan = (dir: string) => readFileSync(join(out, dir, "stacks/nats-monitoring/cdk.tf.json"), "utf8");
+      expect(plan("bundled")).toBe(plan("tsx"));
+      expect(readFileSync(join(out, "bundled/manifest.json"), "utf8")).toBe(readFileSync(join(out, "tsx/manifest.json"), "utf8"));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("reuses the bundle until a source changes, then rebuilds it before running", () => {
+    const dir = fixture({
+      "app.ts": 'import { greeting } from "./greeting.js";\nconsole.log(greeting);\n',
+      "greeting.ts": 'export const greeting: string = "first";\n',
+    });
+    const first = launch(dir, "app.ts");
+    expect(first).toMatchObject({ status: 0, stdout: "first\n" });
+    expect(first.stderr).toContain("compiled app.ts (no bundle yet)");
+
+    const second = launch(dir, "app.ts");
+    expect(second).toMatchObject({ status: 0, stdout: "first\n", stderr: "" });
+
+    writeFileSync(join(dir, "greeting.ts"), 'export const greeting: string = "edited";\n');
+    const edited = launch(dir, "app.ts");
+    expect(edited).toMatchObject({ status: 0, stdout: "edited\n" });
+    expect(edited.stderr).toContain("compiled app.ts (greeting.ts changed)");
+
+    for (const file of readdirBundles(dir)) unlinkSync(file);
+    const removed = launch(dir, "app.ts");
+    expect(removed).toMatchObject({ status: 0, stdout: "edited\n" });
+    expect(removed.stderr).toContain("compiled app.ts (no bundle yet)");
+
+    // tsconfig.json steers the compiler without being an input of its own.
+    writeFileSync(join(dir, "tsconfig.json"), "{}\n");
+    expect(launch(dir, "app.ts").stderr).toContain("compiled app.ts (tsconfig.json was added)");
+    writeFileSync(join(dir, "tsconfig.json"), '{ "compilerOptions": {} }\n');
+    expect(launch(dir, "app.ts").stderr).toContain("compiled app.ts (tsconfig.json changed)");
+    expect(launch(dir, "app.ts")).toMatchObject({ status: 0, stdout: "edited\n", stderr: "" });
+  }, 30_000);
+
+  it("bundles the listed packages and leaves every other package to Node", () => {
+    const dir = fixture({
+      "app.ts":
+        'import pc from "picocolors";\nimport { stringify } from "yaml";\nconsole.log(stringify({ colours: typeof pc.red }).trim());\n',
+    });
+    expect(launch(dir, "app.ts")).toMatchObject({ status: 0, stdout: "colours: function\n" });
+    const text = bundleText(dir);
+    expect(text).toMatch(/from "picocolors"|require\("picocolors"\)/);
+    expect(text).not.toMatch(/from "yaml"|require\("yaml"\)/);
+    expect(text).toContain("yaml/dist/index.js");
+  }, 30_000);
+
+  it("keeps class names, which construct errors quote", () => {
+    // Two modules with a class of the same name: bundling must not rename either.
+    const dir = fixture({
+      "app.ts":
+        'import { Part as A } from "./a.js";\nimport { Part as B } from "./b.js";\nconsole.log(new A().constructor.name, new B().constructor.name);\n',
+      "a.ts": "export class Part {}\n",
+      "b.ts": "export class Part {}\n",
+    });
+    expect(launch(dir, "app.ts")).toMatchObject({ status: 0, stdout: "Part Part\n" });
+  }, 30_000);
+
+  it("fails with the compiler's message on a syntax error, and with the app's own error when it throws", () => {
+    const broken = fixture({ "app.ts": "const x: number = ;\n" });
+    const build = launch(broken, "app.ts");
+    expect(build.status).not.toBe(0);
+    expect(build.stderr).toMatch(/app\.ts:1:\d+: ERROR: Unexpected ";"/);
+
+    const throwing = fixture({ "app.ts": 'throw new Error("Grafana \\"Grafana\\": adminUser must be a login");\n' });
+    const run = launch(throwing, "app.ts");
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('Grafana "Grafana": adminUser must be a login');
+  }, 30_000);
+
+  it("refuses a missing or extra argument", () => {
+    expect(launch(repo, "").status).toBe(2);
+    const extra = spawnSync(process.execPath, [launcher, "main.ts", "other.ts"], { encoding: "utf8" });
+    expect(extra.status).toBe(2);
+    expect(extra.stderr).toContain("usage: node scripts/app/run.mjs ENTRY.ts");
+  });
+});
+
+describe("the start-up bench's commands", () => {
+  it("runs cdktf.json's app through the launcher, and the empty app the same way", () => {
+    const { app } = readCdktfJson(join(repo, "cdktf.json"));
+    expect(app).toBe("node --disable-warning=DEP0044 scripts/app/run.mjs main.ts");
+    expect(emptyAppCommand(app)).toBe(`node --disable-warning=DEP0044 scripts/app/run.mjs ${EMPTY_APP}`);
+    expect(emptyAppCommand("npx tsx main.ts")).toBe(`npx tsx ${EMPTY_APP}`);
+  });
+
+  it("refuses a command that does not name main.ts exactly once", () => {
+    expect(() => emptyAppCommand("npx tsx app.ts")).toThrow(/must name main.ts once, got "npx tsx app.ts"/);
+    expect(() => emptyAppCommand("node main.ts main.ts")).toThrow(/must name main.ts once/);
+  });
+});

@@ -1,0 +1,26 @@
+// @ts-check
+/**
+ * The cdktf app command (cdktf.json: `node scripts/app/run.mjs main.ts`):
+ * runs a TypeScript app entry from its bundle, rebuilt only when a source
+ * changed (see bundle.mjs). The bench runs an empty cdktf app the same way.
+ *
+ * Usage: node scripts/app/run.mjs ENTRY.ts
+ */
+import module from "node:module";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { defaultCacheDir, freshBundle } from "./bundle.mjs";
+
+const [entry, ...rest] = process.argv.slice(2);
+if (!entry || rest.length > 0) {
+  console.error("usage: node scripts/app/run.mjs ENTRY.ts");
+  process.exit(2);
+}
+
+// Node >= 22.1 keeps V8's compiled code of every module on disk, cdktf's
+// included; on Node 20 the function does not exist and start-up stays uncached.
+module.enableCompileCache?.(join(defaultCacheDir(), "v8"));
+
+const bundle = await freshBundle(entry);
+if (bundle.rebuilt) console.error(`natsmon app: compiled ${entry} (${bundle.reason})`);
+await import(pathToFileURL(bundle.file).href);
