@@ -5,7 +5,7 @@ import { Password } from "@cdktf/provider-random/lib/password/index.js";
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { COMPONENTS, CONTAINER_NAMES, CONTAINER_PORTS, DASHBOARD_FOLDER_UID, DEFAULT_HOST_PORTS, SCRAPE_JOBS } from "../contract/index.js";
-import type { DashboardJson } from "../dashboards/common.js";
+import type { DashboardDataSource, DashboardJson } from "../dashboards/common.js";
 import { projectDashboards } from "../dashboards/project-dashboards.js";
 import {
   type DashboardFolder,
@@ -133,7 +133,9 @@ export class Grafana extends Construct implements IScrapeable {
     const sources = this.resolveDataSources(props, scrapeInterval);
     this.dataSources = sources;
     const dashboards = [
-      ...projectDashboards({ prometheus: props.prometheus.dataSource, loki: props.loki.dataSource }),
+      // Only what the dashboards read (uid and name): the same sources give the same dashboards,
+      // which lets the app launcher render the default ones once, when it bundles the app.
+      ...projectDashboards({ prometheus: dashboardSource(props.prometheus.dataSource), loki: dashboardSource(props.loki.dataSource) }),
       ...(props.additionalDashboards ?? []),
     ];
     const custom = this.readCustomDashboards(props.customDashboardsDir);
@@ -330,4 +332,9 @@ export class Grafana extends Construct implements IScrapeable {
     declared.overrideLogicalId(variable);
     return declared.stringValue;
   }
+}
+
+/** A provisioned data source as a dashboard refers to it. */
+function dashboardSource(source: DataSourceSpec): DashboardDataSource {
+  return { uid: source.uid, name: source.name };
 }

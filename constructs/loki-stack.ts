@@ -1,7 +1,15 @@
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { COMPONENTS, CONTAINER_NAMES, CONTAINER_PORTS, DATA_SOURCE_UIDS, DEFAULT_HOST_PORTS, SCRAPE_JOBS } from "../contract/index.js";
+import {
+  COMPONENTS,
+  CONTAINER_NAMES,
+  CONTAINER_PORTS,
+  DATA_SOURCE_NAMES,
+  DATA_SOURCE_UIDS,
+  DEFAULT_HOST_PORTS,
+  SCRAPE_JOBS,
+} from "../contract/index.js";
 import { LOKI_PUSH_PATH } from "./config/log-pipeline.js";
 import {
   LOKI_CONFIG_PATH,
@@ -151,7 +159,7 @@ export class LokiStack extends Construct implements IDataSource {
     this.url = `http://${name}:${LOKI_PORTS.http}`;
     this.pushUrl = `${this.url}${LOKI_PUSH_PATH}`;
     this.hostUrl = hostUrl(base.bindAddress, hostPort);
-    this.dataSource = { uid: DATA_SOURCE_UIDS.loki, name: "Loki", type: "loki", url: this.url };
+    this.dataSource = { uid: DATA_SOURCE_UIDS.loki, name: DATA_SOURCE_NAMES.loki, type: "loki", url: this.url };
 
     const lokiData = dataVolume(this, "data", base.nameOf("loki-data"), props.protectData ?? true);
     this.loki = new DockerService(this, "Service", {

@@ -3,7 +3,15 @@ import { Construct } from "constructs";
 import { NATS_ALERT_GROUPS } from "../alerts/nats-rules.js";
 import { RULES_FILE_NAME, renderRulesFile } from "../alerts/render.js";
 import type { AlertRuleGroup } from "../alerts/rule-types.js";
-import { COMPONENTS, CONTAINER_NAMES, CONTAINER_PORTS, DATA_SOURCE_UIDS, DEFAULT_HOST_PORTS, SCRAPE_JOBS } from "../contract/index.js";
+import {
+  COMPONENTS,
+  CONTAINER_NAMES,
+  CONTAINER_PORTS,
+  DATA_SOURCE_NAMES,
+  DATA_SOURCE_UIDS,
+  DEFAULT_HOST_PORTS,
+  SCRAPE_JOBS,
+} from "../contract/index.js";
 import { Alertmanager, type AlertmanagerProps } from "./alertmanager.js";
 import { renderPrometheusConfig } from "./config/prometheus-yml.js";
 import type { DataSourceSpec, IDataSource } from "./data-source.js";
@@ -114,7 +122,7 @@ export class PrometheusStack extends Construct implements IDataSource {
     const name = base.nameOf(CONTAINER_NAMES.prometheus);
     this.url = `http://${name}:${PROMETHEUS_PORT}`;
     this.hostUrl = hostUrl(base.bindAddress, hostPort);
-    this.dataSource = { uid: DATA_SOURCE_UIDS.prometheus, name: "Prometheus", type: "prometheus", url: this.url };
+    this.dataSource = { uid: DATA_SOURCE_UIDS.prometheus, name: DATA_SOURCE_NAMES.prometheus, type: "prometheus", url: this.url };
 
     this.jobs.push({ jobName: SCRAPE_JOBS.prometheus, targets: [`localhost:${PROMETHEUS_PORT}`] });
     if (props.alertmanager) {

@@ -8,6 +8,12 @@ export const DATA_SOURCE_UIDS = {
   loki: "loki",
 } as const;
 
+/** The display names of the provisioned data sources (the dashboards' data source pickers show them). */
+export const DATA_SOURCE_NAMES = {
+  prometheus: "Prometheus",
+  loki: "Loki",
+} as const;
+
 /** The project's dashboards. */
 export const DASHBOARD_UIDS = {
   natsJetStreamCluster: "nats-jetstream-cluster",

@@ -115,6 +115,34 @@ describe("scripts/app/run.mjs, the cdktf app command", () => {
     expect(text).toContain("yaml/dist/index.js");
   }, 30_000);
 
+  it("renders the default dashboards when it bundles the app, and builds any others with the SDK at run time", () => {
+    // The app prints the default dashboards, a changed copy's effect on a second call, and dashboards for other sources.
+    const app = [
+      'import { DEFAULT_DASHBOARD_SOURCES } from "../../../dashboards/default-sources.js";',
+      'import { projectDashboards } from "../../../dashboards/project-dashboards.js";',
+      "const first = projectDashboards(DEFAULT_DASHBOARD_SOURCES);",
+      'first[0].title = "changed by the caller";',
+      "const second = projectDashboards({ ...DEFAULT_DASHBOARD_SOURCES });",
+      'const other = projectDashboards({ prometheus: { uid: "metrics", name: "Metrics" }, loki: DEFAULT_DASHBOARD_SOURCES.loki });',
+      "console.log(JSON.stringify({ second, other }));",
+    ].join("\n");
+    const dir = fixture({ "app.ts": app });
+    const bundled = launch(dir, "app.ts");
+    expect(bundled.status, bundled.stderr).toBe(0);
+    const text = bundleText(dir);
+    // (Booleans, so that a failure does not print the whole bundle.)
+    expect(text.includes("RENDERED = JSON.parse("), "the rendered dashboards are in the bundle").toBe(true);
+    // The real module is still there, for other sources, behind esbuild's lazy initializer.
+    expect(/\(init_project_dashboards\(\), __toCommonJS\(project_dashboards_exports\)\)/.test(text), "lazy SDK path").toBe(true);
+
+    const tsx = spawnSync(process.execPath, [join(repo, "node_modules/tsx/dist/cli.mjs"), "app.ts"], { cwd: dir, encoding: "utf8" });
+    expect(tsx.status, tsx.stderr).toBe(0);
+    expect(bundled.stdout).toBe(tsx.stdout);
+    const printed = JSON.parse(bundled.stdout) as { second: { title: string }[]; other: unknown[] };
+    expect(printed.second[0].title).not.toBe("changed by the caller");
+    expect(JSON.stringify(printed.other).includes('"current":{"text":"Metrics","value":"metrics"}'), "other sources are used").toBe(true);
+  }, 60_000);
+
   it("keeps class names, which construct errors quote", () => {
     // Two modules with a class of the same name: bundling must not rename either.
     const dir = fixture({

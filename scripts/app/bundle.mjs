@@ -18,6 +18,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { prerenderedDashboards } from "./prerendered-dashboards.mjs";
 
 /**
  * Packages compiled into the bundle. Every other package stays external and is
@@ -30,7 +31,7 @@ import { fileURLToPath } from "node:url";
 export const BUNDLED_PACKAGES = ["@grafana/grafana-foundation-sdk", "yaml", "tslib", "@cdktf/provider-docker", "@cdktf/provider-random"];
 
 /** Bumped when the build options change in a way the inputs' stats cannot show. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** Size and time recorded for a settings file that did not exist at build time. */
 const ABSENT = -1;
@@ -105,6 +106,7 @@ async function build(entryPath, file, manifestFile) {
   // Loaded only here: esbuild starts a helper process, which a fresh bundle never needs.
   const esbuild = await import("esbuild");
   const startedAt = Date.now();
+  mkdirSync(dirname(file), { recursive: true });
   const result = await esbuild.build({
     entryPoints: [entryPath],
     bundle: true,
@@ -119,7 +121,8 @@ async function build(entryPath, file, manifestFile) {
     banner: {
       js: 'import { createRequire as __natsmonCreateRequire } from "node:module";\nconst require = __natsmonCreateRequire(import.meta.url);',
     },
-    plugins: [externalUnlessBundled()],
+    // Before the externals plugin: it decides which module an import of the dashboards gets.
+    plugins: [prerenderedDashboards(resolve(here, "../.."), dirname(file)), externalUnlessBundled()],
     metafile: true,
     write: false,
     outfile: file,
