@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { Plugin } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
 import { EMPTY_APP, emptyAppCommand, readCdktfJson } from "../../scripts/bench/startup.js";
 
@@ -131,7 +132,7 @@ describe("scripts/app/run.mjs, the cdktf app command", () => {
     expect(bundled.status, bundled.stderr).toBe(0);
     const text = bundleText(dir);
     // (Booleans, so that a failure does not print the whole bundle.)
-    expect(text.includes("RENDERED = JSON.parse("), "the rendered dashboards are in the bundle").toBe(true);
+    expect(text.includes("COMPUTED = JSON.parse("), "the rendered dashboards are in the bundle").toBe(true);
     // The real module is still there, for other sources, behind esbuild's lazy initializer.
     expect(/\(init_project_dashboards\(\), __toCommonJS\(project_dashboards_exports\)\)/.test(text), "lazy SDK path").toBe(true);
 
@@ -142,6 +143,43 @@ describe("scripts/app/run.mjs, the cdktf app command", () => {
     expect(printed.second[0].title).not.toBe("changed by the caller");
     expect(JSON.stringify(printed.other).includes('"current":{"text":"Metrics","value":"metrics"}'), "other sources are used").toBe(true);
   }, 60_000);
+
+  it("refuses to compute a function ahead when its module has other exports, which the bundle would lose", async () => {
+    const dir = fixture({
+      "app.ts": 'import { double } from "./double.js";\nconsole.log(double(2));\n',
+      "double.ts": "export function double(n: number) { return 2 * n; }\nexport const other = 1;\n",
+      "input.ts": "export const TWO = 2;\n",
+    });
+    // A plain .mjs file (checked by its own @ts-check), typed here by hand.
+    const pluginModule = "../../scripts/app/prerendered.mjs";
+    type Table = { module: string; name: string; input: { module: string; name: string } }[];
+    const { prerendered } = (await import(pluginModule)) as { prerendered: (projectDir: string, workDir: string, table: Table) => Plugin };
+    const esbuild = await import("esbuild");
+    const table = [{ module: "double.ts", name: "double", input: { module: "input.ts", name: "TWO" } }];
+    await expect(
+      esbuild.build({
+        entryPoints: [join(dir, "app.ts")],
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        write: false,
+        logLevel: "silent",
+        plugins: [prerendered(dir, dir, table)],
+      }),
+    ).rejects.toThrow("double.ts exports other besides double; the app bundle computes double ahead and would lose the others");
+
+    writeFileSync(join(dir, "double.ts"), "export function double(n: number) { return 2 * n; }\n");
+    const built = await esbuild.build({
+      entryPoints: [join(dir, "app.ts")],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      write: false,
+      logLevel: "silent",
+      plugins: [prerendered(dir, dir, table)],
+    });
+    expect(built.outputFiles[0].text).toContain('COMPUTED = JSON.parse("4")');
+  }, 30_000);
 
   it("keeps class names, which construct errors quote", () => {
     // Two modules with a class of the same name: bundling must not rename either.

@@ -18,7 +18,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { prerenderedDashboards } from "./prerendered-dashboards.mjs";
+import { prerendered } from "./prerendered.mjs";
 
 /**
  * Packages compiled into the bundle. Every other package stays external and is
@@ -121,8 +121,8 @@ async function build(entryPath, file, manifestFile) {
     banner: {
       js: 'import { createRequire as __natsmonCreateRequire } from "node:module";\nconst require = __natsmonCreateRequire(import.meta.url);',
     },
-    // Before the externals plugin: it decides which module an import of the dashboards gets.
-    plugins: [prerenderedDashboards(resolve(here, "../.."), dirname(file)), externalUnlessBundled()],
+    // Before the externals plugin: it decides which module an import of a prerendered function gets.
+    plugins: [prerendered(resolve(here, "../.."), dirname(file)), externalUnlessBundled()],
     metafile: true,
     write: false,
     outfile: file,
