@@ -10,7 +10,9 @@ import type { PlanReplayer } from "./plan-replayer.js";
 export interface EngineStep {
   readonly name: string;
   readonly action: "destroy" | "create";
-  /** For a destroy: how long the graceful stop (lame duck) took. */
+  /** When it began, ms since the epoch. */
+  readonly at: number;
+  /** How long it took: for a destroy the graceful stop (lame duck), for a create the start until healthy. */
   readonly ms: number;
 }
 
@@ -71,15 +73,17 @@ export class LiveTerraformCli implements TerraformCli {
       if (after.get(name) === id) continue;
       const spec = this.specOf.get(name);
       if (!spec) continue; // Not a container these tests run.
-      this.steps.push({ name, action: "destroy", ms: await spec.destroy(name) });
+      const at = Date.now();
+      this.steps.push({ name, action: "destroy", at, ms: await spec.destroy(name) });
       this.specOf.delete(name);
     }
     const created = [...after].filter(([name, id]) => before.get(name) !== id && this.next.isNatsNode(name)).map(([name]) => name);
     if (created.length > 0) {
+      const at = Date.now();
       await this.next.apply(created);
       for (const name of created) {
         this.specOf.set(name, this.next);
-        this.steps.push({ name, action: "create", ms: 0 });
+        this.steps.push({ name, action: "create", at, ms: Date.now() - at });
       }
     }
     return out;

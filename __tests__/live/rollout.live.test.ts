@@ -208,6 +208,16 @@ async function rolloutUnderLoad(
     expect(state.messages - acked.size).toBeLessThanOrEqual(cluster.unacked);
   }
   const maxGapS = round(Math.max(...publishers.map((publisher) => publisher.maxGapMs)) / 1000);
+  // Where the longest gaps fell: which engine step was under way when they ended.
+  for (const step of cluster.terraform.steps) console.log(`[${label}] engine: ${step.action} ${step.name} took ${round(step.ms / 1000)} s`);
+  for (const [index, publisher] of publishers.entries()) {
+    const step = [...cluster.terraform.steps].reverse().find((s) => s.at <= publisher.maxGapEndedAt);
+    const during =
+      step && publisher.maxGapEndedAt <= step.at + step.ms
+        ? `during ${step.action} ${step.name}`
+        : `after ${step ? `${step.action} ${step.name}` : "no step"}`;
+    console.log(`[${label}] ${STREAMS[index]?.name}: longest gap ${publisher.maxGapMs} ms, ended ${during}`);
+  }
 
   // The consumers survived and caught up: nothing pending, nothing unacknowledged.
   for (const stream of STREAMS) {

@@ -16,6 +16,8 @@ export class SteadyPublisher {
   unacked = 0;
   /** The longest gap between two successive acknowledgements, in ms. */
   maxGapMs = 0;
+  /** When the longest gap ended (ms since the epoch): to tell which step of a rollout it fell in. */
+  maxGapEndedAt = 0;
   private stopped = false;
   private readonly loop: Promise<void>;
 
@@ -39,7 +41,10 @@ export class SteadyPublisher {
       try {
         const seq = await publishUntilAcked(this.js, this.subject, id, this.options.retryWithinMs);
         const now = Date.now();
-        if (lastAck !== undefined) this.maxGapMs = Math.max(this.maxGapMs, now - lastAck);
+        if (lastAck !== undefined && now - lastAck > this.maxGapMs) {
+          this.maxGapMs = now - lastAck;
+          this.maxGapEndedAt = now;
+        }
         lastAck = now;
         this.acked.set(seq, id);
       } catch {
