@@ -1,4 +1,5 @@
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import type { TerraformCli } from "../../cli/rollout/terraform-cli.js";
 import { originalAddress, type TerraformJson } from "../../scripts/terraform-emulation/emulate-plan.js";
 import { EmulatedTerraform } from "../../scripts/terraform-emulation/emulated-terraform.js";
@@ -65,9 +66,9 @@ export class LiveTerraformCli implements TerraformCli {
   async run(args: readonly string[]): Promise<string> {
     const subcommand = args.find((arg) => !arg.startsWith("-"));
     if (subcommand !== "apply") return this.emulated.run(args);
-    const before = this.containerIds();
+    const before = await this.containerIds();
     const out = await this.emulated.run(args);
-    const after = this.containerIds();
+    const after = await this.containerIds();
     // Delete-then-create, as the provider replaces a container whose name is unique.
     for (const [name, id] of before) {
       if (after.get(name) === id) continue;
@@ -90,15 +91,15 @@ export class LiveTerraformCli implements TerraformCli {
   }
 
   /** Container name -> emulated resource id, from the emulated state: a new id is a new container. */
-  private containerIds(): Map<string, string> {
-    const shown = spawnSync("terraform", ["show", "-json", "-no-color"], {
+  private async containerIds(): Promise<Map<string, string>> {
+    // Asynchronous, like every Terraform run here: the publishers share this event loop.
+    const shown = await promisify(execFile)("terraform", ["show", "-json", "-no-color"], {
       cwd: this.dir,
       encoding: "utf8",
       maxBuffer: 64 * 1024 * 1024,
       timeout: 60_000,
       env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: `${this.dir}/empty.tfrc` },
     });
-    if (shown.status !== 0) throw new Error(`terraform show failed: ${shown.stderr}`);
     const state = JSON.parse(shown.stdout) as {
       values?: { root_module?: { resources?: { address: string; values: { id: string; triggers_replace?: { name?: string } } }[] } };
     };
