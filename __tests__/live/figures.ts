@@ -11,6 +11,12 @@ export interface LiveFigures {
   alert_fire_s?: number;
   /** Default dashboard PromQL queries that returned data from the live Prometheus, "N/M". */
   queries_with_data?: string;
+  /** Acknowledged messages lost over the rollout cases (the worst case). */
+  rollout_lost?: number;
+  /** The longest gap between two acknowledged publishes during a rollout, seconds (the worst case). */
+  rollout_max_gap_s?: number;
+  /** Acknowledged messages lost by the scale-in. */
+  scalein_lost?: number;
 }
 
 declare module "vitest" {

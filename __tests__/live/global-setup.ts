@@ -3,11 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import type { LiveFigures } from "./figures.js";
+import { mergeFigures } from "./figures-merge.js";
 
 /**
  * Gives the test files a file to record their figures in, and prints them
  * as one line when the run ends:
- * `LIVE: formation_s=.. failover_s=.. published=.. lost=.. alert_fire_s=.. queries_with_data=N/M`
+ * `LIVE: formation_s=.. failover_s=.. published=.. lost=.. alert_fire_s=.. queries_with_data=N/M
+ * rollout_lost=.. rollout_max_gap_s=.. scalein_lost=..` (one line; the rollout figures the worst case)
  * (a figure no test recorded, because its test failed, prints as n/a).
  */
 export default function setup(project: TestProject): () => void {
@@ -18,7 +20,7 @@ export default function setup(project: TestProject): () => void {
     let figures: LiveFigures = {};
     try {
       for (const line of readFileSync(file, "utf8").split("\n").filter(Boolean)) {
-        figures = { ...figures, ...(JSON.parse(line) as LiveFigures) };
+        figures = mergeFigures(figures, JSON.parse(line) as LiveFigures);
       }
     } catch {
       // No test recorded anything.
@@ -27,7 +29,8 @@ export default function setup(project: TestProject): () => void {
     const show = (value: number | string | undefined) => (value === undefined ? "n/a" : String(value));
     console.log(
       `LIVE: formation_s=${show(figures.formation_s)} failover_s=${show(figures.failover_s)} published=${show(figures.published)} lost=${show(figures.lost)}` +
-        ` alert_fire_s=${show(figures.alert_fire_s)} queries_with_data=${show(figures.queries_with_data)}`,
+        ` alert_fire_s=${show(figures.alert_fire_s)} queries_with_data=${show(figures.queries_with_data)}` +
+        ` rollout_lost=${show(figures.rollout_lost)} rollout_max_gap_s=${show(figures.rollout_max_gap_s)} scalein_lost=${show(figures.scalein_lost)}`,
     );
   };
 }

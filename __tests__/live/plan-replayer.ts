@@ -3,6 +3,7 @@ import bcrypt from "bcryptjs";
 import type Docker from "dockerode";
 import { pack } from "tar-stream";
 import { parseDuration } from "../../constructs/private/units.js";
+import { COMPONENTS, LABELS } from "../../contract/index.js";
 import type { Plan, PlanResource } from "../helpers/plan.js";
 import { LIVE_LABEL, LIVE_LABEL_VALUE } from "./testbed.js";
 import { waitFor } from "./wait.js";
@@ -87,6 +88,41 @@ export class PlanReplayer {
     await container.stop({ t: (resource.destroy_grace_seconds as number | undefined) ?? 0 }).catch(ignoreNotModified);
     await container.remove({ force: true, v: true });
     await this.createAndStart(resource);
+  }
+
+  /**
+   * A replayer of `next`, a later synthesis of the same stack, that carries
+   * on where this one stands: the networks and volumes it created and the
+   * passwords it generated are taken as existing, as Terraform keeps them in
+   * its state when their configuration does not change. Nothing is removed.
+   */
+  successor(next: Plan): PlanReplayer {
+    const replayer = new PlanReplayer(this.docker, next, this.images);
+    for (const [key, value] of this.created) replayer.created.set(key, value);
+    for (const [key, value] of this.passwords) replayer.passwords.set(key, value);
+    return replayer;
+  }
+
+  /**
+   * Destroys a container as the provider's delete does: a stop with the
+   * plan's `destroy_grace_seconds` (the container's stop signal first, so
+   * nats-server goes through lame duck mode), then a forced remove. Named
+   * volumes stay. Returns how long the stop took, in ms.
+   */
+  async destroy(name: string): Promise<number> {
+    const resource = this.containerResource(name);
+    const container = this.docker.getContainer(name);
+    const started = Date.now();
+    await container.stop({ t: (resource.destroy_grace_seconds as number | undefined) ?? 0 }).catch(ignoreNotModified);
+    const stoppedAfter = Date.now() - started;
+    await container.remove({ force: true, v: true });
+    return stoppedAfter;
+  }
+
+  /** Whether the plan's container of that name is a NATS node (labelled natsmon.component=nats). */
+  isNatsNode(name: string): boolean {
+    const resource = this.containersByName.get(name);
+    return labelMap(resource?.labels)[LABELS.component] === COMPONENTS.nats;
   }
 
   /**

@@ -162,7 +162,12 @@ export function streamGroupsOf(replies: readonly JszServerReply[]): StreamGroup[
 
 /** Connection settings for {@link SystemAccountCluster}. */
 export interface SystemAccountOptions {
-  readonly url: string;
+  /**
+   * One client URL, or a list of them: with a list the client keeps to those
+   * servers and ignores the cluster-internal URLs the servers announce (on a
+   * Docker host those names do not resolve; only the published ports answer).
+   */
+  readonly url: string | readonly string[];
   readonly user: string;
   readonly password: string;
   /** How long to collect the servers' replies to one ping. */
@@ -179,7 +184,8 @@ export class SystemAccountCluster implements JetStreamCluster {
   static async connect(options: SystemAccountOptions): Promise<SystemAccountCluster> {
     // Every node goes down once: the client must follow the cluster, not give up.
     const nc = await connect({
-      servers: options.url,
+      servers: typeof options.url === "string" ? options.url : [...options.url],
+      ignoreClusterUpdates: typeof options.url !== "string",
       user: options.user,
       pass: options.password,
       name: "natsmon rollout",

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TerraformCli } from "../../cli/rollout/terraform-cli.js";
@@ -72,20 +72,31 @@ export class EmulatedTerraformCli implements TerraformCli {
     const flags = command === "show" ? ["-no-color"] : ["-no-color", "-lock=false", "-refresh=false"];
     writeFileSync(join(this.dir, "empty.tfrc"), "");
     // Flags go right after the subcommand: a saved plan file must stay the last argument.
-    const result = spawnSync(this.binary, [command as string, ...flags, ...mapped.slice(1)], {
-      cwd: this.dir,
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-      timeout: 120_000,
-      env: {
-        ...process.env,
-        CHECKPOINT_DISABLE: "1",
-        TF_IN_AUTOMATION: "1",
-        TF_INPUT: "0",
-        TF_CLI_CONFIG_FILE: join(this.dir, "empty.tfrc"),
-      },
+    // Asynchronous: a caller that keeps clients busy meanwhile (the live rollout tests' publishers)
+    // must not have its event loop blocked for as long as Terraform runs.
+    const result = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve, reject) => {
+      execFile(
+        this.binary,
+        [command as string, ...flags, ...mapped.slice(1)],
+        {
+          cwd: this.dir,
+          encoding: "utf8",
+          maxBuffer: 64 * 1024 * 1024,
+          timeout: 120_000,
+          env: {
+            ...process.env,
+            CHECKPOINT_DISABLE: "1",
+            TF_IN_AUTOMATION: "1",
+            TF_INPUT: "0",
+            TF_CLI_CONFIG_FILE: join(this.dir, "empty.tfrc"),
+          },
+        },
+        (error, stdout, stderr) => {
+          if (error && typeof error.code !== "number") reject(error);
+          else resolve({ status: error ? (error.code as number) : 0, stdout, stderr });
+        },
+      );
     });
-    if (result.error) throw result.error;
     if (result.status !== 0)
       throw new Error(`terraform ${mapped.join(" ")} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
     return command === "show" ? JSON.stringify(deEmulateShow(JSON.parse(result.stdout) as JsonObject)) : result.stdout;

@@ -8,6 +8,8 @@ import { formatNatsConf } from "../../../constructs/private/nats-conf-format.js"
 /** A JetStream cluster of real nats-server processes on 127.0.0.1. */
 export interface NatsTestCluster {
   readonly url: string;
+  /** Every server's client URL, in order. */
+  readonly urls: readonly string[];
   readonly names: readonly string[];
   readonly systemUser: string;
   readonly systemPassword: string;
@@ -101,6 +103,7 @@ export async function startNatsTestCluster(size = 3, options: { appAccount?: boo
   }
   return {
     url: `nats://127.0.0.1:${ports[0].client}`,
+    urls: ports.map((port) => `nats://127.0.0.1:${port.client}`),
     names,
     systemUser,
     systemPassword,

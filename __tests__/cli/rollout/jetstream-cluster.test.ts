@@ -137,3 +137,33 @@ describeWithTool("nats-server", "SystemAccountCluster on real nats-server proces
     expect(problem).toMatch(new RegExp(`${last} does not answer`));
   });
 });
+
+describeWithTool("nats-server", "SystemAccountCluster given a list of URLs", () => {
+  let nats: NatsTestCluster;
+  let cluster: SystemAccountCluster;
+  beforeAll(async () => {
+    nats = await startNatsTestCluster(3);
+    // Only the first two: as on a Docker host, where only published ports answer.
+    cluster = await SystemAccountCluster.connect({
+      url: nats.urls.slice(0, 2),
+      user: nats.systemUser,
+      password: nats.systemPassword,
+      replyWaitMs: 800,
+    });
+  });
+  afterAll(async () => {
+    await cluster?.close();
+    await nats?.stop();
+  });
+
+  it("keeps answering through another listed server when the one it is connected to stops", async () => {
+    expect(await cluster.servers()).toEqual(nats.names);
+    await nats.stopServer(0);
+    let servers: string[] = [];
+    for (let i = 0; i < 50 && servers.length !== 2; i++) {
+      servers = (await cluster.servers()).filter((name) => name !== nats.names[0]);
+      if (servers.length !== 2) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(servers).toEqual(nats.names.slice(1));
+  });
+});
