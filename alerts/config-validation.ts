@@ -70,7 +70,7 @@ export function alertConfigProblems(config: unknown): AlertConfigProblem[] {
       "runbookUrlBase",
       config.runbookUrlBase,
       "must be a URL without spaces or #",
-      'write it like "https://git.example.com/ops/nats/blob/main/README.md", or "" for none',
+      'write it like "https://git.example.com/ops/nats/blob/main/docs/alerts-and-dashboards.md", or "" for none',
     );
   }
   checkThresholds(config.thresholds, add);

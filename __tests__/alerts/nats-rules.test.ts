@@ -3,6 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ALERTS_DOCS_PAGE } from "../../alerts/config.js";
 import { WATCHDOG_ALERT } from "../../alerts/groups/monitoring.js";
 import { NATS_ALERT_TESTS } from "../../alerts/nats-rule-tests.js";
 import { NATS_ALERT_GROUPS, natsAlertGroups } from "../../alerts/nats-rules.js";
@@ -120,7 +121,7 @@ describe("NATS alert rules", () => {
     expect(tuned("NatsJetStreamMemoryHigh").description).toContain("more than 70% of max_memory_store");
     expect(tuned("NatsServerDown").labels).toEqual({ team: "messaging", env: "test" });
     expect(tuned("NatsServerDown").runbookUrl).toBe("https://runbooks.example.com/nats#natsserverdown");
-    expect(base("NatsServerDown").runbookUrl).toBe("README.md#natsserverdown");
+    expect(base("NatsServerDown").runbookUrl).toBe(`${ALERTS_DOCS_PAGE}#natsserverdown`);
     expect(TUNED_RULES.map((r) => r.alert)).not.toContain("NatsServerUnhealthy");
     for (const rule of TUNED_RULES) {
       expect(rule.expr, rule.alert).not.toContain('job="nats-surveyor"');
