@@ -132,11 +132,14 @@ ${s("nats_core_jetstream_cluster_raft_group_replica_peer_offline")} == 1`,
       },
       {
         alert: "NatsJetStreamApiBacklog",
+        // Surveyor fills nats_core_jetstream_api_pending from the statsz meta
+        // block's `pending` (nats-server: pending_requests + pending_infos, the
+        // meta layer's API queues), so this is the meta and API backlog in one.
         expr: `${s("nats_core_jetstream_api_pending")} > ${t.jetStreamApiPending}`,
         for: "5m",
         severity: "warning",
         summary: "{{ $value }} JetStream API requests wait on {{ $labels.server_name }}",
-        description: `More than ${t.jetStreamApiPending} JetStream API requests (stream and consumer info, create, delete) have queued on {{ $labels.server_name }} for minutes. nats-server drops queued API requests at its request_queue_limit (10000 by default), and clients then time out.`,
+        description: `More than ${t.jetStreamApiPending} JetStream API requests (stream and consumer info, create, delete: the meta layer's pending requests and infos) have queued on {{ $labels.server_name }} for minutes. nats-server drops queued API requests at its request_queue_limit (10000 by default), and clients then time out.`,
         action:
           "Look for clients that flood the API (consumer info in a loop, creating consumers per message): the JetStream API audit advisories or nats --context system server report jetstream; check that the meta leader is not overloaded (CPU, disk).",
       },
