@@ -21,7 +21,11 @@
  *   WAL corruptions), `notifier/` (notifications by `alertmanager`);
  *   prometheus/alertmanager `config/coordinator.go` and `notify/notify.go`
  *   (notifications by `integration`, failures also by `reason` since 0.26);
- *   grafana/loki `pkg/distributor/distributor.go` (lines received by `tenant`).
+ *   grafana/loki `pkg/distributor/distributor.go` (lines received by `tenant`);
+ * - the Docker host: prometheus/node_exporter `collector/cpu_linux.go`,
+ *   `meminfo.go` (one gauge per /proc/meminfo field, keeping its capitals),
+ *   `loadavg.go`, `filesystem_common.go` and `diskstats_linux.go`; the live
+ *   test checks each name below against a scrape of Debian's node-exporter.
  *
  * Labels worth knowing before writing a query:
  * - Surveyor's server series carry `server_cluster, server_name, server_id`;
@@ -48,7 +52,8 @@ export type MetricSource =
   | "exporter -jsz"
   | "prometheus"
   | "alertmanager"
-  | "loki";
+  | "loki"
+  | "node-exporter";
 
 /** One metric of the catalog. */
 export interface CatalogMetric {
@@ -79,6 +84,8 @@ const JS = ["cluster_name", "server_name", "server_id"] as const;
 const ROUTE = [...CORE, "server_route_name", "server_route_name_id"] as const;
 const ACCOUNT_PER_SERVER = [...CORE, "account", "account_name"] as const;
 const ACCOUNT = ["account", "account_name"] as const;
+// node-exporter's file system labels.
+const FILESYSTEM = ["device", "fstype", "mountpoint"] as const;
 const STREAM = ["account", "account_name", "cluster_name", "raft_group", "server_id", "server_name", "stream", "stream_leader"] as const;
 const CONSUMER = [...STREAM, "consumer_name", "consumer_leader"] as const;
 // prometheus-nats-exporter -jsz label sets (0.20.x).
@@ -531,7 +538,22 @@ export const METRIC_CATALOG: readonly CatalogMetric[] = [
     type: "counter",
     help: "Log lines the distributor received, by tenant (created at the first line)",
   },
+  ...[
+    node("node_cpu_seconds_total", "counter", "Seconds each CPU spent in each mode (user, system, idle, iowait, ...)", ["cpu", "mode"]),
+    node("node_memory_MemTotal_bytes", "gauge", "The host's memory (/proc/meminfo MemTotal)"),
+    node("node_memory_MemAvailable_bytes", "gauge", "Memory available for new work without swapping (/proc/meminfo MemAvailable)"),
+    node("node_load1", "gauge", "The host's 1-minute load average"),
+    node("node_filesystem_size_bytes", "gauge", "Size of each mounted file system", FILESYSTEM),
+    node("node_filesystem_avail_bytes", "gauge", "Bytes of each file system available to unprivileged users", FILESYSTEM),
+    node("node_disk_read_bytes_total", "counter", "Bytes read from each block device", ["device"]),
+    node("node_disk_written_bytes_total", "counter", "Bytes written to each block device", ["device"]),
+  ],
 ];
+
+/** A metric of node-exporter's, about the Docker host. */
+function node(name: string, type: CatalogMetric["type"], help: string, labels: readonly string[] = []): CatalogMetric {
+  return { name, source: "node-exporter", labels, type, help };
+}
 
 /** A metric of Prometheus's own. */
 function prom(name: string, type: CatalogMetric["type"], help: string, labels: readonly string[] = []): CatalogMetric {
