@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { METRIC_CATALOG } from "../../contract/metric-catalog.js";
 import { natsJetStreamClusterDashboard } from "../../dashboards/nats-jetstream-cluster.js";
-import { type DashboardJsonShape, panelsOf } from "../helpers/dashboard-json.js";
+import { type DashboardJsonShape, visualPanelsOf } from "../helpers/dashboard-json.js";
 import { labelsOf, type Plan } from "../helpers/plan.js";
 import { synthLivePlan } from "./live-plan.js";
 import { PlanReplayer } from "./plan-replayer.js";
@@ -77,7 +77,7 @@ describe("node-exporter for the Docker host, on a real Docker engine", () => {
     const dashboard = JSON.parse(
       JSON.stringify(natsJetStreamClusterDashboard({ uid: "prometheus", name: "Prometheus" })),
     ) as DashboardJsonShape;
-    const panels = panelsOf(dashboard).filter((panel) => panel.title?.startsWith("Host "));
+    const panels = visualPanelsOf(dashboard).filter((panel) => panel.title?.startsWith("Host "));
     expect(panels.map((p) => p.title)).toEqual([
       "Host CPU busy",
       "Host memory used",
