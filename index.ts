@@ -15,7 +15,11 @@
  *   a setting (its constructPath, prop and value say which), so an app can
  *   tell a bad setting from a bug; the checks that throw it stay internal;
  * - alert rules as data (types, the project's groups, thresholds, tests and
- *   inhibit rules) to extend or replace `alertRules`;
+ *   inhibit rules) to extend or replace `alertRules`, and as a mixin: the
+ *   rules and their promtool cases as functions of a typed config
+ *   (`natsAlertGroups`, `natsAlertTests`, `AlertRulesConfig`), and
+ *   `renderMixin` with its presets to export rules (rule file, PrometheusRule)
+ *   and dashboards for Prometheus setups outside the stack;
  * - the dashboard builders and selectors and the project's dashboards, to
  *   build `additionalDashboards` that look and filter like the project's;
  * - from contract/, the names a user's own queries, dashboards and scripts
@@ -27,11 +31,27 @@
  */
 
 // Alert rules as data.
+export {
+  type AlertRulesConfig,
+  type AlertThresholds,
+  DEFAULT_ALERT_CONFIG,
+  type ResolvedAlertConfig,
+  resolveAlertConfig,
+} from "./alerts/config.js";
+export { type AlertConfigProblem, alertConfigProblems } from "./alerts/config-validation.js";
 export { type InhibitRule, NATS_INHIBIT_RULES } from "./alerts/inhibit-rules.js";
-export { NATS_ALERT_TESTS } from "./alerts/nats-rule-tests.js";
-export { NATS_ALERT_GROUPS, THRESHOLDS } from "./alerts/nats-rules.js";
+export { MIXIN_PATHS, type MixinOptions, renderMixin } from "./alerts/mixin.js";
+export { type MixinPreset, type NatsHelmPresetOptions, natsHelmPreset } from "./alerts/mixin-presets.js";
+export { NATS_ALERT_TESTS, natsAlertTests } from "./alerts/nats-rule-tests.js";
+export { NATS_ALERT_GROUPS, natsAlertGroups, THRESHOLDS } from "./alerts/nats-rules.js";
 export type { AlertRule, AlertRuleGroup, AlertTestCase, AlertTests, ExpectedAlert, Severity } from "./alerts/rule-types.js";
 // Constructs, their props and the interfaces that wire them.
+export type {
+  EmailNotificationProps,
+  NotifiedSeverity,
+  PagerDutyNotificationProps,
+  SlackNotificationProps,
+} from "./constructs/alert-receivers.js";
 export { Alertmanager, type AlertmanagerProps } from "./constructs/alertmanager.js";
 export type { DataSourceSpec, IDataSource } from "./constructs/data-source.js";
 export {
@@ -51,6 +71,7 @@ export { NatsBox, type NatsBoxProps } from "./constructs/nats-box.js";
 export { NatsCluster, type NatsClusterProps } from "./constructs/nats-cluster.js";
 export { type ExporterJsz, NatsExporter, type NatsExporterProps } from "./constructs/nats-exporter.js";
 export { NatsMonitoringStack, type NatsMonitoringStackProps, type PartProps } from "./constructs/nats-monitoring-stack.js";
+export { NodeExporter, type NodeExporterProps } from "./constructs/node-exporter.js";
 // The error every construct throws for a bad prop (or bad settings), to tell it apart from other failures.
 export { PropValidationError } from "./constructs/private/validation.js";
 export { type PrometheusAlertmanagerProps, PrometheusStack, type PrometheusStackProps } from "./constructs/prometheus-stack.js";

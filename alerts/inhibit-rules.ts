@@ -1,3 +1,5 @@
+import { INFO_INHIBITOR_ALERT } from "./groups/monitoring.js";
+
 /**
  * Alertmanager inhibition rules for the NATS alerts: while the cause fires,
  * its consequences are muted, so one stopped server pages once instead of
@@ -32,5 +34,29 @@ export const NATS_INHIBIT_RULES: readonly InhibitRule[] = [
     sourceMatchers: ['alertname="NatsJetStreamStorageFull"'],
     targetMatchers: ['alertname="NatsJetStreamStorageHigh"'],
     equal: ["cluster_name", "server_name"],
+  },
+  // The critical level of a two-level alert mutes its warning about the same thing.
+  {
+    sourceMatchers: ['alertname="NatsJetStreamStorageFillingUpFast"'],
+    targetMatchers: ['alertname="NatsJetStreamStorageFillingUp"'],
+    equal: ["cluster_name", "server_name"],
+  },
+  {
+    sourceMatchers: ['alertname="NatsJetStreamApiBacklogCritical"'],
+    targetMatchers: ['alertname="NatsJetStreamApiBacklog"'],
+    equal: ["cluster_name", "server_name"],
+  },
+  {
+    sourceMatchers: ['alertname="PrometheusStorageFillingUpFast"'],
+    targetMatchers: ['alertname="PrometheusStorageFillingUp"'],
+    equal: ["instance"],
+  },
+  {
+    // kube-prometheus's pattern: InfoInhibitor fires while info alerts fire
+    // without a warning or critical one, and mutes them; info alerts are then
+    // only sent as context of an alert that needs action.
+    sourceMatchers: [`alertname="${INFO_INHIBITOR_ALERT}"`],
+    targetMatchers: ['severity="info"'],
+    equal: [],
   },
 ];

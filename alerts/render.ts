@@ -1,6 +1,11 @@
 import { Document, isMap, isSeq } from "yaml";
 import type { AlertRule, AlertRuleGroup, AlertTestCase, AlertTests, ExpectedAlert } from "./rule-types.js";
 
+/** The anchor of an alert in the rules table, also the fragment of its runbook_url. */
+export function alertAnchor(alert: string): string {
+  return alert.toLowerCase();
+}
+
 /** File name of the rendered rules, in alerts/generated/ and in the Prometheus container. */
 export const RULES_FILE_NAME = "nats-alerts.rules.yml";
 
@@ -17,11 +22,14 @@ const GENERATED_HEADER = [
 /** Line width 0: never fold long PromQL or annotation lines. */
 const STRINGIFY = { lineWidth: 0 } as const;
 
+/** The rule groups as plain data, as a rule file and a PrometheusRule's `spec` hold them. */
+export function ruleGroupsData(groups: readonly AlertRuleGroup[]) {
+  return groups.map((group) => ({ name: group.name, rules: group.rules.map(ruleToYaml) }));
+}
+
 /** The Prometheus rule file for `groups`, kube-prometheus style. */
 export function renderRulesFile(groups: readonly AlertRuleGroup[]): string {
-  const doc = new Document({
-    groups: groups.map((group) => ({ name: group.name, rules: group.rules.map(ruleToYaml) })),
-  });
+  const doc = new Document({ groups: ruleGroupsData(groups) });
   doc.commentBefore = GENERATED_HEADER;
   return doc.toString(STRINGIFY);
 }
@@ -31,9 +39,14 @@ function ruleToYaml(rule: AlertRule) {
     alert: rule.alert,
     expr: rule.expr,
     for: rule.for,
-    labels: { severity: rule.severity },
-    annotations: { summary: rule.summary, description: rule.description, action: rule.action },
+    labels: { severity: rule.severity, ...rule.labels },
+    annotations: { summary: rule.summary, description: rule.description, action: rule.action, ...runbook(rule) },
   };
+}
+
+/** The runbook_url annotation, when the rule has one. */
+function runbook(rule: AlertRule): { runbook_url?: string } {
+  return rule.runbookUrl === undefined ? {} : { runbook_url: rule.runbookUrl };
 }
 
 /**
@@ -76,11 +89,16 @@ export function renderTestFile(group: AlertRuleGroup, testsByAlert: Readonly<Rec
 }
 
 function expectedAlertToYaml(rule: AlertRule, alert: ExpectedAlert) {
-  const labels = { ...alert.labels, severity: rule.severity };
+  const labels = { ...alert.labels, ...rule.labels, severity: rule.severity };
   const expand = (text: string) => expandTemplate(text, alert.labels, alert.value, rule.alert);
   return {
     exp_labels: labels,
-    exp_annotations: { summary: expand(rule.summary), description: expand(rule.description), action: expand(rule.action) },
+    exp_annotations: {
+      summary: expand(rule.summary),
+      description: expand(rule.description),
+      action: expand(rule.action),
+      ...runbook(rule),
+    },
   };
 }
 
@@ -145,10 +163,12 @@ export function templatePlaceholders(text: string, wrap: (placeholder: string) =
 export function renderRulesTable(groups: readonly AlertRuleGroup[]): string {
   // Placeholders as code, or Markdown would read <stream> as an HTML tag.
   const cell = (text: string) => templatePlaceholders(text.replace(/\|/g, "\\|"), (p) => `\`${p}\``).replace(/\n/g, " ");
-  const lines = ["| alert | severity | for | what it means | what to do |", "|---|---|---|---|---|"];
+  // The first column holds each alert's anchor, the target of its runbook_url.
+  const lines = ["| | alert | severity | for | what it means | what to do |", "|---|---|---|---|---|---|"];
   for (const group of groups) {
     for (const rule of group.rules) {
-      lines.push(`| \`${rule.alert}\` | ${rule.severity} | ${rule.for} | ${cell(rule.description)} | ${cell(rule.action)} |`);
+      const anchor = `<a id="${alertAnchor(rule.alert)}"></a>`;
+      lines.push(`| ${anchor} | \`${rule.alert}\` | ${rule.severity} | ${rule.for} | ${cell(rule.description)} | ${cell(rule.action)} |`);
     }
   }
   return lines.join("\n");

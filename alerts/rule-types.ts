@@ -1,5 +1,10 @@
-/** How urgent an alert is: `critical` pages someone, `warning` waits for working hours. */
-export type Severity = "critical" | "warning";
+/**
+ * How urgent an alert is: `critical` pages someone, `warning` waits for
+ * working hours, `info` is context that is only sent along with a warning or
+ * critical alert (see InfoInhibitor), `none` is for the Watchdog and the
+ * InfoInhibitor, which route to no one.
+ */
+export type Severity = "critical" | "warning" | "info" | "none";
 
 /**
  * One Prometheus alerting rule, as data. Rendered kube-prometheus style: the
@@ -19,6 +24,10 @@ export interface AlertRule {
   readonly description: string;
   /** What the operator does when it fires. Same templating as `summary`. */
   readonly action: string;
+  /** Labels besides `severity`, e.g. a config's extra labels. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** The `runbook_url` annotation: where the alert is documented. @default none */
+  readonly runbookUrl?: string;
 }
 
 /** A named group of rules, evaluated together. */

@@ -2,7 +2,9 @@
 /**
  * natsmon: the ops CLI of nats-jetstream-monitoring. `check` tells whether a
  * running stack is healthy, `backup` and `restore` archive its data volumes,
- * `volumes` lists them and removes a kept one when told by name.
+ * `volumes` lists them and removes a kept one when told by name, `rollout`
+ * replaces NATS nodes one at a time, `mixin` exports the rules and dashboards
+ * for Prometheus setups elsewhere.
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -13,6 +15,7 @@ import { backupCommand } from "./backup/backup-command.js";
 import { restoreCommand } from "./backup/restore-command.js";
 import { checkCommand } from "./check/check-command.js";
 import { CHECK_GROUP_NAMES, type CheckGroupName } from "./check/run-checks.js";
+import { writeMixin } from "./mixin/mixin-command.js";
 import { NatsmonError } from "./natsmon-error.js";
 import { rolloutCommand } from "./rollout/rollout-command.js";
 import { DEFAULT_TARGETS } from "./targets.js";
@@ -224,6 +227,27 @@ export function buildProgram(): Command {
     // The parent `volumes` declares the same options and would take them: read both.
     .action(async (name: string, _options, command: Command) => {
       process.exitCode = await volumesRmCommand(name, command.optsWithGlobals());
+    });
+
+  program
+    .command("mixin")
+    .description(
+      "write the alert rules (Prometheus rule file and PrometheusRule manifest) and the dashboards (Grafana JSON) for use outside this stack, e.g. with kube-prometheus",
+    )
+    .requiredOption("--out <dir>", "the folder to write prometheus/, kubernetes/ and dashboards/ into")
+    .option("--preset <name>", "docker (this stack's job names) or nats-helm (the official nats and surveyor Helm charts)", "docker")
+    .option("--config <file>", "a JSON alert config (AlertRulesConfig) applied on top of the preset")
+    .option("--namespace <name>", "nats-helm: namespace of the nats release", "nats")
+    .option("--nats-release <name>", "nats-helm: release name of the nats chart", "nats")
+    .option("--surveyor-release <name>", "nats-helm: release name of the surveyor chart", "surveyor")
+    .option("--rule-namespace <name>", "metadata.namespace of the PrometheusRule")
+    .option(
+      "--rule-label <key=value>",
+      "a metadata label of the PrometheusRule, repeatable (default: prometheus=k8s, role=alert-rules)",
+      collect,
+    )
+    .action((options) => {
+      for (const path of writeMixin(options)) process.stdout.write(`wrote ${path}\n`);
     });
 
   return program;

@@ -1,11 +1,14 @@
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import type { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
+import { INFO_INHIBITOR_ALERT, WATCHDOG_ALERT } from "../alerts/groups/monitoring.js";
 import { NATS_INHIBIT_RULES } from "../alerts/inhibit-rules.js";
 import { COMPONENTS, CONTAINER_NAMES, CONTAINER_PORTS, DEFAULT_HOST_PORTS, SCRAPE_JOBS } from "../contract/index.js";
+import type { EmailNotificationProps, PagerDutyNotificationProps, SlackNotificationProps } from "./alert-receivers.js";
 import { renderAlertmanagerConfig } from "./config/alertmanager-yml.js";
 import { DockerService } from "./docker-service.js";
 import { DEFAULT_IMAGES } from "./images.js";
+import { resolveReceivers } from "./private/alert-receivers.js";
 import { dataVolume } from "./private/data-volume.js";
 import { hostUrl } from "./private/host-url.js";
 import { parsePrometheusDuration } from "./private/prometheus-units.js";
@@ -42,6 +45,12 @@ export interface AlertmanagerProps extends ServiceBaseProps {
   readonly webhookUrlVariable?: string | TerraformVariable;
   /** How long to wait before notifying again about an alert that still fires. @default "4h" */
   readonly repeatInterval?: string;
+  /** Mail the alerts of some severities (resolved ones too). @default none */
+  readonly email?: EmailNotificationProps;
+  /** Post the alerts of some severities to a Slack-compatible channel (resolved ones too). @default none */
+  readonly slack?: SlackNotificationProps;
+  /** Page through PagerDuty for some severities, critical by default (resolved ones too). @default none */
+  readonly pagerDuty?: PagerDutyNotificationProps;
   /**
    * Refuse to destroy the `alertmanager-data` volume (Terraform `prevent_destroy`):
    * `cdktf destroy` then fails instead of deleting silences and the notification log.
@@ -97,6 +106,9 @@ export class Alertmanager extends Construct implements IScrapeable {
           path: CONFIG_PATH,
           content: renderAlertmanagerConfig({
             receiver: webhookUrl === undefined ? { kind: "null" } : { kind: "webhook", url: webhookUrl },
+            receivers: resolveReceivers(this, props),
+            // The dead man's switch and the info muting are for Alertmanager, not for people.
+            silentAlerts: [WATCHDOG_ALERT, INFO_INHIBITOR_ALERT],
             inhibitRules: NATS_INHIBIT_RULES,
             groupBy: ["alertname", "server_cluster", "cluster_name"],
             repeatInterval,

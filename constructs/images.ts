@@ -23,4 +23,6 @@ export const DEFAULT_IMAGES = {
   prometheus: "prom/prometheus:v3.5.5",
   /** Alertmanager; busybox based (wget). */
   alertmanager: "prom/alertmanager:v0.34.1",
+  /** Prometheus node-exporter for the host's metrics (opt-in); busybox based (wget). */
+  nodeExporter: "prom/node-exporter:v1.12.1",
 } as const;

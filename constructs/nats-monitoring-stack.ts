@@ -9,6 +9,7 @@ import { KeptVolumes, STACK_PART_VOLUME_PATHS } from "./kept-volumes.js";
 import { LokiStack, type LokiStackProps } from "./loki-stack.js";
 import { NatsCluster, type NatsClusterProps } from "./nats-cluster.js";
 import { NatsExporter, type NatsExporterProps } from "./nats-exporter.js";
+import { NodeExporter, type NodeExporterProps } from "./node-exporter.js";
 import { type HclSynthesis, portableHcl } from "./portable-hcl.js";
 import { requireDockerHost } from "./private/docker-host.js";
 import { requireNamePrefix } from "./private/name-prefix.js";
@@ -68,6 +69,14 @@ export interface NatsMonitoringStackProps {
   readonly loki?: PartProps<LokiStackProps> | false;
   /** Grafana with both data sources and dashboards; needs Prometheus and Loki; `false` leaves it out. @default on 127.0.0.1:3000 */
   readonly grafana?: PartProps<Omit<GrafanaProps, "prometheus" | "loki">> | false;
+  /**
+   * Prometheus node-exporter for the Docker host's CPU, memory, load and file
+   * systems, scraped by Prometheus and shown in the cluster dashboard's Host
+   * row: `true`, or its props. Opt-in, since it mounts the host's /proc, /sys
+   * and root file system (read-only).
+   * @default false
+   */
+  readonly nodeExporter?: PartProps<NodeExporterProps> | boolean;
 }
 
 /**
@@ -92,6 +101,8 @@ export class NatsMonitoringStack extends TerraformStack {
   readonly loki?: LokiStack;
   /** Grafana, unless `grafana: false`. */
   readonly grafana?: Grafana;
+  /** node-exporter for the Docker host, when `nodeExporter` is set. */
+  readonly nodeExporter?: NodeExporter;
 
   constructor(scope: Construct, id: string, props: NatsMonitoringStackProps = {}) {
     super(scope, id);
@@ -118,6 +129,11 @@ export class NatsMonitoringStack extends TerraformStack {
     if (props.prometheus !== false) {
       const targets = [this.surveyor, this.exporter].filter((part) => part !== undefined);
       this.prometheus = new PrometheusStack(this, "Prometheus", { ...shared, ...data, ...props.prometheus, targets });
+    }
+    if (props.nodeExporter !== undefined && props.nodeExporter !== false) {
+      const own = props.nodeExporter === true ? {} : props.nodeExporter;
+      this.nodeExporter = new NodeExporter(this, "NodeExporter", { ...shared, ...own });
+      this.prometheus?.addScrapeTarget(this.nodeExporter);
     }
     if (props.loki !== false) {
       this.loki = new LokiStack(this, "Loki", {

@@ -1,6 +1,6 @@
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Construct } from "constructs";
-import { NATS_ALERT_GROUPS } from "../alerts/nats-rules.js";
+import type { AlertRulesConfig } from "../alerts/config.js";
 import { RULES_FILE_NAME, renderRulesFile } from "../alerts/render.js";
 import type { AlertRuleGroup } from "../alerts/rule-types.js";
 import {
@@ -20,6 +20,7 @@ import { DEFAULT_IMAGES } from "./images.js";
 import { dataVolume } from "./private/data-volume.js";
 import { hostUrl } from "./private/host-url.js";
 import { formatPrometheusSize, parsePrometheusDuration } from "./private/prometheus-units.js";
+import { stackAlertRules } from "./private/stack-alert-rules.js";
 import { propError, requirePort, requireSize } from "./private/validation.js";
 import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
 import { resolveServiceBase, type ServiceBaseProps } from "./service-props.js";
@@ -58,8 +59,17 @@ export interface PrometheusStackProps extends ServiceBaseProps {
    * @default true when bindAddress is 127.x.x.x, else false
    */
   readonly adminApi?: boolean;
-  /** The alert rules to load. @default the NATS rules of alerts/nats-rules.ts */
+  /** The alert rules to load, instead of the project's. @default the project's rules, tuned by `alertConfig` */
   readonly alertRules?: readonly AlertRuleGroup[];
+  /**
+   * Tunes the project's alert rules, mixin style: thresholds, `for`
+   * durations, severities, extra labels, job selectors, disabled alerts.
+   * Unknown keys are refused. The Alertmanager and log-pipeline rules follow
+   * whether this Prometheus has an Alertmanager and scrapes Loki, unless
+   * `expectAlertmanager` / `expectLoki` say otherwise.
+   * @default the shipped values (see AlertRulesConfig)
+   */
+  readonly alertConfig?: AlertRulesConfig;
   /** Run an Alertmanager and send alerts to it: `true`, or its props. @default false */
   readonly alertmanager?: boolean | PrometheusAlertmanagerProps;
   /**
@@ -143,7 +153,11 @@ export class PrometheusStack extends Construct implements IDataSource {
     const volume = dataVolume(this, "data", base.nameOf("prometheus-data"), props.protectData ?? true);
     this.dataVolumes = [volume, ...(this.alertmanager?.dataVolumes ?? [])];
 
-    const alertRules = props.alertRules ?? NATS_ALERT_GROUPS;
+    // Rendered at synth time: whether Loki is scraped is known only then.
+    const alertRules = stackAlertRules(this, props, () => ({
+      expectAlertmanager: this.alertmanager !== undefined,
+      expectLoki: this.jobs.some((job) => job.jobName === SCRAPE_JOBS.loki),
+    }));
     const ruleFile = `${PROMETHEUS_PATHS.rules}/${RULES_FILE_NAME}`;
     const alertmanagers = this.alertmanager ? [this.alertmanager.address] : [];
     this.service = new DockerService(this, "Service", {
@@ -166,12 +180,12 @@ export class PrometheusStack extends Construct implements IDataSource {
             renderPrometheusConfig({
               scrapeInterval,
               evaluationInterval,
-              ruleFiles: alertRules.length > 0 ? [ruleFile] : [],
+              ruleFiles: alertRules.empty ? [] : [ruleFile],
               alertmanagers,
               jobs: this.jobs,
             }),
         },
-        ...(alertRules.length > 0 ? [{ path: ruleFile, content: renderRulesFile(alertRules) }] : []),
+        ...(alertRules.empty ? [] : [{ path: ruleFile, content: () => renderRulesFile(alertRules.groups()) }]),
       ],
       volumes: [{ volume, containerPath: PROMETHEUS_PATHS.data }],
       ports: [{ internal: PROMETHEUS_PORT, external: hostPort, ip: base.bindAddress }],

@@ -28,6 +28,7 @@ export const COMPONENTS = {
   alloy: "alloy",
   promtail: "promtail",
   grafana: "grafana",
+  nodeExporter: "node-exporter",
 } as const;
 
 /**
@@ -45,4 +46,5 @@ export const CONTAINER_NAMES = {
   alloy: "alloy",
   promtail: "promtail",
   grafana: "grafana",
+  nodeExporter: "node-exporter",
 } as const;

@@ -12,7 +12,20 @@
  * - prometheus-nats-exporter `collector/*.go` (0.20.x): every value it builds
  *   from the monitoring JSON is a gauge; the four `connz` traffic sums are the
  *   only series typed counter, and they are sums over the current connections,
- *   so they go down when a connection closes.
+ *   so they go down when a connection closes;
+ * - for the monitoring stack watching itself: prometheus/prometheus
+ *   `rules/group.go` and `rules/manager.go` (rule evaluation failures by
+ *   `rule_group`, and the synthetic `ALERTS` series), `cmd/prometheus/main.go`
+ *   (config reloads), `tsdb/db.go`, `tsdb/compact.go`, `tsdb/head.go` and
+ *   `tsdb/wlog/wlog.go` (storage sizes, retention limit, failed compactions,
+ *   WAL corruptions), `notifier/` (notifications by `alertmanager`);
+ *   prometheus/alertmanager `config/coordinator.go` and `notify/notify.go`
+ *   (notifications by `integration`, failures also by `reason` since 0.26);
+ *   grafana/loki `pkg/distributor/distributor.go` (lines received by `tenant`);
+ * - the Docker host: prometheus/node_exporter `collector/cpu_linux.go`,
+ *   `meminfo.go` (one gauge per /proc/meminfo field, keeping its capitals),
+ *   `loadavg.go`, `filesystem_common.go` and `diskstats_linux.go`; the live
+ *   test checks each name below against a scrape of Debian's node-exporter.
  *
  * Labels worth knowing before writing a query:
  * - Surveyor's server series carry `server_cluster, server_name, server_id`;
@@ -37,7 +50,10 @@ export type MetricSource =
   | "exporter -subz"
   | "exporter -healthz"
   | "exporter -jsz"
-  | "prometheus";
+  | "prometheus"
+  | "alertmanager"
+  | "loki"
+  | "node-exporter";
 
 /** One metric of the catalog. */
 export interface CatalogMetric {
@@ -68,6 +84,8 @@ const JS = ["cluster_name", "server_name", "server_id"] as const;
 const ROUTE = [...CORE, "server_route_name", "server_route_name_id"] as const;
 const ACCOUNT_PER_SERVER = [...CORE, "account", "account_name"] as const;
 const ACCOUNT = ["account", "account_name"] as const;
+// node-exporter's file system labels.
+const FILESYSTEM = ["device", "fstype", "mountpoint"] as const;
 const STREAM = ["account", "account_name", "cluster_name", "raft_group", "server_id", "server_name", "stream", "stream_leader"] as const;
 const CONSUMER = [...STREAM, "consumer_name", "consumer_leader"] as const;
 // prometheus-nats-exporter -jsz label sets (0.20.x).
@@ -473,7 +491,74 @@ export const METRIC_CATALOG: readonly CatalogMetric[] = [
 
   // Prometheus itself: the scrape health of every job.
   { name: "up", source: "prometheus", labels: [], type: "gauge", help: "1 when Prometheus's last scrape of the target succeeded" },
+  {
+    name: "ALERTS",
+    source: "prometheus",
+    labels: ["alertname", "alertstate", "severity"],
+    type: "gauge",
+    help: "1 for every pending or firing alert, with the alert's labels (the rule manager writes it)",
+  },
+  ...[
+    prom("prometheus_rule_evaluation_failures_total", "counter", "Rule evaluations that failed", ["rule_group"]),
+    prom("prometheus_config_last_reload_successful", "gauge", "1 when the last configuration reload succeeded"),
+    prom("prometheus_tsdb_compactions_failed_total", "counter", "Compactions of the TSDB that failed"),
+    prom("prometheus_tsdb_wal_corruptions_total", "counter", "Corruptions of the write-ahead log found (and repaired)"),
+    prom("prometheus_tsdb_storage_blocks_bytes", "gauge", "Bytes of every persisted block"),
+    prom("prometheus_tsdb_wal_storage_size_bytes", "gauge", "Bytes of the write-ahead log"),
+    prom("prometheus_tsdb_retention_limit_bytes", "gauge", "The retention size (--storage.tsdb.retention.size); 0 when unset"),
+    prom("prometheus_notifications_alertmanagers_discovered", "gauge", "Alertmanagers Prometheus knows and sends to"),
+    prom("prometheus_notifications_errors_total", "counter", "Alerts that could not be sent to an Alertmanager", ["alertmanager"]),
+    prom("prometheus_notifications_sent_total", "counter", "Alerts sent to an Alertmanager", ["alertmanager"]),
+  ],
+  {
+    name: "alertmanager_config_last_reload_successful",
+    source: "alertmanager",
+    labels: [],
+    type: "gauge",
+    help: "1 when the last reload succeeded",
+  },
+  {
+    name: "alertmanager_notifications_total",
+    source: "alertmanager",
+    labels: ["integration"],
+    type: "counter",
+    help: "Notifications attempted, by integration (email, slack, pagerduty, webhook, ...)",
+  },
+  {
+    name: "alertmanager_notifications_failed_total",
+    source: "alertmanager",
+    labels: ["integration", "reason"],
+    type: "counter",
+    help: "Notifications that failed, by integration (and reason since Alertmanager 0.26)",
+  },
+  {
+    name: "loki_distributor_lines_received_total",
+    source: "loki",
+    labels: ["tenant"],
+    type: "counter",
+    help: "Log lines the distributor received, by tenant (created at the first line)",
+  },
+  ...[
+    node("node_cpu_seconds_total", "counter", "Seconds each CPU spent in each mode (user, system, idle, iowait, ...)", ["cpu", "mode"]),
+    node("node_memory_MemTotal_bytes", "gauge", "The host's memory (/proc/meminfo MemTotal)"),
+    node("node_memory_MemAvailable_bytes", "gauge", "Memory available for new work without swapping (/proc/meminfo MemAvailable)"),
+    node("node_load1", "gauge", "The host's 1-minute load average"),
+    node("node_filesystem_size_bytes", "gauge", "Size of each mounted file system", FILESYSTEM),
+    node("node_filesystem_avail_bytes", "gauge", "Bytes of each file system available to unprivileged users", FILESYSTEM),
+    node("node_disk_read_bytes_total", "counter", "Bytes read from each block device", ["device"]),
+    node("node_disk_written_bytes_total", "counter", "Bytes written to each block device", ["device"]),
+  ],
 ];
+
+/** A metric of node-exporter's, about the Docker host. */
+function node(name: string, type: CatalogMetric["type"], help: string, labels: readonly string[] = []): CatalogMetric {
+  return { name, source: "node-exporter", labels, type, help };
+}
+
+/** A metric of Prometheus's own. */
+function prom(name: string, type: CatalogMetric["type"], help: string, labels: readonly string[] = []): CatalogMetric {
+  return { name, source: "prometheus", labels, type, help };
+}
 
 const byName = new Map(METRIC_CATALOG.map((m) => [m.name, m]));
 

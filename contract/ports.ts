@@ -16,6 +16,7 @@ export const CONTAINER_PORTS = {
   alloy: 12345,
   promtail: 9080,
   grafana: 3000,
+  nodeExporter: 9100,
 } as const;
 
 /** Default host ports; the exporter moves to 7778 next to Surveyor's 7777, as in the guide. */
@@ -27,6 +28,7 @@ export const DEFAULT_HOST_PORTS = {
   alertmanager: CONTAINER_PORTS.alertmanager,
   loki: CONTAINER_PORTS.lokiHttp,
   grafana: CONTAINER_PORTS.grafana,
+  nodeExporter: CONTAINER_PORTS.nodeExporter,
 } as const;
 
 /** The address published ports bind to unless the user opens them. */

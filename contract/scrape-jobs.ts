@@ -12,4 +12,5 @@ export const SCRAPE_JOBS = {
   alloy: "alloy",
   promtail: "promtail",
   grafana: "grafana",
+  nodeExporter: "node-exporter",
 } as const;

@@ -31,6 +31,7 @@ import {
   thresholdSteps,
   timeseriesPanel,
 } from "./common.js";
+import { hostSection } from "./host-panels.js";
 import { DASHBOARD_VARIABLES, metricSelector } from "./selectors.js";
 
 /** The dashboard's uid: stable, `natsmon check` looks for it. */
@@ -109,6 +110,7 @@ export function natsJetStreamClusterDashboard(prometheus: DashboardDataSource): 
         { panel: consumerBacklog(), width: 24, height: 9 },
       ],
     },
+    hostSection(),
   ]).build();
 }
 

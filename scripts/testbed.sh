@@ -2,10 +2,11 @@
 # Prepares the Docker engine the live tests (npm run test:live) run on:
 #   1. installs Debian's docker.io and debootstrap when they are missing,
 #   2. starts dockerd when no engine answers,
-#   3. builds two local images from Debian packages, since no image registry
+#   3. builds three local images from Debian packages, since no image registry
 #      is reachable: nats-server 2.9.10 (NATS_IMAGE, for the checks against
-#      the older server line) and Prometheus 2.42 (the stand-in for
-#      prom/prometheus),
+#      the older server line), Prometheus 2.42 (the stand-in for
+#      prom/prometheus) and node-exporter 1.5 (the stand-in for
+#      prom/node-exporter),
 #   4. builds, in scripts/testbed-go.sh, the pinned nats-server, Surveyor,
 #      prometheus-nats-exporter, natscli (nats-box) and Alertmanager from
 #      their Go modules and lays out their images.
@@ -20,6 +21,7 @@ set -euo pipefail
 
 NATS_IMAGE="natsmon-testbed/nats:bookworm"
 PROMETHEUS_IMAGE="natsmon-testbed/prometheus:bookworm"
+NODE_EXPORTER_IMAGE="natsmon-testbed/node-exporter:bookworm"
 SUITE="bookworm"
 CACHE_DIR="${TESTBED_CACHE_DIR:-/var/cache/natsmon-testbed}"
 DOCKERD_LOG="${TESTBED_DOCKERD_LOG:-/var/log/natsmon-testbed-dockerd.log}"
@@ -157,6 +159,19 @@ build_prometheus_image() {
     'CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]'
 }
 
+build_node_exporter_image() {
+  local dir="$CACHE_DIR/rootfs-node-exporter"
+  bootstrap_rootfs "$dir" "prometheus-node-exporter,busybox"
+  # prom/node-exporter: /bin/node_exporter (Debian names the binary
+  # prometheus-node-exporter), running as nobody, listening on 9100.
+  as_root ln -sf /usr/bin/prometheus-node-exporter "$dir/usr/local/bin/node_exporter"
+  as_root ln -sf /usr/bin/prometheus-node-exporter "$dir/bin/node_exporter"
+  import_rootfs "$dir" "$NODE_EXPORTER_IMAGE" "$(package_version "$dir" prometheus-node-exporter)" \
+    'USER nobody' \
+    'EXPOSE 9100' \
+    'ENTRYPOINT ["/bin/node_exporter"]'
+}
+
 ensure_image() {
   local image="$1" build="$2"
   if image_is_current "$image"; then
@@ -175,7 +190,9 @@ install_packages
 start_engine
 ensure_image "$NATS_IMAGE" build_nats_image
 ensure_image "$PROMETHEUS_IMAGE" build_prometheus_image
+ensure_image "$NODE_EXPORTER_IMAGE" build_node_exporter_image
 as_root env "PATH=$PATH" TESTBED_CACHE_DIR="$CACHE_DIR" bash "$(dirname "$0")/testbed-go.sh"
 # A smoke check that the binaries run in their images.
 log "$(as_root docker run --rm --label natsmon.live-test=testbed "$NATS_IMAGE" --version)"
 log "$(as_root docker run --rm --label natsmon.live-test=testbed "$PROMETHEUS_IMAGE" --version 2>&1 | head -n1)"
+log "$(as_root docker run --rm --label natsmon.live-test=testbed "$NODE_EXPORTER_IMAGE" --version 2>&1 | head -n1)"

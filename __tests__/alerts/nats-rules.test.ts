@@ -3,18 +3,34 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ALERTS_DOCS_PAGE } from "../../alerts/config.js";
+import { WATCHDOG_ALERT } from "../../alerts/groups/monitoring.js";
 import { NATS_ALERT_TESTS } from "../../alerts/nats-rule-tests.js";
-import { NATS_ALERT_GROUPS } from "../../alerts/nats-rules.js";
+import { NATS_ALERT_GROUPS, natsAlertGroups } from "../../alerts/nats-rules.js";
 import { RULES_FILE_NAME, renderRulesFile, testFileName } from "../../alerts/render.js";
 import type { AlertRule } from "../../alerts/rule-types.js";
 import { catalogMetric, isKnownMetric, isMonotonic } from "../../contract/metric-catalog.js";
-import { GENERATED_DIR, generatedAlertFiles, RULES_TABLE_DOC, withCurrentRulesTable } from "../../scripts/alerts/generated-files.js";
+import {
+  ALL_ALERT_GROUPS,
+  GENERATED_DIR,
+  generatedAlertFiles,
+  RULES_TABLE_DOC,
+  TUNED_ALERT_GROUPS,
+  TUNED_ALERT_TESTS,
+  TUNED_GENERATED_DIR,
+  withCurrentRulesTable,
+} from "../../scripts/alerts/generated-files.js";
 import { promqlReferences } from "../helpers/promql-analysis.js";
 import { promqlErrors } from "../helpers/query-grammar.js";
 import { describeWithTool } from "../helpers/tools.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const RULES = NATS_ALERT_GROUPS.flatMap((group) => group.rules);
+const TUNED_RULES = TUNED_ALERT_GROUPS.flatMap((group) => group.rules);
+/** Names outside the Nats prefix: kube-prometheus's conventional ones, and the monitoring stack's own. */
+const NAME = /^((Nats|Prometheus|Alertmanager)[A-Z][A-Za-z]+|Watchdog|InfoInhibitor|MonitoringTargetDown|LogPipelineSilent)$/;
+/** Strips label matchers, so a check reads the shape of an expression whatever the config's selectors. */
+const withoutMatchers = (expr: string) => expr.replace(/\{[^}]*\}/g, "");
 /** Labels Prometheus adds to every scraped series. */
 const TARGET_LABELS = ["job", "instance"];
 
@@ -41,12 +57,12 @@ function expressionProblems(expr: string): string[] {
 }
 
 describe("NATS alert rules", () => {
-  it("are at least 10, uniquely named, each with severity, summary, description, action and for", () => {
-    expect(RULES.length).toBeGreaterThanOrEqual(10);
+  it("are at least 35, uniquely named, each with severity, summary, description, action and for", () => {
+    expect(RULES.length).toBeGreaterThanOrEqual(35);
     expect(new Set(RULES.map((r) => r.alert)).size).toBe(RULES.length);
     for (const rule of RULES) {
-      expect(rule.alert, rule.alert).toMatch(/^Nats[A-Z][A-Za-z]+$/);
-      expect(["critical", "warning"]).toContain(rule.severity);
+      expect(rule.alert, rule.alert).toMatch(NAME);
+      expect(["critical", "warning", "info", "none"]).toContain(rule.severity);
       expect(rule.for, rule.alert).toMatch(/^\d+[smh]$/);
       for (const text of [rule.summary, rule.description, rule.action]) expect(text.length, rule.alert).toBeGreaterThan(20);
     }
@@ -77,7 +93,7 @@ describe("NATS alert rules", () => {
     const rule = (name: string) => RULES.find((r) => r.alert === name) as AlertRule;
     expect(rule("NatsServerDown").expr).not.toMatch(/\bup\b/);
     expect(rule("NatsServerDown").expr).toContain("nats_core_info");
-    expect(rule("NatsJetStreamMemoryHigh").expr).toMatch(
+    expect(withoutMatchers(rule("NatsJetStreamMemoryHigh").expr)).toMatch(
       /nats_core_jetstream_memstore_used_bytes\s*\/\s*\(nats_core_jetstream_memstore_size_bytes/,
     );
     expect(rule("NatsJetStreamMemoryHigh").expr).toMatch(/> 0\.8$/);
@@ -85,6 +101,32 @@ describe("NATS alert rules", () => {
 
   it.each(RULES.map((r) => [r.alert, r.expr]))("%s parses and names only catalogued metrics and labels", (_alert, expr) => {
     expect(expressionProblems(expr)).toEqual([]);
+  });
+
+  it.each(TUNED_RULES.map((r) => [r.alert, r.expr]))(
+    "%s of the tuned config parses and names only catalogued metrics and labels",
+    (_alert, expr) => {
+      expect(expressionProblems(expr)).toEqual([]);
+    },
+  );
+
+  it("follow the config: thresholds, for, severities, labels, selectors, runbook URLs and disabled alerts", () => {
+    const tuned = (name: string) => TUNED_RULES.find((r) => r.alert === name) as AlertRule;
+    const all = natsAlertGroups({ expectAlertmanager: true }).flatMap((g) => g.rules);
+    const base = (name: string) => all.find((r) => r.alert === name) as AlertRule;
+    expect(tuned("NatsTooManyConnections").expr).toBe('nats_core_connection_count{job="nats/surveyor"} > 400');
+    expect(tuned("NatsTooManyConnections").severity).toBe("critical");
+    expect(tuned("NatsServerDown").for).toBe("5m");
+    expect(base("NatsServerDown").for).toBe("2m");
+    expect(tuned("NatsJetStreamMemoryHigh").description).toContain("more than 70% of max_memory_store");
+    expect(tuned("NatsServerDown").labels).toEqual({ team: "messaging", env: "test" });
+    expect(tuned("NatsServerDown").runbookUrl).toBe("https://runbooks.example.com/nats#natsserverdown");
+    expect(base("NatsServerDown").runbookUrl).toBe(`${ALERTS_DOCS_PAGE}#natsserverdown`);
+    expect(TUNED_RULES.map((r) => r.alert)).not.toContain("NatsServerUnhealthy");
+    for (const rule of TUNED_RULES) {
+      expect(rule.expr, rule.alert).not.toContain('job="nats-surveyor"');
+      if (rule.alert !== WATCHDOG_ALERT && rule.alert !== "InfoInhibitor") expect(rule.for, rule.alert).not.toBe(base(rule.alert).for);
+    }
   });
 
   it("the expression checks catch the guide's mistakes and wrong labels", () => {
@@ -103,19 +145,24 @@ describe("NATS alert rules", () => {
     expect(expressionProblems("sum(rate(nats_core_recv_msgs_count[5m])")).not.toEqual([]);
   });
 
-  it("have a firing and a silent promtool case each", () => {
-    for (const rule of RULES) {
-      const cases = NATS_ALERT_TESTS[rule.alert] ?? [];
+  it.each([
+    ["default", RULES, NATS_ALERT_TESTS],
+    ["tuned", TUNED_RULES, TUNED_ALERT_TESTS],
+  ] as const)("have a firing and a silent promtool case each (%s config)", (_config, rules, tests) => {
+    for (const rule of rules) {
+      const cases = tests[rule.alert] ?? [];
       expect(
         cases.some((c) => c.expect.length > 0),
         `${rule.alert} fires in a case`,
       ).toBe(true);
+      // The Watchdog always fires: that is its job.
+      if (rule.alert === WATCHDOG_ALERT) continue;
       expect(
         cases.some((c) => c.expect.length === 0),
         `${rule.alert} stays silent in a case`,
       ).toBe(true);
     }
-    expect(Object.keys(NATS_ALERT_TESTS).sort()).toEqual(RULES.map((r) => r.alert).sort());
+    expect(Object.keys(tests).sort()).toEqual(rules.map((r) => r.alert).sort());
   });
 
   it("are committed as generated files that are up to date (run `npm run alerts` after a change)", () => {
@@ -131,6 +178,10 @@ describe("NATS alert rules", () => {
     const page = readFileSync(join(ROOT, RULES_TABLE_DOC), "utf8");
     expect(page, `the rules table in ${RULES_TABLE_DOC} is out of date: run npm run alerts`).toBe(withCurrentRulesTable(page));
     for (const rule of RULES) expect(page).toContain(`| \`${rule.alert}\` |`);
+    // Each runbook_url points at the alert's row on that page.
+    for (const rule of ALL_ALERT_GROUPS.flatMap((g) => g.rules)) {
+      expect(page, rule.alert).toContain(`<a id="${rule.runbookUrl?.split("#")[1]}"></a> | \`${rule.alert}\` |`);
+    }
   });
 });
 
@@ -148,6 +199,29 @@ describeWithTool("promtool", "NATS alert rules, checked by promtool", () => {
     const result = promtool(["test", "rules", file], generated);
     expect(result.status, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain("SUCCESS");
+  });
+
+  it("of the tuned config pass promtool check rules with every lint", () => {
+    const result = promtool(["check", "rules", "--lint=all", "--lint-fatal", RULES_FILE_NAME], join(ROOT, TUNED_GENERATED_DIR));
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain(`SUCCESS: ${TUNED_RULES.length} rules found`);
+  });
+
+  it.each(TUNED_ALERT_GROUPS.map((g) => testFileName(g)))("of the tuned config pass promtool test rules %s", (file) => {
+    const result = promtool(["test", "rules", file], join(ROOT, TUNED_GENERATED_DIR));
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain("SUCCESS");
+  });
+
+  it("fail the tuned cases on the default rules: the inputs follow the config", () => {
+    const dir = mkdtempSync(join(tmpdir(), "natsmon-rules-"));
+    copyFileSync(join(generated, RULES_FILE_NAME), join(dir, RULES_FILE_NAME));
+    for (const group of ["nats-clients", "nats-jetstream"]) {
+      copyFileSync(join(ROOT, TUNED_GENERATED_DIR, `${group}.test.yml`), join(dir, `${group}.test.yml`));
+      const result = promtool(["test", "rules", `${group}.test.yml`], dir);
+      expect(result.status, group).not.toBe(0);
+      expect(result.stdout + result.stderr).toContain("FAILED");
+    }
   });
 
   it("fail their promtool cases when an expression is wrong, e.g. the guide's server-down rule", () => {

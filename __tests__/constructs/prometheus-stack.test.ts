@@ -6,7 +6,7 @@ import { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { NATS_ALERT_GROUPS, NatsMonitoringStack, type NatsMonitoringStackProps, PrometheusStack } from "../../index.js";
+import { NATS_ALERT_GROUPS, NatsMonitoringStack, type NatsMonitoringStackProps, natsAlertGroups, PrometheusStack } from "../../index.js";
 import { container, type PlanResource, resourcesOf, synthesize, synthStack, uploadedFile, withoutMetadata } from "../helpers/plan.js";
 import { describeWithTool } from "../helpers/tools.js";
 
@@ -224,13 +224,18 @@ describeWithTool("promtool", "the synthesized prometheus.yml, checked by promtoo
   }
 
   it.each([
-    ["the default stack", {}],
-    ["15s scrapes, Alertmanager and a prefix", { namePrefix: "team", prometheus: { scrapeInterval: "15s", alertmanager: true } }],
-  ])("passes promtool check config for %s", (_name, props: NatsMonitoringStackProps) => {
+    ["the default stack", {}, RULE_COUNT],
+    // With an Alertmanager, the rules about reaching it join the others.
+    [
+      "15s scrapes, Alertmanager and a prefix",
+      { namePrefix: "team", prometheus: { scrapeInterval: "15s", alertmanager: true } },
+      natsAlertGroups({ expectAlertmanager: true }).flatMap((g) => g.rules).length,
+    ],
+  ])("passes promtool check config for %s", (_name, props: NatsMonitoringStackProps, ruleCount: number) => {
     const dir = writeContainerFiles(prometheusOf(props));
     const result = spawnSync("promtool", ["check", "config", "prometheus.yml"], { cwd: dir, encoding: "utf8" });
     expect(result.status, result.stdout + result.stderr).toBe(0);
-    expect(result.stdout).toContain(`SUCCESS: ${RULE_COUNT} rules found`);
+    expect(result.stdout).toContain(`SUCCESS: ${ruleCount} rules found`);
   });
 });
 

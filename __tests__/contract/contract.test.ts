@@ -82,6 +82,7 @@ describe("contract values", () => {
       alloy: "alloy",
       promtail: "promtail",
       grafana: "grafana",
+      nodeExporter: "node-exporter",
     });
     expect(CONTAINER_NAMES).toEqual({
       natsBox: "nats-box",
@@ -93,6 +94,7 @@ describe("contract values", () => {
       alloy: "alloy",
       promtail: "promtail",
       grafana: "grafana",
+      nodeExporter: "node-exporter",
     });
     expect([1, 2, 3, 15].map(natsNodeName)).toEqual(["nats-node1", "nats-node2", "nats-node3", "nats-node15"]);
     expect(DEFAULT_NATS_CLUSTER_NAME).toBe("nats");
@@ -108,6 +110,7 @@ describe("contract values", () => {
       alloy: "alloy",
       promtail: "promtail",
       grafana: "grafana",
+      nodeExporter: "node-exporter",
     });
   });
 
@@ -158,6 +161,7 @@ describe("contract values", () => {
       alloy: 12345,
       promtail: 9080,
       grafana: 3000,
+      nodeExporter: 9100,
     });
     expect(DEFAULT_HOST_PORTS).toEqual({
       natsClient: 4222,
@@ -167,6 +171,7 @@ describe("contract values", () => {
       alertmanager: 9093,
       loki: 3100,
       grafana: 3000,
+      nodeExporter: 9100,
     });
     expect(DEFAULT_BIND_ADDRESS).toBe("127.0.0.1");
   });

@@ -48,8 +48,8 @@ export function flagsTableProblems(section: string, command: Command): string[] 
 }
 
 describe(`natsmon commands in ${PAGE}`, () => {
-  it("are check, backup, restore, rollout and volumes (with volumes rm)", () => {
-    expect(commands.map(([name]) => name)).toEqual(["check", "backup", "restore", "rollout", "volumes", "volumes rm"]);
+  it("are check, backup, restore, rollout, volumes (with volumes rm) and mixin", () => {
+    expect(commands.map(([name]) => name)).toEqual(["check", "backup", "restore", "rollout", "volumes", "volumes rm", "mixin"]);
   });
 
   it.each(commands)("natsmon %s: every flag, with its default", (name, command) => {

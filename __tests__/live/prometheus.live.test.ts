@@ -78,6 +78,18 @@ describe("the stack's Prometheus on a real Docker engine", () => {
     expect(groups.map((group: any) => ({ name: group.name, rules: group.rules.map((rule: any) => rule.name) }))).toEqual(expected);
   });
 
+  it("fires the Watchdog, the dead man's switch", async () => {
+    const watchdog = await waitFor(
+      "the Watchdog to fire",
+      async () => {
+        const { data } = await getJson(`${baseUrl}/api/v1/alerts`);
+        return data.alerts.find((alert: any) => alert.labels.alertname === "Watchdog" && alert.state === "firing");
+      },
+      { timeoutMs: 90_000, intervalMs: 1_000 },
+    );
+    expect(watchdog.labels).toEqual({ alertname: "Watchdog", severity: "none" });
+  });
+
   it("scrapes itself, and lists every other job's targets", async () => {
     const prometheusTarget = await waitFor(
       "Prometheus's own target to be up",

@@ -21,6 +21,7 @@ export const TESTBED_IMAGES: Readonly<Record<string, string>> = {
   ...Object.fromEntries(GO_BUILDS.map((build) => [build.replaces, build.image])),
   [DEBIAN_NATS_REFERENCE]: "natsmon-testbed/nats:bookworm",
   "prom/prometheus": "natsmon-testbed/prometheus:bookworm",
+  "prom/node-exporter": "natsmon-testbed/node-exporter:bookworm",
 };
 
 /** The label every object the plan replayer creates carries, with this value. */

@@ -1,5 +1,6 @@
 import { Document } from "yaml";
 import type { InhibitRule } from "../../alerts/inhibit-rules.js";
+import { type NotificationReceiver, receiverConfig, receiverName } from "./alertmanager-receivers.js";
 
 /** What an alertmanager.yml is made of. */
 export interface AlertmanagerConfigInput {
@@ -14,6 +15,14 @@ export interface AlertmanagerConfigInput {
   readonly groupBy: readonly string[];
   /** How long to wait before re-sending a firing alert, e.g. "4h". */
   readonly repeatInterval: string;
+  /**
+   * Receivers besides `receiver`, each sent the alerts of its severities
+   * (PagerDuty-style paging: critical to the pager, warning to chat).
+   * `receiver` still gets every alert. @default none
+   */
+  readonly receivers?: readonly NotificationReceiver[];
+  /** Alerts that go to no one (the Watchdog, the InfoInhibitor). @default none */
+  readonly silentAlerts?: readonly string[];
 }
 
 /** Renders alertmanager.yml; it passes `amtool check-config` of Alertmanager 0.25 and later. */
@@ -22,6 +31,16 @@ export function renderAlertmanagerConfig(input: AlertmanagerConfigInput): string
     input.receiver.kind === "null"
       ? { name: "null" }
       : { name: "webhook", webhook_configs: [{ url: input.receiver.url, send_resolved: true }] };
+  const extra = input.receivers ?? [];
+  const silent = input.silentAlerts ?? [];
+  // The root receiver gets what no child route takes; with extra receivers,
+  // it becomes a child route of its own so it still sees every alert.
+  const routes = [
+    ...(silent.length > 0 ? [{ receiver: "null", matchers: [`alertname=~"${silent.join("|")}"`] }] : []),
+    ...(extra.length > 0 && receiver.name !== "null" ? [{ receiver: receiver.name, continue: true }] : []),
+    ...extra.map((r) => ({ receiver: receiverName(r), matchers: [`severity=~"${r.severities.join("|")}"`], continue: true })),
+  ];
+  const needsNull = receiver.name !== "null" && silent.length > 0;
   const doc = new Document({
     route: {
       receiver: receiver.name,
@@ -29,8 +48,9 @@ export function renderAlertmanagerConfig(input: AlertmanagerConfigInput): string
       group_wait: "30s",
       group_interval: "5m",
       repeat_interval: input.repeatInterval,
+      routes: routes.length > 0 ? routes : undefined,
     },
-    receivers: [receiver],
+    receivers: [receiver, ...(needsNull ? [{ name: "null" }] : []), ...extra.map(receiverConfig)],
     inhibit_rules: input.inhibitRules.map((rule) => ({
       source_matchers: [...rule.sourceMatchers],
       target_matchers: [...rule.targetMatchers],
