@@ -1,7 +1,7 @@
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Construct } from "constructs";
 import type { AlertRulesConfig } from "../alerts/config.js";
-import { RULES_FILE_NAME, renderRulesFile } from "../alerts/render.js";
+import { RULES_FILE_NAME } from "../alerts/render.js";
 import type { AlertRuleGroup } from "../alerts/rule-types.js";
 import {
   COMPONENTS,
@@ -185,7 +185,7 @@ export class PrometheusStack extends Construct implements IDataSource {
               jobs: this.jobs,
             }),
         },
-        ...(alertRules.empty ? [] : [{ path: ruleFile, content: () => renderRulesFile(alertRules.groups()) }]),
+        ...(alertRules.empty ? [] : [{ path: ruleFile, content: alertRules.file }]),
       ],
       volumes: [{ volume, containerPath: PROMETHEUS_PATHS.data }],
       ports: [{ internal: PROMETHEUS_PORT, external: hostPort, ip: base.bindAddress }],

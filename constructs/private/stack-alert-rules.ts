@@ -1,16 +1,17 @@
 import type { IConstruct } from "constructs";
 import type { AlertRulesConfig } from "../../alerts/config.js";
 import { alertConfigProblems } from "../../alerts/config-validation.js";
-import { natsAlertGroups } from "../../alerts/nats-rules.js";
+import { renderRulesFile } from "../../alerts/render.js";
 import type { AlertRuleGroup } from "../../alerts/rule-types.js";
+import { natsRulesFile } from "../../alerts/rules-file.js";
 import { propError } from "./validation.js";
 
 /** The rules a PrometheusStack loads: fixed, or the project's tuned by a config. */
 export interface StackAlertRules {
   /** No rule at all: no rule file is written. */
   readonly empty: boolean;
-  /** The groups; call at synth time, when the stack's parts are known. */
-  readonly groups: () => readonly AlertRuleGroup[];
+  /** The rule file's text; call at synth time, when the stack's parts are known. */
+  readonly file: () => string;
 }
 
 /**
@@ -33,8 +34,8 @@ export function stackAlertRules(
       "keep one of the two",
     );
   }
-  if (alertRules !== undefined) return { empty: alertRules.length === 0, groups: () => alertRules };
+  if (alertRules !== undefined) return { empty: alertRules.length === 0, file: () => renderRulesFile(alertRules) };
   const [problem] = alertConfigProblems(alertConfig ?? {});
   if (problem) throw propError(scope, `alertConfig.${problem.path}`, problem.value, problem.rule, problem.fix);
-  return { empty: false, groups: () => natsAlertGroups({ ...parts(), ...alertConfig }) };
+  return { empty: false, file: () => natsRulesFile({ ...parts(), ...alertConfig }) };
 }

@@ -5,12 +5,13 @@
  *
  * Why: the project's dashboards are built with the Grafana Foundation SDK, a
  * few hundred CommonJS modules that cost more to load at every synth than
- * everything else the stack does. Their output depends only on the two data
- * sources' uid and name, so for the default sources it is the same on every run.
+ * everything else the stack does, and the rule file is the largest YAML
+ * document the stack writes. Both depend on a small input (the data sources'
+ * uid and name; the alert config), which a default stack always passes the same.
  *
  * How: inside the bundle, the function's module is replaced by one that
  * returns a copy of the output computed at build time when it is called with
- * the module's default input (deep-equal to it, and serialized the same), and
+ * the module's default input (deep-equal to it, and to its value at build time), and
  * otherwise calls the real module. The real module is reached through
  * require(), which esbuild turns into a lazily run module: its imports (the
  * SDK) run only on that path. Same input, same output: the launcher's tests
@@ -35,6 +36,11 @@ export const PRERENDERED = [
     module: "dashboards/project-dashboards.ts",
     name: "projectDashboards",
     input: { module: "dashboards/default-sources.ts", name: "DEFAULT_DASHBOARD_SOURCES" },
+  },
+  {
+    module: "alerts/rules-file.ts",
+    name: "natsRulesFile",
+    input: { module: "alerts/default-stack-alert-config.ts", name: "DEFAULT_STACK_ALERT_CONFIG" },
   },
 ];
 
@@ -102,11 +108,11 @@ async function replacementSource(realModule, inputModule, entry, workDir) {
   return [
     'import { isDeepStrictEqual } from "node:util";',
     `import { ${entry.input.name} as DEFAULT_INPUT } from ${JSON.stringify(inputModule)};`,
-    `const COMPUTED_FOR = ${JSON.stringify(input)};`,
+    `const COMPUTED_FOR = JSON.parse(${JSON.stringify(input)});`,
     `const COMPUTED = JSON.parse(${JSON.stringify(output)});`,
     `export function ${entry.name}(...args) {`,
     "  const [input] = args;",
-    "  if (args.length === 1 && isDeepStrictEqual(input, DEFAULT_INPUT) && JSON.stringify(input) === COMPUTED_FOR) return structuredClone(COMPUTED);",
+    "  if (args.length === 1 && isDeepStrictEqual(input, DEFAULT_INPUT) && isDeepStrictEqual(input, COMPUTED_FOR)) return structuredClone(COMPUTED);",
     `  return require(${JSON.stringify(realModule)}).${entry.name}(...args);`,
     "}",
   ].join("\n");
