@@ -27,6 +27,7 @@ export const COMPONENTS = {
   loki: "loki",
   alloy: "alloy",
   promtail: "promtail",
+  socketProxy: "docker-socket-proxy",
   grafana: "grafana",
 } as const;
 
@@ -44,5 +45,6 @@ export const CONTAINER_NAMES = {
   loki: "loki",
   alloy: "alloy",
   promtail: "promtail",
+  socketProxy: "docker-socket-proxy",
   grafana: "grafana",
 } as const;

@@ -81,6 +81,7 @@ describe("contract values", () => {
       loki: "loki",
       alloy: "alloy",
       promtail: "promtail",
+      socketProxy: "docker-socket-proxy",
       grafana: "grafana",
     });
     expect(CONTAINER_NAMES).toEqual({
@@ -92,6 +93,7 @@ describe("contract values", () => {
       loki: "loki",
       alloy: "alloy",
       promtail: "promtail",
+      socketProxy: "docker-socket-proxy",
       grafana: "grafana",
     });
     expect([1, 2, 3, 15].map(natsNodeName)).toEqual(["nats-node1", "nats-node2", "nats-node3", "nats-node15"]);
@@ -124,6 +126,9 @@ describe("contract values", () => {
       "nats_servers",
       "nats_system_user",
       "nats_system_password",
+      "nats_app_user",
+      "nats_app_password",
+      "nats_ca_cert",
       "surveyor_url",
       "exporter_url",
       "prometheus_url",

@@ -69,6 +69,7 @@ const PUBLIC_TYPES = [
   "AlertTests",
   "AlertmanagerProps",
   "CatalogMetric",
+  "ContainerHardening",
   "DashboardDataSource",
   "DashboardJson",
   "DashboardSection",
