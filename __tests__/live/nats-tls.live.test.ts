@@ -5,6 +5,7 @@ import type { Plan } from "../helpers/plan.js";
 import { type LiveNode, natsNodesOf, synthLivePlan } from "./live-plan.js";
 import { appLogin } from "./nats-client.js";
 import { PlanReplayer } from "./plan-replayer.js";
+import { routedPeers } from "./routes.js";
 import { containerLog, docker, execIn, LIVE_LABEL, LIVE_LABEL_VALUE, requireTestbed, TESTBED_IMAGES } from "./testbed.js";
 import { TlsMaterial } from "./tls-material.js";
 import { getJson, sleep, waitFor } from "./wait.js";
@@ -49,14 +50,12 @@ describe("NATS routes and clients over TLS from the stack's own CA, on a real Do
 
   it("forms every route over mutual TLS: the cluster port requires and verifies certificates", async () => {
     for (const node of nodes) {
-      const varz = await waitFor(
-        `${node.name} to have ${nodes.length - 1} routes`,
-        async () => {
-          const v = await getJson(`${node.monitorUrl}/varz`);
-          return v.routes === nodes.length - 1 ? v : undefined;
-        },
+      await waitFor(
+        `${node.name} to route to ${nodes.length - 1} peers`,
+        async () => (routedPeers(await getJson(`${node.monitorUrl}/routez`)) === nodes.length - 1 ? true : undefined),
         { timeoutMs: 60_000 },
       );
+      const varz = await getJson(`${node.monitorUrl}/varz`);
       expect(varz.cluster, node.name).toMatchObject({ tls_required: true, tls_verify: true });
       expect(varz.tls_required, `${node.name}: TLS on the client port`).toBe(true);
     }
@@ -113,7 +112,8 @@ describe("NATS routes and clients over TLS from the stack's own CA, on a real Do
     const network = Object.keys(seedInfo.NetworkSettings.Networks)[0];
     const container = await docker.createContainer({
       name: intruder,
-      Image: TESTBED_IMAGES.nats,
+      // The image the seed runs: the testbed's build of the plan's nats-server.
+      Image: seedInfo.Config.Image,
       Entrypoint: ["nats-server"],
       Cmd: ["--config", "/etc/nats/nats-server.conf"],
       // The route password's hash and the users' hashes, as the seed has them.
@@ -139,7 +139,11 @@ describe("NATS routes and clients over TLS from the stack's own CA, on a real Do
     expect(log).not.toMatch(/Route connection created/);
     for (const node of nodes) {
       const routez = await getJson(`${node.monitorUrl}/routez`);
-      expect(routez.num_routes, node.name).toBe(nodes.length - 1);
+      expect(routedPeers(routez), node.name).toBe(nodes.length - 1);
+      expect(
+        (routez.routes as { remote_name?: string }[]).some((route) => route.remote_name === intruder),
+        node.name,
+      ).toBe(false);
     }
     const servers = (await getJson(`${nodes[0].monitorUrl}/jsz`)).meta_cluster;
     expect(servers.cluster_size, "the meta group did not grow").toBe(nodes.length);
