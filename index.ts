@@ -72,6 +72,8 @@ export { NatsCluster, type NatsClusterProps } from "./constructs/nats-cluster.js
 export { type ExporterJsz, NatsExporter, type NatsExporterProps } from "./constructs/nats-exporter.js";
 export { NatsMonitoringStack, type NatsMonitoringStackProps, type PartProps } from "./constructs/nats-monitoring-stack.js";
 export { NodeExporter, type NodeExporterProps } from "./constructs/node-exporter.js";
+// What a service needs back from the locked-down baseline (DockerServiceProps.hardening).
+export type { ContainerHardening } from "./constructs/private/container-hardening.js";
 // The error every construct throws for a bad prop (or bad settings), to tell it apart from other failures.
 export { PropValidationError } from "./constructs/private/validation.js";
 export { type PrometheusAlertmanagerProps, PrometheusStack, type PrometheusStackProps } from "./constructs/prometheus-stack.js";

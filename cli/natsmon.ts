@@ -97,6 +97,13 @@ export function buildProgram(): Command {
       `NATS client URL (default: output ${OUTPUTS.natsUrl}, else ${DEFAULT_TARGETS.natsUrl})`,
       urlOf("nats:", "tls:"),
     )
+    .option("--nats-user <user>", `application user the client checks log in with (default: output ${OUTPUTS.natsAppUser}, else anonymous)`)
+    .addOption(
+      new Option("--nats-password <password>", `application user's password (default: output ${OUTPUTS.natsAppPassword})`).env(
+        "NATSMON_NATS_PASSWORD",
+      ),
+    )
+    .option("--nats-ca-file <path>", `PEM file of the CA the servers' TLS certificates come from (default: output ${OUTPUTS.natsCaCert})`)
     .option("--nats-system-user <user>", `system-account user (default: output ${OUTPUTS.natsSystemUser})`)
     .addOption(
       new Option("--nats-system-password <password>", `system-account password (default: output ${OUTPUTS.natsSystemPassword})`).env(

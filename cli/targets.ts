@@ -11,6 +11,11 @@ export interface StackTargets {
   readonly natsServers?: readonly string[];
   /** How many servers the cluster should have; the length of natsServers unless a flag says otherwise. */
   readonly expectedServers?: number;
+  /** The application user (APP account) that client checks log in with; none when the stack lets anonymous clients in. */
+  readonly natsUser?: string;
+  readonly natsPassword?: string;
+  /** PEM of the CA the servers' client certificates come from, when the client port requires TLS. */
+  readonly natsCaCert?: string;
   /** The system-account user, for the per-server checks. */
   readonly natsSystemUser?: string;
   readonly natsSystemPassword?: string;
@@ -47,6 +52,10 @@ function hostUrl(scheme: string, port: number): string {
 /** Flags of `natsmon check` that override the outputs; undefined means not given. */
 export interface TargetFlags {
   readonly natsUrl?: string;
+  readonly natsUser?: string;
+  readonly natsPassword?: string;
+  /** PEM text of the CA (the check command reads it from --nats-ca-file). */
+  readonly natsCaCert?: string;
   readonly natsSystemUser?: string;
   readonly natsSystemPassword?: string;
   readonly expectedServers?: number;
@@ -73,6 +82,9 @@ export function resolveTargets(outputs: OutputValues, flags: TargetFlags): Stack
     natsUrl: flags.natsUrl ?? text(outputs[OUTPUTS.natsUrl]) ?? DEFAULT_TARGETS.natsUrl,
     natsServers,
     expectedServers: flags.expectedServers ?? natsServers?.length,
+    natsUser: flags.natsUser ?? text(outputs[OUTPUTS.natsAppUser]),
+    natsPassword: flags.natsPassword ?? text(outputs[OUTPUTS.natsAppPassword]),
+    natsCaCert: flags.natsCaCert ?? text(outputs[OUTPUTS.natsCaCert]),
     natsSystemUser: flags.natsSystemUser ?? text(outputs[OUTPUTS.natsSystemUser]),
     natsSystemPassword: flags.natsSystemPassword ?? text(outputs[OUTPUTS.natsSystemPassword]),
     surveyorUrl: flags.surveyorUrl ?? text(outputs[OUTPUTS.surveyorUrl]) ?? DEFAULT_TARGETS.surveyorUrl,

@@ -5,6 +5,7 @@ import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { type ITerraformDependable, Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { LABELS } from "../contract/index.js";
+import { type ContainerHardening, hardeningConfig } from "./private/container-hardening.js";
 import { escapeTerraform } from "./private/escape-terraform.js";
 import { claimHostPort } from "./private/host-ports.js";
 import { sharedImage } from "./private/shared-image.js";
@@ -71,6 +72,8 @@ export interface HealthcheckSpec {
 export interface DockerServiceProps {
   /** The network the container joins. */
   readonly network: Network;
+  /** More networks it joins, e.g. an internal one it shares with a single peer. @default none */
+  readonly extraNetworks?: readonly Network[];
   /** Container name; also its host name on the network. */
   readonly name: string;
   /** Value of the `natsmon.component` label. */
@@ -115,6 +118,12 @@ export interface DockerServiceProps {
   readonly labels?: Record<string, string>;
   /** Resources that must exist before this container starts. @default none */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * What the container needs beyond the locked-down baseline that every
+   * container gets (`no-new-privileges`, every capability dropped).
+   * @default nothing: no capability added, a writable root filesystem
+   */
+  readonly hardening?: ContainerHardening;
 }
 
 /** Size of each json-file log and how many are kept: 3 x 10 MB per container. */
@@ -122,7 +131,9 @@ const LOG_OPTS = { "max-size": "10m", "max-file": "3" };
 
 /**
  * The one place that turns a service spec into a `docker_image` and a
- * `docker_container`, with the project's defaults: restart `unless-stopped`,
+ * `docker_container`, with the project's defaults: `no-new-privileges` and
+ * every Linux capability dropped (a service adds back what it needs through
+ * `hardening`), restart `unless-stopped`,
  * a healthcheck that `terraform apply` waits for, json-file log rotation,
  * no TTY (nats-server colours its log levels on a TTY), labels for the log
  * collector and a spec hash, config files as `upload` blocks, and host
@@ -146,6 +157,10 @@ export class DockerService extends Construct {
     }
 
     const image = sharedImage(this, props.image);
+    const hardening = hardeningConfig(this, props.hardening ?? {}, {
+      uploadPaths: (props.files ?? []).map((file) => file.path),
+      writableVolumePaths: (props.volumes ?? []).filter((v) => !v.readOnly).map((v) => v.containerPath),
+    });
     // Everything but the labels; the spec hash is computed over exactly this.
     const spec: ContainerConfig = {
       name: props.name,
@@ -174,7 +189,11 @@ export class DockerService extends Construct {
         retries: props.healthcheck.retries ?? 6,
         startPeriod: props.healthcheck.startPeriod ?? "20s",
       },
-      networksAdvanced: [{ name: props.network.name, aliases: props.aliases }],
+      ...hardening,
+      networksAdvanced: [
+        { name: props.network.name, aliases: props.aliases },
+        ...(props.extraNetworks ?? []).map((network) => ({ name: network.name })),
+      ],
       ports: nonEmpty((props.ports ?? []).map((p) => ({ internal: p.internal, external: p.external, ip: p.ip, protocol: "tcp" }))),
       volumes: nonEmpty([
         ...(props.volumes ?? []).map((v) => ({

@@ -21,6 +21,8 @@ export const DEFAULT_IMAGES = {
   natsExporter: "natsio/prometheus-nats-exporter:0.20.1",
   /** Prometheus 3.5, the long-term-support line; busybox based (wget). */
   prometheus: "prom/prometheus:v3.5.5",
+  /** The Docker socket proxy in front of the log collector: a static Go binary on scratch, configured by flags. */
+  socketProxy: "wollomatic/socket-proxy:1.12.2",
   /** Alertmanager; busybox based (wget). */
   alertmanager: "prom/alertmanager:v0.34.1",
   /** Prometheus node-exporter for the host's metrics (opt-in); busybox based (wget). */

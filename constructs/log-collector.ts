@@ -7,6 +7,7 @@ import { ALLOY_CONFIG_PATH, ALLOY_HTTP_PORT, ALLOY_STORAGE_PATH, renderAlloyConf
 import type { CollectorConfigInput } from "./config/log-pipeline.js";
 import { PROMTAIL_CONFIG_PATH, PROMTAIL_HTTP_PORT, PROMTAIL_POSITIONS_DIR, renderPromtailConfig } from "./config/promtail-config.js";
 import { DockerService, type HealthcheckSpec } from "./docker-service.js";
+import { DockerSocketProxy } from "./docker-socket-proxy.js";
 import { dataVolume } from "./private/data-volume.js";
 import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
 
@@ -35,8 +36,10 @@ export interface LogCollectorProps {
   readonly pushUrl: string;
   /** Collect every container on the engine, not only the project's. */
   readonly collectAllContainers: boolean;
-  /** The Docker socket on the host, mounted read-only at the same path. */
+  /** The Docker socket on the host, mounted read-only into the socket proxy alone. */
   readonly dockerSocketPath: string;
+  /** The socket proxy's container name and image, and its internal network's name. */
+  readonly socketProxy: { readonly name: string; readonly image: string; readonly networkName: string };
   /** Resources that must exist before the collector starts. @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -94,10 +97,10 @@ const SPECS: Record<LogCollectorKind, CollectorSpec> = {
 
 /**
  * The container that tails every stack container's logs through the Docker
- * socket and pushes them to Loki: Grafana Alloy, or Promtail when asked. The
- * socket is mounted read-only into this container alone (read-only stops
- * writes to the socket file, not Docker API calls: the collector is
- * root-equivalent on the host, which is why nothing else gets the socket).
+ * API and pushes them to Loki: Grafana Alloy, or Promtail when asked. It
+ * does not get the Docker socket (which is root on the host, whatever a
+ * read-only mount says): it talks to a {@link DockerSocketProxy} that allows
+ * only the read endpoints it needs, on an internal network the two share.
  * Read positions live on a named volume, so a restart or a replaced
  * container neither re-ships nor drops lines.
  */
@@ -107,6 +110,8 @@ export class LogCollector extends Construct implements IScrapeable {
   /** The volume with the read positions. */
   readonly dataVolume: Volume;
   readonly scrapeTarget: ScrapeTarget;
+  /** The filtering proxy in front of the Docker socket. */
+  readonly socketProxy: DockerSocketProxy;
 
   constructor(scope: Construct, id: string, props: LogCollectorProps) {
     super(scope, id);
@@ -116,6 +121,15 @@ export class LogCollector extends Construct implements IScrapeable {
     // the other, rather than replacing (deleting) the volume under a new name.
     this.dataVolume = dataVolume(this, COLLECTOR_VOLUME_IDS[props.kind], props.volumeName, props.protectData);
     const healthcheck: HealthcheckSpec = { test: bashHttpProbe(spec.port, spec.readyPath) };
+    this.socketProxy = new DockerSocketProxy(this, "SocketProxy", {
+      stackNetwork: props.network,
+      name: props.socketProxy.name,
+      networkName: props.socketProxy.networkName,
+      client: props.name,
+      image: props.socketProxy.image,
+      dockerSocketPath: props.dockerSocketPath,
+      memoryLimitBytes: 64 * 1024 ** 2,
+    });
     this.service = new DockerService(this, "Service", {
       network: props.network,
       name: props.name,
@@ -127,17 +141,19 @@ export class LogCollector extends Construct implements IScrapeable {
           path: spec.configPath,
           content: spec.render({
             project: props.project,
-            dockerHost: `unix://${props.dockerSocketPath}`,
+            dockerHost: this.socketProxy.dockerHost,
             pushUrl: props.pushUrl,
             collectAllContainers: props.collectAllContainers,
           }),
         },
       ],
       volumes: [{ volume: this.dataVolume, containerPath: spec.dataDir }],
-      hostMounts: [{ hostPath: props.dockerSocketPath, containerPath: props.dockerSocketPath, readOnly: true }],
+      extraNetworks: [this.socketProxy.network],
+      // Both images run as root, and the read positions on an existing
+      // volume are root's: root without capabilities still owns them.
       healthcheck,
       memoryLimitBytes: props.memoryLimitBytes,
-      dependsOn: props.dependsOn,
+      dependsOn: [...(props.dependsOn ?? []), this.socketProxy.service.container],
     });
     this.scrapeTarget = { jobName: SCRAPE_JOBS[props.kind], targets: [`${props.name}:${spec.port}`] };
   }

@@ -67,10 +67,13 @@ export interface LokiStackProps extends ServiceBaseProps {
    */
   readonly collectAllContainers?: boolean;
   /**
-   * The Docker socket on the host, mounted read-only into the collector.
+   * The Docker socket on the host, mounted read-only into the socket proxy,
+   * which passes the collector's read requests on (see DockerSocketProxy).
    * @default "/var/run/docker.sock"
    */
   readonly dockerSocketPath?: string;
+  /** The Docker socket proxy's image. @default "wollomatic/socket-proxy:1.12.2" */
+  readonly socketProxyImage?: string;
   /**
    * Alertmanager that Loki's ruler sends its alerts to, e.g.
    * "http://alertmanager:9093". Without it the alerts are visible in Loki's
@@ -153,6 +156,8 @@ export class LokiStack extends Construct implements IDataSource {
         'use "/var/run/docker.sock"',
       );
     }
+    const socketProxyImage = props.socketProxyImage ?? DEFAULT_IMAGES.socketProxy;
+    if (!Token.isUnresolved(socketProxyImage)) requireImageReference(this, "socketProxyImage", socketProxyImage);
     const project = literalNetworkName(this, base.network);
 
     const name = base.nameOf(CONTAINER_NAMES.loki);
@@ -200,6 +205,11 @@ export class LokiStack extends Construct implements IDataSource {
       collectAllContainers: props.collectAllContainers ?? false,
       dockerSocketPath,
       protectData: props.protectData ?? true,
+      socketProxy: {
+        name: base.nameOf(CONTAINER_NAMES.socketProxy),
+        image: socketProxyImage,
+        networkName: `${project}-docker-api`,
+      },
       dependsOn: [this.loki.container],
     });
 

@@ -9,7 +9,7 @@ const CONFIG_HOME = "/etc/nats-box";
 
 /** Context names operators pass to `nats --context`. */
 export const NATS_BOX_CONTEXTS = {
-  /** The default: an anonymous client in the global account, where the streams live. */
+  /** The default: the application user in the APP account (an anonymous client with `allowAnonymous`), where the streams live. */
   cluster: "cluster",
   /** The system account, for `nats server report jetstream` and friends. */
   system: "system",
@@ -52,6 +52,12 @@ export interface NatsBoxProps {
   readonly systemUser: string;
   /** The system user's plaintext password (a Terraform reference). */
   readonly systemPassword: string;
+  /** The application user of the `cluster` context, unless the cluster lets anonymous clients in. @default none: the `cluster` context is anonymous */
+  readonly appUser?: string;
+  /** The application user's plaintext password (a Terraform reference). @default none */
+  readonly appPassword?: string;
+  /** PEM of the CA the servers' client port certificates come from, when clients use TLS. @default none */
+  readonly caCertPem?: string;
   /** Resources that must exist before nats-box starts. @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -68,9 +74,10 @@ export class NatsBox extends Construct {
   constructor(scope: Construct, id: string, props: NatsBoxProps) {
     super(scope, id);
     const url = props.clientUrls.join(",");
+    const caPath = `${CONFIG_HOME}/ca.pem`;
     const contextFile = (name: string, settings: Record<string, string>) => ({
       path: `${CONFIG_HOME}/nats/context/${name}.json`,
-      content: JSON.stringify(settings, null, 2),
+      content: JSON.stringify(props.caCertPem === undefined ? settings : { ...settings, ca: caPath }, null, 2),
     });
     this.service = new DockerService(this, "Service", {
       network: props.network,
@@ -86,13 +93,19 @@ export class NatsBox extends Construct {
       init: true,
       env: { XDG_CONFIG_HOME: CONFIG_HOME, NATS_CONTEXT: NATS_BOX_CONTEXTS.cluster },
       files: [
-        contextFile(NATS_BOX_CONTEXTS.cluster, { description: "the NATS cluster, global account", url }),
+        contextFile(
+          NATS_BOX_CONTEXTS.cluster,
+          props.appUser === undefined || props.appPassword === undefined
+            ? { description: "the NATS cluster, global account (anonymous)", url }
+            : { description: "the NATS cluster, APP account", url, user: props.appUser, password: props.appPassword },
+        ),
         contextFile(NATS_BOX_CONTEXTS.system, {
           description: "the NATS cluster, system account",
           url,
           user: props.systemUser,
           password: props.systemPassword,
         }),
+        ...(props.caCertPem === undefined ? [] : [{ path: caPath, content: props.caCertPem }]),
       ],
       healthcheck: { test: NATS_BOX_HEALTHCHECK, interval: "30s" },
       memoryLimitBytes: props.memoryLimitBytes,

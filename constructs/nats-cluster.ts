@@ -4,13 +4,21 @@ import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { COMPONENTS, CONTAINER_NAMES, natsNodeName } from "../contract/index.js";
 import { natsReadinessPath } from "./config/nats-readiness.js";
-import { JETSTREAM_STORE_DIR, NATS_PORTS, renderNatsServerConf, SYSTEM_PASSWORD_ENV } from "./config/nats-server-conf.js";
+import {
+  APP_ACCOUNT,
+  APP_PASSWORD_ENV,
+  JETSTREAM_STORE_DIR,
+  NATS_PORTS,
+  renderNatsServerConf,
+  SYSTEM_PASSWORD_ENV,
+} from "./config/nats-server-conf.js";
 import { DockerService, type PublishedPort } from "./docker-service.js";
 import { KeptVolumes, natsNodeVolumePaths } from "./kept-volumes.js";
 import { NatsBox } from "./nats-box.js";
 import { dataVolume } from "./private/data-volume.js";
 import { hostUrl } from "./private/host-url.js";
 import { type NatsClusterSettings, resolveNatsClusterProps } from "./private/nats-cluster-settings.js";
+import { ClusterTls, type NodeTls } from "./private/nats-cluster-tls.js";
 import type { ServiceBaseProps } from "./service-props.js";
 
 /** The routes of every node point at these first nodes; gossip does the rest. */
@@ -43,6 +51,44 @@ export interface NatsClusterProps extends ServiceBaseProps {
   readonly publishEveryNode?: boolean;
   /** Name of the system-account user that Surveyor logs in with. @default "sys" */
   readonly systemUser?: string;
+  /**
+   * Name of the application user: the one user of the APP account, where
+   * JetStream is enabled and the applications' streams live. Its password is
+   * generated (output `nats_app_password`); the servers see its bcrypt hash only.
+   * @default "app"
+   */
+  readonly appUser?: string;
+  /**
+   * Mutual TLS between the servers (certificates from the stack's own CA,
+   * `verify: true`) and a route user with a generated password: a server
+   * without a certificate from this CA cannot join. Only a cluster of more
+   * than one node has routes.
+   * @default true
+   */
+  readonly routeTls?: boolean;
+  /**
+   * TLS on the client port (4222) with the nodes' certificates; clients then
+   * verify the servers with the stack's CA (output `nats_ca_cert`; nats-box
+   * and Surveyor get it). Clients need no certificate of their own.
+   * @default false
+   */
+  readonly clientTls?: boolean;
+  /**
+   * More names per node for its certificate, by node (container) name: the
+   * host names or IPv4 addresses that peers or clients on other hosts dial,
+   * e.g. `{ "nats-node1": ["10.0.0.11"] }`. Each node's certificate holds only
+   * its own names, so adding a node leaves the others' certificates alone.
+   * @default none: the container name (and localhost and the bind address with clientTls)
+   */
+  readonly tlsNames?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Let clients connect without credentials, as the guide's setup did: no
+   * APP account, anonymous clients land in the global account (where streams
+   * made before accounts existed also live). Anyone who reaches port 4222
+   * can then create and delete streams.
+   * @default false
+   */
+  readonly allowAnonymous?: boolean;
   /** How long a stopping node spends closing its clients (lame duck mode). @default "30s" */
   readonly lameDuckDuration?: string;
   /** How long a stopping node waits before it starts closing clients. @default "10s" */
@@ -96,6 +142,20 @@ export class NatsCluster extends Construct {
   readonly systemUser: string;
   /** The system user's password: a Terraform reference, never a literal. */
   readonly systemPassword: string;
+  /** Whether clients without credentials are let in (`allowAnonymous`). */
+  readonly allowsAnonymous: boolean;
+  /** The application account ("APP"), unless anonymous access is on. */
+  readonly appAccount?: string;
+  /** The application user, unless anonymous access is on. */
+  readonly appUser?: string;
+  /** The application user's password: a Terraform reference, never a literal. */
+  readonly appPassword?: string;
+  /** Whether routes run over mutual TLS with route authentication. */
+  readonly routeTls: boolean;
+  /** Whether the client port requires TLS. */
+  readonly clientTls: boolean;
+  /** PEM of the stack CA's certificate (a Terraform reference), when routes or clients use TLS. */
+  readonly caCertPem?: string;
   /** One service per node. */
   readonly nodes: readonly DockerService[];
   /** One JetStream data volume per node. */
@@ -117,11 +177,36 @@ export class NatsCluster extends Construct {
 
     const password = new Password(this, "SystemPassword", { length: 32, special: false });
     this.systemPassword = password.result;
+    this.allowsAnonymous = settings.appUser === undefined;
+    this.appUser = settings.appUser;
+    // Quoted, so nats-server reads the bcrypt hashes as strings. jsonencode adds the
+    // quotes in Terraform: literal quotes around the token break `cdktf synth --hcl`.
+    const nodeEnv: Record<string, string> = { [SYSTEM_PASSWORD_ENV]: Fn.jsonencode(password.bcryptHash) };
+    if (settings.appUser !== undefined) {
+      const appPassword = new Password(this, "AppPassword", { length: 32, special: false });
+      this.appAccount = APP_ACCOUNT;
+      this.appPassword = appPassword.result;
+      nodeEnv[APP_PASSWORD_ENV] = Fn.jsonencode(appPassword.bcryptHash);
+    }
+    this.routeTls = settings.routeTls;
+    this.clientTls = settings.clientTls;
+    const tls =
+      this.routeTls || this.clientTls
+        ? new ClusterTls(this, {
+            clusterName: this.clusterName,
+            nodeNames: this.nodeNames,
+            routes: this.routeTls,
+            // A client on the Docker host dials the published port by localhost or the bind address.
+            commonNames: this.clientTls ? ["localhost", ...(base.bindAddress === "0.0.0.0" ? [] : [base.bindAddress])] : [],
+            extraNames: settings.tlsNames,
+          })
+        : undefined;
+    this.caCertPem = tls?.caCertPem;
 
     const volumes: Volume[] = [];
     const nodes: DockerService[] = [];
     for (const index of this.nodeNames.keys()) {
-      const { node, volume } = this.addNode(index, settings, password, nodes);
+      const { node, volume } = this.addNode(index, settings, { env: nodeEnv, tls: tls?.forNode(index) }, nodes);
       volumes.push(volume);
       nodes.push(node);
     }
@@ -139,7 +224,7 @@ export class NatsCluster extends Construct {
   private addNode(
     index: number,
     settings: NatsClusterSettings,
-    password: Password,
+    secrets: { readonly env: Record<string, string>; readonly tls?: NodeTls },
     earlier: readonly DockerService[],
   ): { node: DockerService; volume: Volume } {
     const { base } = settings;
@@ -153,9 +238,7 @@ export class NatsCluster extends Construct {
       image: base.image,
       entrypoint: ["nats-server"],
       command: ["--config", CONFIG_PATH],
-      // Quoted, so nats-server reads the bcrypt hash as a string. jsonencode adds the
-      // quotes in Terraform: literal quotes around the token break `cdktf synth --hcl`.
-      env: { [SYSTEM_PASSWORD_ENV]: Fn.jsonencode(password.bcryptHash) },
+      env: { ...secrets.env, ...secrets.tls?.env },
       files: [
         {
           path: CONFIG_PATH,
@@ -165,12 +248,23 @@ export class NatsCluster extends Construct {
             maxMemoryStoreBytes: settings.maxMemoryStoreBytes,
             maxFileStoreBytes: settings.maxFileStoreBytes,
             systemUser: this.systemUser,
+            appUser: this.appUser,
+            routeSecurity: secrets.tls?.routeSecurity,
+            clientTls: this.clientTls,
             lameDuckDuration: settings.lameDuckDuration,
             lameDuckGracePeriod: settings.lameDuckGracePeriod,
           }),
         },
+        ...(secrets.tls?.files ?? []),
       ],
       volumes: [{ volume, containerPath: JETSTREAM_STORE_DIR }],
+      // The image's user, root, kept on purpose but without a single
+      // capability (DockerService drops them all): a running stack's
+      // JetStream files are root's, and root without CAP_DAC_OVERRIDE reads
+      // and writes them as their owner. A switch to another uid would leave
+      // an upgraded node unable to read its own store. The config is an
+      // upload, so the root filesystem stays writable (Docker refuses
+      // uploads otherwise).
       ports: publishedPorts(index, settings),
       healthcheck: {
         // Healthy means JetStream runs and is in contact with the meta
@@ -211,6 +305,9 @@ export class NatsCluster extends Construct {
       clientUrls: this.clientUrls,
       systemUser: this.systemUser,
       systemPassword: this.systemPassword,
+      appUser: this.appUser,
+      appPassword: this.appPassword,
+      caCertPem: this.clientTls ? this.caCertPem : undefined,
       dependsOn: this.nodes.map((node) => node.container),
     });
   }

@@ -3,6 +3,7 @@ import { COMPONENTS, CONTAINER_NAMES, CONTAINER_PORTS, DEFAULT_HOST_PORTS, SCRAP
 import { DockerService } from "./docker-service.js";
 import { DEFAULT_IMAGES } from "./images.js";
 import type { NatsCluster } from "./nats-cluster.js";
+import { NOBODY } from "./private/container-hardening.js";
 import { hostUrl } from "./private/host-url.js";
 import { propError, requirePort } from "./private/validation.js";
 import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
@@ -70,6 +71,10 @@ export class NatsExporter extends Construct implements IScrapeable {
       component: COMPONENTS.exporter,
       image: base.image,
       command,
+      // It writes nothing and takes its whole configuration as flags: it
+      // runs as nobody on a read-only root filesystem.
+      user: NOBODY,
+      hardening: { readOnlyRootFilesystem: true },
       ports: [{ internal: EXPORTER_PORT, external: hostPort, ip: base.bindAddress }],
       // The exporter has no health endpoint; a served /metrics is the sign of life.
       // Every read of /metrics queries each server's endpoints, hence the long interval.

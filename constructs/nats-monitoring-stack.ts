@@ -1,6 +1,7 @@
 import { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider/index.js";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
+import { TlsProvider } from "@cdktf/provider-tls/lib/provider/index.js";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { OUTPUTS, type OutputName } from "../contract/index.js";
@@ -110,6 +111,7 @@ export class NatsMonitoringStack extends TerraformStack {
     if (props.dockerHost !== undefined) requireDockerHost(this, props.dockerHost);
     new DockerProvider(this, "docker", { host: props.dockerHost, registryAuth: resolveRegistryAuth(this, props.registryAuth) });
     new RandomProvider(this, "random");
+    new TlsProvider(this, "tls");
 
     const prefix = props.namePrefix === undefined ? "" : `${requireNamePrefix(this, props.namePrefix)}-`;
     const networkName = requireDnsLabel(this, "networkName", props.networkName ?? `${prefix}${DEFAULT_NETWORK_NAME}`);
@@ -195,6 +197,13 @@ export class NatsMonitoringStack extends TerraformStack {
     output(OUTPUTS.natsServers, this.nats.nodeNames, "NATS server (container) names");
     output(OUTPUTS.natsSystemUser, this.nats.systemUser, "NATS system-account user");
     output(OUTPUTS.natsSystemPassword, this.nats.systemPassword, "NATS system-account password", true);
+    output(OUTPUTS.natsAppUser, this.nats.appUser, "NATS application user (APP account), unless anonymous access is on");
+    output(OUTPUTS.natsAppPassword, this.nats.appPassword, "NATS application user's password", true);
+    output(
+      OUTPUTS.natsCaCert,
+      this.nats.clientTls ? this.nats.caCertPem : undefined,
+      "PEM of the CA that clients verify the NATS servers with (client TLS on)",
+    );
     output(OUTPUTS.surveyorUrl, this.surveyor?.hostUrl, "NATS Surveyor's metrics on the Docker host");
     output(OUTPUTS.exporterUrl, this.exporter?.hostUrl, "prometheus-nats-exporter's metrics on the Docker host");
     output(OUTPUTS.prometheusUrl, this.prometheus?.hostUrl, "Prometheus on the Docker host");

@@ -52,11 +52,12 @@ export interface PrometheusStackProps extends ServiceBaseProps {
   /** Drop the oldest data above this size (`--storage.tsdb.retention.size`), e.g. "10G". @default "10G" */
   readonly retentionSize?: string;
   /**
-   * Enable the admin API (`--web.enable-admin-api`), which the natsmon CLI's
-   * backup uses for TSDB snapshots (POST /api/v1/admin/tsdb/snapshot). It can
-   * also delete series, so it is only on by default while the port is bound
-   * to a loopback address.
-   * @default true when bindAddress is 127.x.x.x, else false
+   * Enable the admin API (`--web.enable-admin-api`): TSDB snapshots, which
+   * `natsmon backup` then uses instead of stopping Prometheus for a moment,
+   * but also series deletion, with no authentication, for every container on
+   * the stack network and every process that reaches the port. Off by
+   * default; `natsmon backup` stops Prometheus briefly instead.
+   * @default false
    */
   readonly adminApi?: boolean;
   /** The alert rules to load, instead of the project's. @default the project's rules, tuned by `alertConfig` */
@@ -127,7 +128,7 @@ export class PrometheusStack extends Construct implements IDataSource {
       );
     }
     const retentionSize = formatPrometheusSize(requireSize(this, "retentionSize", props.retentionSize ?? "10G"));
-    this.adminApiEnabled = props.adminApi ?? base.bindAddress.startsWith("127.");
+    this.adminApiEnabled = props.adminApi ?? false;
 
     const name = base.nameOf(CONTAINER_NAMES.prometheus);
     this.url = `http://${name}:${PROMETHEUS_PORT}`;

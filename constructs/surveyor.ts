@@ -3,6 +3,7 @@ import { COMPONENTS, CONTAINER_NAMES, CONTAINER_PORTS, DEFAULT_HOST_PORTS, SCRAP
 import { DockerService } from "./docker-service.js";
 import { DEFAULT_IMAGES } from "./images.js";
 import type { NatsCluster } from "./nats-cluster.js";
+import { NOBODY } from "./private/container-hardening.js";
 import { hostUrl } from "./private/host-url.js";
 import { propError, requirePort } from "./private/validation.js";
 import type { IScrapeable, ScrapeTarget } from "./scrape-target.js";
@@ -34,8 +35,8 @@ export interface SurveyorProps extends ServiceBaseProps {
    */
   readonly jszLeadersOnly?: boolean;
   /**
-   * Listen to the JetStream advisories of the global account (`--jetstream`),
-   * where clients without credentials and their streams live: counters of
+   * Listen to the JetStream advisories of the account where the streams live
+   * (`--jetstream`): APP, or the global account with `allowAnonymous`: counters of
    * deliveries that hit max_deliver, quorum losses, leader elections.
    * @default true
    */
@@ -78,6 +79,9 @@ export class Surveyor extends Construct implements IScrapeable {
       if (props.jszLeadersOnly ?? true) command.push("--jsz-leaders-only");
     }
     if (advisories) command.push(`--jetstream=${ADVISORY_DIR}`);
+    // With TLS on the client port, Surveyor checks the servers against the stack's CA.
+    const caFile = cluster.clientTls && cluster.caCertPem !== undefined ? "/etc/nats-surveyor/ca.pem" : undefined;
+    if (caFile) command.push(`--tlscacert=${caFile}`);
 
     const name = base.nameOf(CONTAINER_NAMES.surveyor);
     this.service = new DockerService(this, "Service", {
@@ -86,19 +90,32 @@ export class Surveyor extends Construct implements IScrapeable {
       component: COMPONENTS.surveyor,
       image: base.image,
       command,
+      // It writes nothing: nobody is enough. Its advisory listener configs
+      // are uploads, which a read-only root filesystem would refuse.
+      user: NOBODY,
       // Credentials through the environment, which Surveyor reads
       // (NATS_SURVEYOR_<FLAG>), so they do not show in `ps`.
       env: { NATS_SURVEYOR_USER: cluster.systemUser, NATS_SURVEYOR_PASSWORD: cluster.systemPassword },
-      files: advisories
-        ? [
-            {
-              // No credentials: the listener connects like any anonymous
-              // client and lands in the global account, where the streams are.
-              path: `${ADVISORY_DIR}/global-account.json`,
-              content: `${JSON.stringify({ name: "$G" }, null, 2)}\n`,
-            },
-          ]
-        : [],
+      files: [
+        ...(caFile && cluster.caCertPem ? [{ path: caFile, content: cluster.caCertPem }] : []),
+        ...(advisories
+          ? [
+              {
+                // The account where the streams are: APP, logged in as the
+                // application user; with anonymous access, the global account,
+                // which a client without credentials lands in.
+                path: `${ADVISORY_DIR}/${cluster.appAccount === undefined ? "global" : "app"}-account.json`,
+                content: `${JSON.stringify(
+                  cluster.appAccount === undefined
+                    ? { name: "$G", tls_ca: caFile }
+                    : { name: cluster.appAccount, username: cluster.appUser, password: cluster.appPassword, tls_ca: caFile },
+                  null,
+                  2,
+                )}\n`,
+              },
+            ]
+          : []),
+      ],
       ports: [{ internal: SURVEYOR_PORT, external: hostPort, ip: base.bindAddress }],
       healthcheck: { test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${SURVEYOR_PORT}/healthz`] },
       memoryLimitBytes: base.memoryLimitBytes,

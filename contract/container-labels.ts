@@ -27,6 +27,7 @@ export const COMPONENTS = {
   loki: "loki",
   alloy: "alloy",
   promtail: "promtail",
+  socketProxy: "docker-socket-proxy",
   grafana: "grafana",
   nodeExporter: "node-exporter",
 } as const;
@@ -45,6 +46,7 @@ export const CONTAINER_NAMES = {
   loki: "loki",
   alloy: "alloy",
   promtail: "promtail",
+  socketProxy: "docker-socket-proxy",
   grafana: "grafana",
   nodeExporter: "node-exporter",
 } as const;

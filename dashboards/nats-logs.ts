@@ -176,7 +176,7 @@ export const NO_LEVEL_SLICE = "no level";
  */
 export const JOB_VARIABLE_DESCRIPTION =
   `${LOG_JOBS.nats}: the NATS servers; ${LOG_JOBS.monitoring}: the stack's other containers (nats-box, Surveyor, the exporter, ` +
-  `Prometheus, Alertmanager, Loki, Grafana, the log collector); ${LOG_JOBS.other}: containers outside the stack, with collectAllContainers.`;
+  `Prometheus, Alertmanager, Loki, Grafana, the log collector, the Docker socket proxy); ${LOG_JOBS.other}: containers outside the stack, with collectAllContainers.`;
 
 /** Guide panel 2: how the lines spread over the levels. */
 function levelDistribution() {

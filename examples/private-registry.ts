@@ -29,7 +29,11 @@ export function buildPrivateRegistryStack(app: App): NatsMonitoringStack {
       image: mirrored(DEFAULT_IMAGES.prometheus),
       alertmanager: { image: mirrored(DEFAULT_IMAGES.alertmanager) },
     },
-    loki: { image: mirrored(DEFAULT_IMAGES.loki), collectorImage: mirrored(DEFAULT_IMAGES.alloy) },
+    loki: {
+      image: mirrored(DEFAULT_IMAGES.loki),
+      collectorImage: mirrored(DEFAULT_IMAGES.alloy),
+      socketProxyImage: mirrored(DEFAULT_IMAGES.socketProxy),
+    },
     grafana: { image: mirrored(DEFAULT_IMAGES.grafana) },
   });
 }

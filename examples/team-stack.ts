@@ -8,6 +8,7 @@
 import { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider/index.js";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
+import { TlsProvider } from "@cdktf/provider-tls/lib/provider/index.js";
 import { App, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { NatsCluster, PrometheusStack, Surveyor } from "nats-jetstream-monitoring";
@@ -21,6 +22,8 @@ export class OrdersMessagingStack extends TerraformStack {
     super(scope, id);
     new DockerProvider(this, "docker");
     new RandomProvider(this, "random");
+    // The cluster's CA and node certificates (mutual TLS between the servers).
+    new TlsProvider(this, "tls");
 
     // The team's network, shared with its own services.
     const network = new Network(this, "orders-net", { name: "orders" });

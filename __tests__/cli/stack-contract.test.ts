@@ -16,9 +16,12 @@ describe("natsmon and NatsMonitoringStack agree", () => {
     resource: { docker_volume: Record<string, { name: string }> };
   };
 
-  it("on the outputs natsmon reads (alertmanager_url only with an Alertmanager)", () => {
-    expect([...OUTPUT_NAMES].filter((name) => !(name in synth.output))).toEqual(["alertmanager_url"]);
-    const withAlertmanager = new NatsMonitoringStack(Testing.app(), "with-alertmanager", { prometheus: { alertmanager: true } });
+  it("on the outputs natsmon reads (alertmanager_url only with an Alertmanager, nats_ca_cert only with client TLS)", () => {
+    expect([...OUTPUT_NAMES].filter((name) => !(name in synth.output))).toEqual(["nats_ca_cert", "alertmanager_url"]);
+    const withAlertmanager = new NatsMonitoringStack(Testing.app(), "with-alertmanager", {
+      prometheus: { alertmanager: true },
+      nats: { clientTls: true },
+    });
     const outputs = (JSON.parse(Testing.synth(withAlertmanager)) as { output: object }).output;
     expect(Object.keys(outputs).sort()).toEqual([...OUTPUT_NAMES].sort());
     expect(synth.output.nats_system_password.sensitive).toBe(true);
@@ -40,7 +43,7 @@ describe("natsmon and NatsMonitoringStack agree", () => {
     for (const [i, name] of names.entries()) expect(volumeOfArchive(name)).toBe(volumes[i]);
   });
 
-  it("on Prometheus's admin API, which backups use for snapshots on a loopback-bound stack", () => {
-    expect(stack.prometheus?.adminApiEnabled).toBe(true);
+  it("not on Prometheus's admin API, which is off by default: backups stop Prometheus briefly instead of a snapshot", () => {
+    expect(stack.prometheus?.adminApiEnabled).toBe(false);
   });
 });

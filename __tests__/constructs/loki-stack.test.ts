@@ -61,15 +61,15 @@ describe("LokiStack in the default stack", () => {
     expect(rules.groups[0].rules[0].alert).toBe("NatsErrorLogRatioHigh");
   });
 
-  it("runs Alloy with the Docker socket read-only, its state on a volume, and the stack's config", () => {
+  it("runs Alloy without the Docker socket, reading through the socket proxy, its state on a volume, and the stack's config", () => {
     expect(mounts(alloy)).toEqual([
       {
         container_path: "/var/lib/alloy/data",
         read_only: false,
         volume_name: expect.stringMatching(/^\$\{docker_volume\.Loki_Collector_data_\w+\.name\}$/),
       },
-      { container_path: "/var/run/docker.sock", host_path: "/var/run/docker.sock", read_only: true },
     ]);
+    expect(uploadedFile(alloy, "/etc/alloy/config.alloy")).toContain('host             = "tcp://docker-socket-proxy:2375"');
     expect(alloy.command).toEqual([
       "run",
       "--server.http.listen-addr=0.0.0.0:12345",
@@ -80,13 +80,34 @@ describe("LokiStack in the default stack", () => {
     const config = uploadedFile(alloy, "/etc/alloy/config.alloy");
     expect(config).toContain('values = ["natsmon.project=nats-monitoring"]');
     expect(config).toContain('url = "http://loki:3100/loki/api/v1/push"');
-    expect(alloy.depends_on).toEqual([expect.stringMatching(/^docker_container\.Loki_Service_Container_\w+$/)]);
+    expect(alloy.depends_on).toEqual([
+      expect.stringMatching(/^docker_container\.Loki_Service_Container_\w+$/),
+      expect.stringMatching(/^docker_container\.Loki_Collector_SocketProxy_Service_Container_\w+$/),
+    ]);
     expect(alloy.ports).toBeUndefined();
   });
 
-  it("mounts the Docker socket into the collector alone", () => {
+  it("mounts the Docker socket into the socket proxy alone, read-only", () => {
     const withSocket = Object.values(containersByName(plan)).filter((c) => mounts(c).some((m) => m.host_path !== undefined));
-    expect(withSocket.map((c) => c.name)).toEqual(["alloy"]);
+    expect(withSocket.map((c) => c.name)).toEqual(["docker-socket-proxy"]);
+    expect(mounts(withSocket[0])).toEqual([{ container_path: "/var/run/docker.sock", host_path: "/var/run/docker.sock", read_only: true }]);
+  });
+
+  it("puts the socket proxy on an internal network that only the collector shares, admitting the collector alone", () => {
+    const proxy = container(plan, "docker-socket-proxy");
+    const internal = Object.entries(resourcesOf(plan, "docker_network")).filter(([, n]) => n.internal === true);
+    expect(internal.map(([, n]) => n.name)).toEqual(["nats-monitoring-docker-api"]);
+    const ref = `\${docker_network.${internal[0][0]}.name}`;
+    expect(proxy.networks_advanced).toEqual([{ name: ref }]);
+    const onInternal = Object.values(containersByName(plan)).filter((c) =>
+      c.networks_advanced.some((n: { name: string }) => n.name === ref),
+    );
+    expect(onInternal.map((c) => c.name).sort()).toEqual(["alloy", "docker-socket-proxy"]);
+    expect(proxy.command).toContain("-allowfrom=alloy");
+    expect(proxy.command.filter((arg: string) => /^-allow(POST|PUT|DELETE|PATCH)/.test(arg))).toEqual([]);
+    expect(proxy.ports).toBeUndefined();
+    expect(proxy).toMatchObject({ read_only: true, user: "0:0", capabilities: { drop: ["ALL"] } });
+    expect(labelsOf(proxy)["natsmon.project"]).toBe("${docker_network.network.name}");
   });
 
   it("outputs Loki's URL and its data volumes", () => {
@@ -107,12 +128,11 @@ describe("LokiStack options", () => {
     const promtail = container(plan, "promtail");
     expect(Object.values(resourcesOf(plan, "docker_image")).map((i) => i.name)).toContain("grafana/promtail:3.6.11");
     expect(promtail.command).toEqual(["-config.file=/etc/promtail/config.yml"]);
-    expect(mounts(promtail)).toEqual([
-      { container_path: "/var/lib/promtail", read_only: false, volume_name: expect.any(String) },
-      { container_path: "/var/run/docker.sock", host_path: "/var/run/docker.sock", read_only: true },
-    ]);
+    expect(mounts(promtail)).toEqual([{ container_path: "/var/lib/promtail", read_only: false, volume_name: expect.any(String) }]);
+    expect(container(plan, "docker-socket-proxy").command).toContain("-allowfrom=promtail");
     const config = parse(uploadedFile(promtail, "/etc/promtail/config.yml"));
     expect(config.clients).toEqual([{ url: "http://loki:3100/loki/api/v1/push" }]);
+    expect(config.scrape_configs[0].docker_sd_configs[0].host).toBe("tcp://docker-socket-proxy:2375");
     expect(Object.values(resourcesOf(plan, "docker_volume")).map((v) => v.name)).toContain("promtail-positions");
     expect(promtail.healthcheck.test.slice(0, 3)).toEqual(["CMD", "bash", "-c"]);
     expect(promtail.healthcheck.test[3]).toContain("/dev/tcp/127.0.0.1/9080");
@@ -150,14 +170,11 @@ describe("LokiStack options", () => {
     expect(plan.output?.loki_url.value).toBe("http://127.0.0.1:13100");
   });
 
-  it("mounts another Docker socket path when given", () => {
-    const alloy = container(lokiPlan({ dockerSocketPath: "/run/user/1000/docker.sock" }), "alloy");
-    expect(mounts(alloy)[1]).toEqual({
-      container_path: "/run/user/1000/docker.sock",
-      host_path: "/run/user/1000/docker.sock",
-      read_only: true,
-    });
-    expect(uploadedFile(alloy, "/etc/alloy/config.alloy")).toContain('host             = "unix:///run/user/1000/docker.sock"');
+  it("mounts another Docker socket path into the proxy when given", () => {
+    const plan = lokiPlan({ dockerSocketPath: "/run/user/1000/docker.sock" });
+    const proxy = container(plan, "docker-socket-proxy");
+    expect(mounts(proxy)).toEqual([{ container_path: "/var/run/docker.sock", host_path: "/run/user/1000/docker.sock", read_only: true }]);
+    expect(mounts(container(plan, "alloy")).filter((m) => m.host_path !== undefined)).toEqual([]);
   });
 });
 

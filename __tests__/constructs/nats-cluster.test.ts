@@ -54,7 +54,8 @@ describe("NatsCluster", () => {
     const { plan } = synthStack();
     expect(natsNodes()).toHaveLength(3);
     expect(natsVolumes(plan)).toHaveLength(3);
-    expect(Object.keys(resourcesOf(plan, "docker_network"))).toHaveLength(1);
+    // The stack's network; the other one is the socket proxy's internal network.
+    expect(Object.values(resourcesOf(plan, "docker_network")).filter((n) => n.internal !== true)).toHaveLength(1);
     expect(container(plan, "nats-box").entrypoint).toEqual(["tail", "-f", "/dev/null"]);
     // tail as PID 1 would ignore SIGTERM: an init process passes it on, so a stop takes no timeout.
     expect(container(plan, "nats-box").init).toBe(true);
@@ -68,9 +69,16 @@ describe("NatsCluster", () => {
   });
 
   it("routes every node to the first three nodes only, and a single node to none", () => {
-    for (const node of natsNodes({ nodes: 5 })) {
+    for (const node of natsNodes({ nodes: 5, routeTls: false })) {
       const routes = uploadedFile(node, CONFIG).match(/nats-route:\/\/[\w-]+:6222/g);
       expect(routes).toEqual(["nats-route://nats-node1:6222", "nats-route://nats-node2:6222", "nats-route://nats-node3:6222"]);
+    }
+    // With route security (the default) the URLs carry the route user; the hosts are the same seeds.
+    for (const node of natsNodes({ nodes: 5 })) {
+      const hosts = [
+        ...uploadedFile(node, CONFIG).matchAll(/nats-route:\/\/route:\$\{random_password\.[\w-]+\.result\}@([\w-]+):6222/g),
+      ].map((m) => m[1]);
+      expect(hosts).toEqual(["nats-node1", "nats-node2", "nats-node3"]);
     }
     const [single] = natsNodes({ nodes: 1 });
     expect(uploadedFile(single, CONFIG)).not.toContain("cluster {");
@@ -170,6 +178,9 @@ describe("NatsCluster", () => {
     const node = container(plan, "nats-node1");
     expect(node.env).toEqual([
       expect.stringMatching(new RegExp(`^${SYSTEM_PASSWORD_ENV}=\\$\\{jsonencode\\(random_password\\.\\w+\\.bcrypt_hash\\)\\}$`)),
+      // The application user's, the same way (see nats-auth.test.ts); the route password in plain text (see nats-tls-conf.ts).
+      expect.stringMatching(/^NATS_APP_PASSWORD_BCRYPT=\$\{jsonencode\(random_password\.Nats_AppPassword_\w+\.bcrypt_hash\)\}$/),
+      expect.stringMatching(/^NATS_ROUTE_PASSWORD=\$\{jsonencode\(random_password\.Nats_RoutePassword_\w+\.result\)\}$/),
     ]);
     expect(uploadedFile(node, CONFIG)).toContain(`password: $${SYSTEM_PASSWORD_ENV}`);
     const system = JSON.parse(uploadedFile(container(plan, "nats-box"), "/etc/nats-box/nats/context/system.json"));

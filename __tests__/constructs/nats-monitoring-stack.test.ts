@@ -25,9 +25,13 @@ describe("NatsMonitoringStack", () => {
   it("uses the Docker and random providers and a dedicated bridge network", () => {
     const { plan } = synthStack();
     expect(Object.keys(plan.provider ?? {})).toEqual(expect.arrayContaining(["docker", "random"]));
-    expect(Object.values(resourcesOf(plan, "docker_network"))).toEqual([
+    const networks = Object.values(resourcesOf(plan, "docker_network")).sort((a, b) => a.name.localeCompare(b.name));
+    expect(networks).toEqual([
       expect.objectContaining({ name: "nats-monitoring", driver: "bridge" }),
+      // The log collector's way to the Docker API, through the socket proxy.
+      expect.objectContaining({ name: "nats-monitoring-docker-api", driver: "bridge", internal: true }),
     ]);
+    expect(networks[0].internal).toBeUndefined();
   });
 
   it("writes no secret as a literal: every password is a Terraform reference or an env variable", () => {
@@ -66,7 +70,11 @@ describe("NatsMonitoringStack", () => {
 
   it("prefixes the network and every container", () => {
     const { plan } = synthStack({ namePrefix: "staging" });
-    expect(Object.values(resourcesOf(plan, "docker_network"))[0].name).toBe("staging-nats-monitoring");
+    expect(
+      Object.values(resourcesOf(plan, "docker_network"))
+        .map((n) => n.name)
+        .sort(),
+    ).toEqual(["staging-nats-monitoring", "staging-nats-monitoring-docker-api"]);
     for (const name of Object.keys(containersByName(plan))) expect(name).toMatch(/^staging-/);
   });
 

@@ -35,7 +35,6 @@ describe("PrometheusStack", () => {
       "--storage.tsdb.path=/prometheus",
       "--storage.tsdb.retention.time=15d",
       "--storage.tsdb.retention.size=10GB",
-      "--web.enable-admin-api",
     ]);
     expect(prometheus.entrypoint).toBeUndefined();
     expect(prometheus.ports).toEqual([{ internal: 9090, external: 9090, ip: "127.0.0.1", protocol: "tcp" }]);
@@ -126,12 +125,13 @@ describe("PrometheusStack", () => {
     expect(configOf(prometheusOf({ prometheus: { evaluationInterval: "1m" } })).global.evaluation_interval).toBe("1m");
   });
 
-  it("enables the admin API by default only while bound to a loopback address", () => {
+  it("keeps the unauthenticated admin API off by default, on any bind address, and on only when asked", () => {
     expect(prometheusOf({ bindAddress: "0.0.0.0", exposeToAllNetworks: true }).command).not.toContain("--web.enable-admin-api");
+    expect(prometheusOf({}).command).not.toContain("--web.enable-admin-api");
     expect(prometheusOf({ bindAddress: "0.0.0.0", exposeToAllNetworks: true, prometheus: { adminApi: true } }).command).toContain(
       "--web.enable-admin-api",
     );
-    expect(standalone().prometheus.adminApiEnabled).toBe(true);
+    expect(standalone().prometheus.adminApiEnabled).toBe(false);
   });
 
   it.each([

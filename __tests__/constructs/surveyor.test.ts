@@ -40,8 +40,19 @@ describe("Surveyor", () => {
     expect(labelsOf(surveyor)["natsmon.component"]).toBe("surveyor");
   });
 
-  it("listens to the global account's JetStream advisories without credentials", () => {
-    const file = JSON.parse(uploadedFile(surveyorOf(), "/etc/nats-surveyor/jetstream/global-account.json"));
+  it("listens to the APP account's JetStream advisories as the application user", () => {
+    const file = JSON.parse(uploadedFile(surveyorOf(), "/etc/nats-surveyor/jetstream/app-account.json"));
+    expect(file).toEqual({
+      name: "APP",
+      username: "app",
+      password: expect.stringMatching(/^\$\{random_password\.Nats_AppPassword_\w+\.result\}$/),
+    });
+  });
+
+  it("listens to the global account's JetStream advisories without credentials when the cluster allows anonymous clients", () => {
+    const file = JSON.parse(
+      uploadedFile(surveyorOf({ nats: { allowAnonymous: true } }), "/etc/nats-surveyor/jetstream/global-account.json"),
+    );
     expect(file).toEqual({ name: "$G" });
   });
 

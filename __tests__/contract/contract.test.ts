@@ -81,6 +81,7 @@ describe("contract values", () => {
       loki: "loki",
       alloy: "alloy",
       promtail: "promtail",
+      socketProxy: "docker-socket-proxy",
       grafana: "grafana",
       nodeExporter: "node-exporter",
     });
@@ -93,6 +94,7 @@ describe("contract values", () => {
       loki: "loki",
       alloy: "alloy",
       promtail: "promtail",
+      socketProxy: "docker-socket-proxy",
       grafana: "grafana",
       nodeExporter: "node-exporter",
     });
@@ -127,6 +129,9 @@ describe("contract values", () => {
       "nats_servers",
       "nats_system_user",
       "nats_system_password",
+      "nats_app_user",
+      "nats_app_password",
+      "nats_ca_cert",
       "surveyor_url",
       "exporter_url",
       "prometheus_url",

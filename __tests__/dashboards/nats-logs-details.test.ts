@@ -18,6 +18,7 @@ const DESCRIBED_AS: Record<string, string> = {
   grafana: "Grafana",
   alloy: "log collector",
   promtail: "log collector",
+  "docker-socket-proxy": "Docker socket proxy",
 };
 
 /** The description's `job: text` segments. */

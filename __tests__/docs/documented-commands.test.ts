@@ -50,15 +50,23 @@ describe("documented commands", () => {
         .map((container) => container.name as string)
         .sort();
     const nats = passwords.find((address) => address.includes("Nats_SystemPassword"));
+    const app = passwords.find((address) => address.includes("Nats_AppPassword"));
+    const route = passwords.find((address) => address.includes("Nats_RoutePassword"));
     const grafana = passwords.find((address) => address.includes("Grafana_AdminPassword"));
     expect(users(nats as string)).toEqual(["nats-box", "nats-node1", "nats-node2", "nats-node3", "nats-surveyor"]);
+    expect(users(app as string)).toEqual(["nats-box", "nats-node1", "nats-node2", "nats-node3", "nats-surveyor"]);
+    expect(users(route as string)).toEqual(["nats-node1", "nats-node2", "nats-node3"]);
     expect(users(grafana as string)).toEqual(["grafana"]);
   });
 });
 
 describeWithTool("terraform", "documented terraform output commands, run by the real terraform", () => {
   let project: string;
-  const values: Record<string, string> = { grafana_admin_password: "g-s3cret", nats_system_password: "n-s3cret" };
+  const values: Record<string, string> = {
+    grafana_admin_password: "g-s3cret",
+    nats_system_password: "n-s3cret",
+    nats_app_password: "a-s3cret",
+  };
 
   beforeAll(() => {
     // A deployed stack made of outputs only: terraform init and apply need no provider, so no registry.

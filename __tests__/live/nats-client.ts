@@ -1,6 +1,7 @@
 import { type JetStreamClient, jetstream } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { LiveNode } from "./live-plan.js";
+import type { PlanReplayer } from "./plan-replayer.js";
 import { getJson, sleep, waitFor } from "./wait.js";
 
 /**
@@ -20,6 +21,11 @@ export function connectToNodes(
     timeout: 5_000,
     ...auth,
   });
+}
+
+/** The application user's login, from the plan's outputs, as `terraform output` would show it. */
+export async function appLogin(replayer: PlanReplayer): Promise<{ user: string; pass: string }> {
+  return { user: await replayer.output("nats_app_user"), pass: await replayer.output("nats_app_password") };
 }
 
 /**

@@ -1,13 +1,13 @@
 import { type JetStreamManager, jetstream, jetstreamManager, StorageType } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/transport-node";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../helpers/plan.js";
 import { recordFigures } from "./figures.js";
 import { type LiveNode, natsNodesOf, synthLivePlan } from "./live-plan.js";
-import { connectToNodes, publishUntilAcked, readStream, streamOnServer } from "./nats-client.js";
+import { appLogin, connectToNodes, publishUntilAcked, readStream, streamOnServer } from "./nats-client.js";
 import { PlanReplayer } from "./plan-replayer.js";
 import { routedPeers } from "./routes.js";
-import { containerLog, docker, requireTestbed, TESTBED_IMAGES } from "./testbed.js";
+import { containerLog, docker, execIn, requireTestbed, TESTBED_IMAGES } from "./testbed.js";
 import { getJson, waitFor } from "./wait.js";
 
 /**
@@ -43,7 +43,8 @@ describe("the default NATS cluster on a real Docker engine", () => {
     );
     recordFigures({ formation_s: round((seenAt - lastStart) / 1000) });
 
-    nc = await connectToNodes(nodes);
+    // The application user: the cluster refuses anonymous clients.
+    nc = await connectToNodes(nodes, await appLogin(replayer));
     jsm = await jetstreamManager(nc);
   });
 
@@ -73,6 +74,32 @@ describe("the default NATS cluster on a real Docker engine", () => {
     for (const node of nodes) {
       expect((await docker.getContainer(node.name).inspect()).State.Health?.Status, node.name).toBe("healthy");
     }
+  });
+
+  it("runs every node hardened as the plan says: no-new-privileges, no capability at all, and healthy so", async () => {
+    for (const node of nodes) {
+      const { HostConfig, State } = await docker.getContainer(node.name).inspect();
+      expect(HostConfig.SecurityOpt, node.name).toEqual(["no-new-privileges:true"]);
+      expect(HostConfig.CapDrop, node.name).toEqual(["ALL"]);
+      expect(HostConfig.CapAdd ?? [], node.name).toEqual([]);
+      expect(State.Health?.Status, node.name).toBe("healthy");
+      // The kernel's view of the server process: no effective capability, and no way to gain one.
+      const status = await execIn(node.name, ["cat", "/proc/1/status"]);
+      expect(status.output, node.name).toMatch(/^CapEff:\s+0{16}$/m);
+      expect(status.output, node.name).toMatch(/^NoNewPrivs:\s+1$/m);
+    }
+  });
+
+  it("refuses clients without credentials or with a wrong password on every node, and lets the application user into JetStream", async () => {
+    for (const node of nodes) {
+      await expect(connect({ servers: node.clientUrl, reconnect: false, timeout: 5_000 }), node.name).rejects.toThrow(/authorization/i);
+    }
+    const { user } = await appLogin(replayer);
+    await expect(connect({ servers: nodes[0].clientUrl, reconnect: false, timeout: 5_000, user, pass: "wrong" })).rejects.toThrow(
+      /authorization/i,
+    );
+    const info = await jsm.getAccountInfo();
+    expect(info.limits, "JetStream answers for the APP account").toBeDefined();
   });
 
   it("lets the system user in with the generated password, whose bcrypt hash is all the servers know", async () => {
@@ -164,7 +191,7 @@ describe("the default NATS cluster on a real Docker engine", () => {
     expect(Config.StopSignal).toBe("SIGUSR2");
     // A client of that node alone: lame duck mode warns it, then closes it
     // after the grace period; with no client the server would exit at once.
-    const client = await connectToNodes([node], {});
+    const client = await connectToNodes([node], await appLogin(replayer));
     client.closed().catch(() => undefined);
     let warned = false;
     void (async () => {

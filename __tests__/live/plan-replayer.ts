@@ -6,6 +6,7 @@ import { parseDuration } from "../../constructs/private/units.js";
 import { COMPONENTS, LABELS } from "../../contract/index.js";
 import type { Plan, PlanResource } from "../helpers/plan.js";
 import { LIVE_LABEL, LIVE_LABEL_VALUE } from "./testbed.js";
+import { TlsMaterial } from "./tls-material.js";
 import { waitFor } from "./wait.js";
 
 /**
@@ -14,7 +15,8 @@ import { waitFor } from "./wait.js";
  * the way the kreuzwerker/docker provider's create does (3.x): the network
  * and volumes they reference, then each container with its entrypoint,
  * command, env, user, labels, ports, mounts, aliases, healthcheck, memory,
- * log config, init process, stop signal and timeout; config files uploaded before start;
+ * log config, init process, stop signal and timeout, security options, capabilities,
+ * read-only root filesystem and tmpfs mounts; config files uploaded before start;
  * start; and, with `wait`, a wait for the healthcheck. It reads only the
  * plan, never the constructs, so it tests what `cdktf deploy` would create.
  *
@@ -30,6 +32,9 @@ import { waitFor } from "./wait.js";
 export class PlanReplayer {
   private readonly created = new Map<string, Promise<string>>();
   private readonly passwords = new Map<string, { result: string; bcryptHash: string }>();
+  /** tls_* attribute values by `type.id.attribute`, computed once, as Terraform keeps them in its state. */
+  private readonly tlsValues = new Map<string, Promise<string>>();
+  private readonly tls = new TlsMaterial();
   private readonly containersByName: Map<string, PlanResource>;
 
   private constructor(
@@ -146,6 +151,7 @@ export class PlanReplayer {
     const { Volumes: volumes } = await this.docker.listVolumes({ filters });
     await Promise.all((volumes ?? []).map((v) => this.docker.getVolume(v.Name).remove()));
     this.created.clear();
+    this.tls.dispose();
   }
 
   private containerResource(name: string): PlanResource {
@@ -166,6 +172,7 @@ export class PlanReplayer {
     const [firstNetwork, ...otherNetworks] = (spec.networks_advanced as { name: string; aliases?: string[] }[]) ?? [];
     const ports = (spec.ports as { internal: number; external: number; ip: string; protocol: string }[]) ?? [];
     const healthcheck = spec.healthcheck as PlanResource | undefined;
+    const capabilities = spec.capabilities as { add?: string[]; drop?: string[] } | undefined;
     const container = await this.docker.createContainer({
       name: spec.name,
       Image: spec.image,
@@ -197,6 +204,11 @@ export class PlanReplayer {
         ),
         Binds: ((spec.volumes as PlanResource[] | undefined) ?? []).map(bindOf),
         NetworkMode: firstNetwork?.name,
+        SecurityOpt: spec.security_opts,
+        CapAdd: capabilities?.add,
+        CapDrop: capabilities?.drop,
+        ReadonlyRootfs: spec.read_only ?? false,
+        Tmpfs: spec.tmpfs,
       },
       NetworkingConfig: firstNetwork && {
         EndpointsConfig: { [firstNetwork.name]: { Aliases: firstNetwork.aliases } },
@@ -285,9 +297,42 @@ export class PlanReplayer {
         return this.randomPassword(id, resource).result;
       case "random_password.bcrypt_hash":
         return this.randomPassword(id, resource).bcryptHash;
+      case "tls_private_key.private_key_pem":
+      case "tls_self_signed_cert.cert_pem":
+      case "tls_cert_request.cert_request_pem":
+      case "tls_locally_signed_cert.cert_pem":
+        return this.tlsValue(type, id, resource);
       default:
         throw new Error(`unsupported reference \${${expression}}`);
     }
+  }
+
+  /** A tls_* resource's one computed attribute, made with openssl from its resolved attributes. */
+  private tlsValue(type: string, id: string, resource: PlanResource): Promise<string> {
+    const key = `${type}.${id}`;
+    let value = this.tlsValues.get(key);
+    if (!value) {
+      value = (async () => {
+        const spec = (await this.resolve(resource)) as PlanResource;
+        switch (type) {
+          case "tls_private_key":
+            return this.tls.privateKey(spec);
+          case "tls_self_signed_cert":
+            return this.tls.selfSignedCert(spec);
+          case "tls_cert_request":
+            return this.tls.certRequest(spec);
+          default: {
+            // The request's names go into the certificate, as hashicorp/tls copies them.
+            const requestId = /^\$\{tls_cert_request\.([\w-]+)\.cert_request_pem\}$/.exec(resource.cert_request_pem as string)?.[1];
+            const request = requestId ? this.plan.resource.tls_cert_request?.[requestId] : undefined;
+            if (!request) throw new Error(`${key}: cert_request_pem must refer to a tls_cert_request of the plan`);
+            return this.tls.locallySignedCert(spec, request);
+          }
+        }
+      })();
+      this.tlsValues.set(key, value);
+    }
+    return value;
   }
 
   private once(key: string, create: () => Promise<string>): Promise<string> {
@@ -401,6 +446,10 @@ const CONTAINER_ATTRIBUTES = new Set([
   "volumes",
   "upload",
   "labels",
+  "security_opts",
+  "capabilities",
+  "read_only",
+  "tmpfs",
 ]);
 const UPLOAD_ATTRIBUTES = new Set(["file", "content", "content_base64", "executable"]);
 const NETWORK_ATTRIBUTES = new Set(["name", "driver", "internal", "attachable", "labels"]);

@@ -13,19 +13,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  */
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const own = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-const PEERS = ["cdktf", "constructs", "@cdktf/provider-docker", "@cdktf/provider-random"];
+const PEERS = ["cdktf", "constructs", "@cdktf/provider-docker", "@cdktf/provider-random", "@cdktf/provider-tls"];
 
 const CUSTOM_STACK = `
 import { App, TerraformStack } from "cdktf";
 import { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider/index.js";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
+import { TlsProvider } from "@cdktf/provider-tls/lib/provider/index.js";
 import { NatsCluster, PrometheusStack, Surveyor } from "nats-jetstream-monitoring";
 
 const app = new App({ outdir: "out" });
 const stack = new TerraformStack(app, "custom");
 new DockerProvider(stack, "docker");
 new RandomProvider(stack, "random");
+new TlsProvider(stack, "tls");
 const network = new Network(stack, "net", { name: "team-net" });
 const cluster = new NatsCluster(stack, "Nats", { network, nodes: 5 });
 const surveyor = new Surveyor(stack, "Surveyor", { network, cluster });

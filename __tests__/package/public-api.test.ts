@@ -85,6 +85,7 @@ const PUBLIC_TYPES = [
   "AlertTests",
   "AlertmanagerProps",
   "CatalogMetric",
+  "ContainerHardening",
   "DashboardDataSource",
   "DashboardJson",
   "DashboardSection",

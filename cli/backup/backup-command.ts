@@ -247,6 +247,10 @@ async function archiveSnapshot(
     progress.step(volume, "Prometheus keeps its TSDB outside this volume: stopping it instead of a snapshot");
     return false;
   }
+  if (!(info.Args ?? []).includes("--web.enable-admin-api")) {
+    progress.step(volume, "Prometheus runs without its admin API (the stack's default): stopping it briefly instead of a snapshot");
+    return false;
+  }
   progress.step(volume, `asking ${settings.prometheusUrl} for a TSDB snapshot`);
   const snapshot = await takeSnapshot(settings.prometheusUrl);
   if (!snapshot.ok) {

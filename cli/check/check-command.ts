@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { NatsmonError } from "../natsmon-error.js";
 import { loadOutputs } from "../outputs.js";
 import { resolveTargets, type TargetFlags } from "../targets.js";
 import { jsonReport, renderTable } from "./report.js";
@@ -24,6 +26,8 @@ export interface CheckCommandOptions extends TargetFlags {
   readonly timeout: number;
   readonly json?: boolean;
   readonly color: boolean;
+  /** A PEM file of the NATS servers' CA (client TLS). */
+  readonly natsCaFile?: string;
 }
 
 /** Runs `natsmon check`; returns the exit status: 0 when every check passed, 1 otherwise. */
@@ -34,7 +38,7 @@ export async function checkCommand(options: CheckCommandOptions): Promise<number
     options.outputs === undefined && wanted.every((group) => group === "alertmanager" || options[ENDPOINT_FLAGS[group]] !== undefined)
       ? { source: "flags", values: {} }
       : await loadOutputs(options.outputs, { stack: options.stack });
-  const targets = resolveTargets(outputs.values, options);
+  const targets = resolveTargets(outputs.values, { ...options, natsCaCert: readCaFile(options.natsCaFile) });
   // A part the stack leaves out (surveyor: false, ...) has nothing to check.
   const groups = wanted.filter((group) => targets.parts === undefined || targets.parts.includes(group));
   const timeoutMs = Math.round(options.timeout * 1000);
@@ -50,4 +54,16 @@ export async function checkCommand(options: CheckCommandOptions): Promise<number
     process.stdout.write(renderTable(results, { color: options.color, width: process.stdout.columns }));
   }
   return allPassed(results) ? 0 : 1;
+}
+
+function readCaFile(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new NatsmonError(
+      `cannot read --nats-ca-file ${path}: ${(error as Error).message}`,
+      "pass the PEM file of the stack's CA (output nats_ca_cert)",
+    );
+  }
 }

@@ -48,12 +48,19 @@ export async function runNatsChecks(targets: StackTargets, run: CheckRun): Promi
   const unreachable = `start the cluster (docker ps --filter label=${LABELS.component}=${COMPONENTS.nats} shows its containers) or point --nats-url at it`;
   const connections: NatsConnection[] = [];
   try {
-    const client = await run.check("nats.connect", { what: `connect to ${url}`, fix: unreachable }, async ({ signal, timeoutMs }) => {
-      const nc = await connectWithin({ servers: url, timeout: timeoutMs, name: "natsmon check" }, signal, connections);
+    // With a CA the client port speaks TLS, verified against the stack's CA.
+    const tls = targets.natsCaCert ? { tls: { ca: targets.natsCaCert } } : {};
+    const login = { ...tls, ...(targets.natsUser ? { user: targets.natsUser, pass: targets.natsPassword ?? "" } : {}) };
+    const as = targets.natsUser ? ` as ${targets.natsUser}` : "";
+    const connectFix = targets.natsUser
+      ? `${unreachable}; on "Authorization Violation", check the application user's credentials (nats_app_user / nats_app_password)`
+      : `${unreachable}; on "Authorization Violation", the cluster refuses anonymous clients: pass --outputs (nats_app_user, nats_app_password) or --nats-user and NATSMON_NATS_PASSWORD`;
+    const client = await run.check("nats.connect", { what: `connect to ${url}${as}`, fix: connectFix }, async ({ signal, timeoutMs }) => {
+      const nc = await connectWithin({ servers: url, timeout: timeoutMs, name: "natsmon check", ...login }, signal, connections);
       const info = nc.info;
       return {
         verdict: ok(
-          `connected to ${url}: server ${info?.server_name ?? "?"}, nats-server ${info?.version ?? "?"}${info?.cluster ? `, cluster ${info.cluster}` : ""}`,
+          `connected to ${url}${as}: server ${info?.server_name ?? "?"}, nats-server ${info?.version ?? "?"}${info?.cluster ? `, cluster ${info.cluster}` : ""}`,
         ),
         value: nc,
       };
@@ -83,6 +90,7 @@ export async function runNatsChecks(targets: StackTargets, run: CheckRun): Promi
             name: "natsmon check (system)",
             user: targets.natsSystemUser,
             pass: targets.natsSystemPassword,
+            ...tls,
           },
           signal,
           connections,
@@ -126,7 +134,7 @@ export async function runNatsChecks(targets: StackTargets, run: CheckRun): Promi
  * the check already timed out, so that nothing keeps the process alive.
  */
 async function connectWithin(
-  options: { servers: string; timeout: number; name: string; user?: string; pass?: string },
+  options: { servers: string; timeout: number; name: string; user?: string; pass?: string; tls?: { ca: string } },
   signal: AbortSignal,
   connections: NatsConnection[],
 ): Promise<NatsConnection> {
@@ -277,7 +285,7 @@ export function accountVerdict(info: JetStreamAccountStats): Verdict {
 
 /** Why JetStream's account API would not answer, most of the time. */
 const JETSTREAM_ACCOUNT_FIX =
-  "enable JetStream for the account clients land in (with only the system account defined, anonymous clients use the global account, where the server's jetstream block enables it)";
+  "enable JetStream for the account the client logs in to (the stack's APP account has jetstream: enabled; with allowAnonymous, anonymous clients use the global account, where the server's jetstream block enables it)";
 
 function formatBytes(bytes: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];

@@ -62,7 +62,13 @@ export function renderLokiConfig(input: LokiConfigInput): string {
       retention_delete_delay: "2h",
       delete_request_store: "filesystem",
     },
-    limits_config: { retention_period: input.retentionPeriod },
+    limits_config: {
+      retention_period: input.retentionPeriod,
+      // The log deletion API (/loki/api/v1/delete) is on by default and,
+      // with auth_enabled false, open to every container on the stack
+      // network: off. Retention still deletes by age.
+      deletion_mode: "disabled",
+    },
     ruler: {
       storage: { type: "local", local: { directory: LOKI_RULES_DIR } },
       // Scratch space for the rule manager and the ruler's WAL: writable, on the volume.

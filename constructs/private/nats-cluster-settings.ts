@@ -15,6 +15,13 @@ export interface NatsClusterSettings {
   readonly nodeCount: number;
   readonly clusterName: string;
   readonly systemUser: string;
+  /** The application user; undefined when anonymous clients are let in (`allowAnonymous`). */
+  readonly appUser?: string;
+  /** Mutual TLS and a route user on the routes (on by default; only a cluster of more than one node has routes). */
+  readonly routeTls: boolean;
+  readonly clientTls: boolean;
+  /** More certificate names per node, by node (container) name. */
+  readonly tlsNames: Readonly<Record<string, readonly string[]>>;
   readonly maxMemoryStoreBytes: number;
   readonly maxFileStoreBytes: number;
   readonly lameDuckDuration: string;
@@ -57,6 +64,33 @@ export function resolveNatsClusterProps(scope: IConstruct, props: NatsClusterPro
     "because it is written unquoted into nats-server.conf and Surveyor's environment",
     "sys",
   );
+  const allowAnonymous = props.allowAnonymous ?? false;
+  let appUser: string | undefined;
+  if (!allowAnonymous) {
+    appUser = requireDnsLabel(
+      scope,
+      "appUser",
+      props.appUser ?? "app",
+      "because it is written unquoted into nats-server.conf and the nats-box context",
+      "app",
+    );
+    if (appUser === systemUser) {
+      throw propError(
+        scope,
+        "appUser",
+        appUser,
+        "must differ from systemUser, or one account's user would shadow the other's",
+        'keep "app" and "sys"',
+      );
+    }
+  } else if (props.appUser !== undefined) {
+    throw propError(scope, "appUser", props.appUser, "has no effect while allowAnonymous is true", "leave appUser out, or allowAnonymous");
+  }
+  const routeTls = (props.routeTls ?? true) && nodeCount > 1;
+  const clientTls = props.clientTls ?? false;
+  if (props.tlsNames !== undefined && !routeTls && !clientTls) {
+    throw propError(scope, "tlsNames", props.tlsNames, "needs routeTls or clientTls", "turn one of them on, or leave tlsNames out");
+  }
   const maxMemoryStoreBytes = requireSize(scope, "maxMemoryStore", props.maxMemoryStore ?? "256M");
   const maxFileStoreBytes = requireSize(scope, "maxFileStore", props.maxFileStore ?? "10G");
   if (maxMemoryStoreBytes >= base.memoryLimitBytes) {
@@ -93,6 +127,10 @@ export function resolveNatsClusterProps(scope: IConstruct, props: NatsClusterPro
     nodeCount,
     clusterName,
     systemUser,
+    appUser,
+    routeTls,
+    clientTls,
+    tlsNames: props.tlsNames ?? {},
     maxMemoryStoreBytes,
     maxFileStoreBytes,
     lameDuckDuration,

@@ -1,6 +1,6 @@
 /**
  * Rewrites a synthesized cdk.tf.json into a configuration that real
- * Terraform plans and applies offline: every docker_* and random_* resource
+ * Terraform plans and applies offline: every docker_*, random_* and tls_* resource
  * becomes the built-in `terraform_data` resource, which needs no provider.
  *
  * The emulation keeps what decides a plan's shape:
@@ -24,8 +24,10 @@
  * other configurable attribute forces replacement. Read from the
  * kreuzwerker/docker provider's schema (internal/provider/resource_docker_*.go,
  * the 3.6.x line that @cdktf/provider-docker 12.0.3 binds: an attribute
- * without `ForceNew: true` is updated in place) and hashicorp/random 3.7
- * (every random_password argument is RequiresReplace).
+ * without `ForceNew: true` is updated in place), hashicorp/random 3.7
+ * (every random_password argument is RequiresReplace) and hashicorp/tls 4.x
+ * (internal/provider/resource_*.go: every argument is RequiresReplace except
+ * the certificates' `early_renewal_hours`).
  *
  * docker_container: of these, only restart, memory, memory_swap, cpu_shares,
  * cpu_set (and cpu_period/cpu_quota) reach the engine (`docker update`); the
@@ -61,10 +63,14 @@ export const IN_PLACE_ATTRIBUTES: Readonly<Record<string, ReadonlySet<string>>> 
   docker_volume: new Set(),
   docker_network: new Set(),
   random_password: new Set(),
+  tls_private_key: new Set(),
+  tls_cert_request: new Set(),
+  tls_self_signed_cert: new Set(["early_renewal_hours"]),
+  tls_locally_signed_cert: new Set(["early_renewal_hours"]),
 };
 
 /** Resource types the emulation rewrites: those of the providers that cannot be downloaded here. */
-const EMULATED_TYPE = /^(docker|random)_/;
+const EMULATED_TYPE = /^(docker|random|tls)_/;
 
 /** Meta-arguments, handled by the emulation rather than sorted into triggers or input. */
 const META_ARGUMENTS = new Set(["//", "depends_on", "lifecycle", "provider", "count", "for_each", "provisioner", "connection"]);
@@ -115,7 +121,7 @@ export function rewriteReferences(value: Json, homes: AttributeHomes): Json {
     // Only inside ${...}: uploaded config files may mention docker_* words.
     return value.replace(/\$\{[^}]*\}/g, (expression) =>
       expression.replace(
-        /\b((?:docker|random)_[a-z_]+)\.([A-Za-z_][\w-]*)(?:\.([a-z_]+))?/g,
+        /\b((?:docker|random|tls)_[a-z_]+)\.([A-Za-z_][\w-]*)(?:\.([a-z_]+))?/g,
         (_whole, type: string, name: string, attr?: string) => {
           const original = `${type}.${name}`;
           const attrHomes = homes.get(original);
@@ -185,7 +191,7 @@ function rewriteBlockAddresses(blocks: JsonObject[] | undefined, keys: string[])
 
 /**
  * The emulated configuration of a synthesized cdk.tf.json: no providers, no
- * backend, docker_* and random_* resources as `terraform_data`, everything
+ * backend, docker_*, random_* and tls_* resources as `terraform_data`, everything
  * else (other resources, outputs, removed and moved blocks) kept with
  * rewritten references. Throws on what it cannot emulate faithfully.
  */

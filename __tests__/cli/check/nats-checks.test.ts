@@ -164,3 +164,36 @@ describeWithTool("nats-server", "runNatsChecks against a real 3-node JetStream c
     });
   }, 20_000);
 });
+
+describeWithTool("nats-server", "runNatsChecks against a cluster that refuses anonymous clients (the stack's default)", () => {
+  let cluster: NatsTestCluster;
+  beforeAll(async () => {
+    cluster = await startNatsTestCluster(3, { appAccount: true });
+  }, 40_000);
+  afterAll(async () => cluster?.stop());
+
+  const outputs = (c: NatsTestCluster) => ({
+    nats_url: c.url,
+    nats_servers: c.names,
+    nats_system_user: c.systemUser,
+    nats_system_password: c.systemPassword,
+    nats_app_user: c.appUser,
+    nats_app_password: c.appPassword,
+  });
+
+  it("logs in with the application user from the outputs and passes every check, JetStream in the APP account included", async () => {
+    const run = new CheckRun("nats", 5000);
+    await runNatsChecks(resolveTargets(outputs(cluster), {}), run);
+    expect(run.results.map((r) => [r.name, r.status])).toEqual(NATS_CHECKS.map((name) => [name, "ok"]));
+    expect(run.results[0].detail).toContain(`as ${cluster.appUser}`);
+  });
+
+  it("fails nats.connect without the application user's credentials, and says where they are", async () => {
+    const { nats_app_user: _user, nats_app_password: _password, ...withoutApp } = outputs(cluster);
+    const run = new CheckRun("nats", 5000);
+    await runNatsChecks(resolveTargets(withoutApp, {}), run);
+    expect(run.results[0]).toMatchObject({ name: "nats.connect", status: "fail" });
+    expect(run.results[0].detail.toLowerCase()).toContain("authorization");
+    expect(run.results[0].fix).toContain("nats_app_user");
+  });
+});

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import bcrypt from "bcryptjs";
+import { APP_PASSWORD_ENV, renderNatsAuth, SYSTEM_PASSWORD_ENV } from "../../../constructs/config/nats-auth.js";
 import { formatNatsConf } from "../../../constructs/private/nats-conf-format.js";
 
 /** A JetStream cluster of real nats-server processes on 127.0.0.1. */
@@ -13,6 +15,9 @@ export interface NatsTestCluster {
   readonly names: readonly string[];
   readonly systemUser: string;
   readonly systemPassword: string;
+  /** The application user and password, when started with `appAccount`. */
+  readonly appUser?: string;
+  readonly appPassword?: string;
   /** Stops one server (SIGTERM) and waits for it to exit. */
   stopServer(index: number): Promise<void>;
   stop(): Promise<void>;
@@ -44,6 +49,15 @@ export async function startNatsTestCluster(size = 3, options: { appAccount?: boo
   const ports = await Promise.all(names.map(async () => ({ client: await freePort(), cluster: await freePort(), http: await freePort() })));
   const systemUser = "sys";
   const systemPassword = "natsmon-test-password";
+  // With appAccount, the stack's own accounts block (APP with JetStream, SYS,
+  // no anonymous access), the passwords' bcrypt hashes in the environment.
+  const appUser = options.appAccount ? APP_USER.user : undefined;
+  const appPassword = options.appAccount ? APP_USER.password : undefined;
+  const env = {
+    ...process.env,
+    [SYSTEM_PASSWORD_ENV]: `"${bcrypt.hashSync(systemPassword, 4)}"`,
+    [APP_PASSWORD_ENV]: `"${bcrypt.hashSync(appPassword ?? "", 4)}"`,
+  };
   const processes: ChildProcess[] = names.map((name, i) => {
     const conf = join(dir, `${name}.conf`);
     writeFileSync(
@@ -61,15 +75,12 @@ export async function startNatsTestCluster(size = 3, options: { appAccount?: boo
                 routes: ports.map((p) => `nats-route://127.0.0.1:${p.cluster}`),
               }
             : undefined,
-        accounts: {
-          SYS: { users: [{ user: systemUser, password: systemPassword }] },
-          // Opt-in: an application account with JetStream, for tests that need streams.
-          ...(options.appAccount ? { APP: { jetstream: "enabled", users: [{ user: APP_USER.user, password: APP_USER.password }] } } : {}),
-        },
-        system_account: "SYS",
+        ...(options.appAccount
+          ? renderNatsAuth({ systemUser, appUser })
+          : { accounts: { SYS: { users: [{ user: systemUser, password: systemPassword }] } }, system_account: "SYS" }),
       }),
     );
-    return spawn("nats-server", ["-c", conf], { stdio: "ignore" });
+    return spawn("nats-server", ["-c", conf], { stdio: "ignore", env });
   });
 
   const stopProcess = (child: ChildProcess) =>
@@ -107,6 +118,8 @@ export async function startNatsTestCluster(size = 3, options: { appAccount?: boo
     names,
     systemUser,
     systemPassword,
+    appUser,
+    appPassword,
     stopServer: (index) => stopProcess(processes[index]),
     stop,
   };

@@ -13,7 +13,7 @@ describe("renderLokiConfig", () => {
       delete_request_store: "filesystem",
       working_directory: "/loki/compactor",
     });
-    expect(config.limits_config).toEqual({ retention_period: "168h" });
+    expect(config.limits_config).toEqual({ retention_period: "168h", deletion_mode: "disabled" });
     expect(config.table_manager).toBeUndefined();
     expect(JSON.stringify(config)).not.toContain("retention_deletes_enabled");
   });

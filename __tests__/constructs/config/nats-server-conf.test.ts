@@ -3,11 +3,13 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { renderNatsServerConf, SYSTEM_PASSWORD_ENV } from "../../../constructs/config/nats-server-conf.js";
+import { APP_PASSWORD_ENV, renderNatsServerConf, SYSTEM_PASSWORD_ENV } from "../../../constructs/config/nats-server-conf.js";
+import { NATS_TLS_FILES, ROUTE_PASSWORD_ENV } from "../../../constructs/config/nats-tls-conf.js";
 import { EnvReference, formatNatsConf } from "../../../constructs/private/nats-conf-format.js";
 import { describeWithPinnedBinary, pinnedVersion } from "../../helpers/pinned-binaries.js";
 import { containersByName, labelsOf, synthStack, uploadedFile } from "../../helpers/plan.js";
 import { describeWithTool } from "../../helpers/tools.js";
+import { TlsMaterial } from "../../live/tls-material.js";
 
 // bcrypt of "test-password", as random_password's bcrypt_hash would give.
 const BCRYPT = "$2a$10$YkFiHkxegdAXGN4SVhKTu.oExIzHTqg0cKB8FyWfAyklB.Q1UmVKm";
@@ -71,18 +73,62 @@ describe("renderNatsServerConf", () => {
 /** The -t checks, run with one nats-server binary. */
 function configChecks(natsServer: string): void {
   const dir = mkdtempSync(join(tmpdir(), "nats-conf-"));
+  // nats-server -t loads the TLS files: a CA and a node certificate made with openssl, at temp paths.
+  const tls = new TlsMaterial();
+  const caKey = tls.privateKey({ algorithm: "ECDSA", ecdsa_curve: "P256" });
+  const ca = tls.selfSignedCert({
+    private_key_pem: caKey,
+    subject: [{ common_name: "test CA" }],
+    validity_period_hours: 48,
+    is_ca_certificate: true,
+    allowed_uses: ["cert_signing"],
+  });
+  const nodeKey = tls.privateKey({ algorithm: "ECDSA", ecdsa_curve: "P256" });
+  const request = { private_key_pem: nodeKey, subject: [{ common_name: "n" }], dns_names: ["n"] };
+  const cert = tls.locallySignedCert(
+    {
+      cert_request_pem: tls.certRequest(request),
+      ca_private_key_pem: caKey,
+      ca_cert_pem: ca,
+      validity_period_hours: 24,
+      allowed_uses: ["server_auth", "client_auth"],
+    },
+    request,
+  );
+  tls.dispose();
+  writeFileSync(join(dir, "ca.pem"), ca);
+  writeFileSync(join(dir, "server.pem"), cert);
+  writeFileSync(join(dir, "server-key.pem"), nodeKey);
+  const localTlsPaths = (text: string) =>
+    text
+      .replaceAll(NATS_TLS_FILES.ca, join(dir, "ca.pem"))
+      .replaceAll(NATS_TLS_FILES.cert, join(dir, "server.pem"))
+      .replaceAll(NATS_TLS_FILES.key, join(dir, "server-key.pem"));
 
-  it.each([1, 3, 5])("with %i nodes", (nodes) => {
-    const containers = Object.values(containersByName(synthStack({ nats: { nodes } }).plan)).filter(
+  it.each([
+    [1, false, false],
+    [3, false, false],
+    [5, false, false],
+    [3, true, false],
+    [3, false, true],
+  ])("with %i nodes, allowAnonymous %s, clientTls %s", (nodes, allowAnonymous, clientTls) => {
+    const containers = Object.values(containersByName(synthStack({ nats: { nodes, allowAnonymous, clientTls } }).plan)).filter(
       (c) => labelsOf(c)["natsmon.component"] === "nats",
     );
     expect(containers).toHaveLength(nodes);
     for (const node of containers) {
       const file = join(dir, `${node.name}-${nodes}.conf`);
-      writeFileSync(file, uploadedFile(node, "/etc/nats/nats-server.conf"));
+      // Terraform fills the route password into the route URLs: a value of random_password's alphabet here.
+      const conf = uploadedFile(node, "/etc/nats/nats-server.conf").replace(/\$\{random_password\.[\w-]+\.result\}/g, "Route0Password1");
+      writeFileSync(file, localTlsPaths(conf));
       const result = spawnSync(natsServer, ["-c", file, "-t"], {
         encoding: "utf8",
-        env: { ...process.env, [SYSTEM_PASSWORD_ENV]: `"${BCRYPT}"` },
+        env: {
+          ...process.env,
+          [SYSTEM_PASSWORD_ENV]: `"${BCRYPT}"`,
+          [APP_PASSWORD_ENV]: `"${BCRYPT}"`,
+          [ROUTE_PASSWORD_ENV]: '"Route0Password1"',
+        },
       });
       expect(result.status, `${node.name}: ${result.stderr}${result.stdout}`).toBe(0);
       expect(`${result.stdout}${result.stderr}`).toMatch(/configuration file .* is valid/);
