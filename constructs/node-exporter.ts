@@ -61,6 +61,9 @@ export class NodeExporter extends Construct implements IScrapeable {
       ports: [{ internal: NODE_EXPORTER_PORT, external: hostPort, ip: base.bindAddress }],
       healthcheck: { test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${NODE_EXPORTER_PORT}/metrics`] },
       memoryLimitBytes: base.memoryLimitBytes,
+      // It writes nothing (no textfile collector is configured): a read-only
+      // root filesystem, as the exporter's. Its image's own user is nobody.
+      hardening: { readOnlyRootFilesystem: true },
     });
     this.scrapeTarget = { jobName: SCRAPE_JOBS.nodeExporter, targets: [`${name}:${NODE_EXPORTER_PORT}`] };
     this.hostUrl = hostUrl(base.bindAddress, hostPort);

@@ -13,6 +13,7 @@ describe("the security scan of the synthesized plan", () => {
     ["client TLS", { nats: { clientTls: true } }],
     ["Promtail and Alertmanager", { loki: { collector: "promtail" }, prometheus: { alertmanager: true } }],
     ["a single node", { nats: { nodes: 1 } }],
+    ["node-exporter", { nodeExporter: true }],
     ["anonymous access (opted out of accounts)", { nats: { allowAnonymous: true } }],
   ])("finds nothing in %s", (_, props) => {
     expect(scanPlan(synthStack(props).plan)).toEqual([]);
