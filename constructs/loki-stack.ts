@@ -48,7 +48,7 @@ export interface LokiStackProps extends ServiceBaseProps {
    * @default "alloy"
    */
   readonly collector?: LogCollectorKind;
-  /** The collector's image. @default "grafana/alloy:v1.21.0" or "grafana/promtail:3.6.11" */
+  /** The collector's image. @default "grafana/alloy:v1.21.2" or "grafana/promtail:3.6.11" */
   readonly collectorImage?: string;
   /** The collector's memory limit. @default "256M" */
   readonly collectorMemoryLimit?: string;

@@ -13,7 +13,7 @@ import { DEFAULT_IMAGES, NatsMonitoringStack } from "nats-jetstream-monitoring";
 export const REGISTRY = "registry.example.com";
 const MIRROR = `${REGISTRY}/mirror`;
 
-/** `nats:2.14.5-alpine` becomes `registry.example.com/mirror/nats:2.14.5-alpine`. */
+/** `nats:2.14.9-alpine` becomes `registry.example.com/mirror/nats:2.14.9-alpine`. */
 export function mirrored(image: string): string {
   return `${MIRROR}/${image}`;
 }

@@ -7,7 +7,7 @@
  * Run it to print one line per build, fields separated by spaces:
  * `name module package version image stub binary...` (package `.` for the
  * module's root, stub `-` for none), e.g.
- * `nats github.com/nats-io/nats-server/v2 . v2.14.5 natsmon-testbed/nats:2.14.5 - nats-server`.
+ * `nats github.com/nats-io/nats-server/v2 . v2.14.9 natsmon-testbed/nats:2.14.9 - nats-server`.
  */
 import { DEFAULT_IMAGES } from "../constructs/images.js";
 
@@ -47,7 +47,7 @@ export interface GoBuild {
  */
 export const NATSCLI_VERSION = "v0.5.0";
 
-/** The version in an image reference's tag: `nats:2.14.5-alpine` -> `v2.14.5`, `prom/alertmanager:v0.34.1` -> `v0.34.1`. */
+/** The version in an image reference's tag: `nats:2.14.9-alpine` -> `v2.14.9`, `prom/alertmanager:v0.35.0` -> `v0.35.0`. */
 export function tagVersion(reference: string): string {
   const match = /:v?(\d+\.\d+\.\d+)(?:-[\w.]+)?$/.exec(reference);
   if (!match) throw new Error(`image ${reference} has no x.y.z version in its tag: the testbed cannot tell which version to build`);

@@ -32,7 +32,7 @@ describe("LokiStack in the default stack", () => {
 
   it("runs Loki 3.7 with compactor retention of 168h", () => {
     expect(Object.values(resourcesOf(plan, "docker_image")).map((i) => i.name)).toEqual(
-      expect.arrayContaining(["grafana/loki:3.7.8", "grafana/alloy:v1.21.0"]),
+      expect.arrayContaining(["grafana/loki:3.7.8", "grafana/alloy:v1.21.2"]),
     );
     const config = parse(uploadedFile(loki, "/etc/loki/loki.yaml"));
     expect(config.limits_config.retention_period).toBe("168h");
@@ -245,10 +245,10 @@ describe("LokiStack validation", () => {
     expect(() => lokiPlan({ image: "grafana/loki:3.6.5" })).not.toThrow();
     expect(() => lokiPlan({ image: "registry.example.test/loki:latest" })).not.toThrow();
     // Alloy's -distroless images have no bash for the HTTP probe.
-    expect(() => lokiPlan({ collectorImage: "grafana/alloy:v1.21.0-distroless" })).toThrow(
-      /LokiStack "test\/Loki": collectorImage must not be a -distroless Alloy image: it has no bash.*got "grafana\/alloy:v1\.21\.0-distroless"/,
+    expect(() => lokiPlan({ collectorImage: "grafana/alloy:v1.21.2-distroless" })).toThrow(
+      /LokiStack "test\/Loki": collectorImage must not be a -distroless Alloy image: it has no bash.*got "grafana\/alloy:v1\.21\.2-distroless"/,
     );
-    expect(() => lokiPlan({ collectorImage: "grafana/alloy:v1.21.0" })).not.toThrow();
+    expect(() => lokiPlan({ collectorImage: "grafana/alloy:v1.21.2" })).not.toThrow();
   });
 
   it("needs a network with a literal name to filter containers by", () => {

@@ -65,7 +65,7 @@ describe("NatsCluster", () => {
     for (const node of natsNodes()) expect(node.init).toBeUndefined();
     // One image resource shared by the three nodes.
     const images = Object.values(resourcesOf(plan, "docker_image")).map((i) => i.name);
-    expect(images.filter((name) => name === "nats:2.14.5-alpine")).toHaveLength(1);
+    expect(images.filter((name) => name === "nats:2.14.9-alpine")).toHaveLength(1);
   });
 
   it("routes every node to the first three nodes only, and a single node to none", () => {
@@ -119,7 +119,7 @@ describe("NatsCluster", () => {
 
   it("checks health with JetStream enabled, never runs with a TTY and rotates its logs", () => {
     const [node] = natsNodes();
-    // The pinned nats-server 2.14.5: js-meta-only, since js-server-only there only means "accepts connections".
+    // The pinned nats-server 2.14.9: js-meta-only, since js-server-only there only means "accepts connections".
     expect(node.healthcheck.test).toEqual(["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8222/healthz?js-meta-only=true"]);
     expect(node.tty).toBe(false);
     expect(node.restart).toBe("unless-stopped");
@@ -130,7 +130,7 @@ describe("NatsCluster", () => {
 
   it("chooses the readiness option by what the image's nats-server version checks", () => {
     const probe = (image: string) => natsNodes({ image })[0].healthcheck.test.at(-1);
-    expect(probe("nats:2.14.5-alpine")).toBe("http://127.0.0.1:8222/healthz?js-meta-only=true");
+    expect(probe("nats:2.14.9-alpine")).toBe("http://127.0.0.1:8222/healthz?js-meta-only=true");
     expect(probe("registry.example.test/nats:2.11.0-alpine")).toBe("http://127.0.0.1:8222/healthz?js-meta-only=true");
     // Before 2.11 js-server-only checked the meta leader, and js-meta-only did not exist.
     expect(probe("nats:2.10.29-alpine")).toBe("http://127.0.0.1:8222/healthz?js-server-only=true");

@@ -110,7 +110,7 @@ describe("the table of what a change replaces, in docs/operations.md", () => {
     "`prometheus.alertmanager: true`": { prometheus: { alertmanager: true } },
     "a dashboard in `dashboards/custom/`": { grafana: { customDashboardsDir: "__tests__/docs/fixtures/custom-dashboards" } },
     "`grafana.image`": { grafana: { image: "grafana/grafana:13.2.4" } },
-    "`nats.image`": { nats: { image: "nats:2.14.7-alpine" } },
+    "`nats.image`": { nats: { image: "nats:2.14.10-alpine" } },
     "`nats.nodes` from 3 to 5": { nats: { nodes: 5 } },
   };
   const table = markdownTable(markdownSection(readDoc("docs/operations.md"), "## Review and apply a change"), "change");

@@ -37,7 +37,7 @@ describe("examples/private-registry.ts", () => {
     const images = Object.values(resourcesOf(plan, "docker_image")).map((image) => image.name as string);
     expect(images.length).toBeGreaterThanOrEqual(9);
     for (const image of images) expect(image).toMatch(/^registry\.example\.com\/mirror\//);
-    expect(images).toContain(mirrored("nats:2.14.5-alpine"));
+    expect(images).toContain(mirrored("nats:2.14.9-alpine"));
     const nats = Object.values(containersByName(plan)).filter((c) => labelsOf(c)["natsmon.component"] === "nats");
     expect(nats).toHaveLength(5);
   });

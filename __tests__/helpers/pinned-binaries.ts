@@ -8,7 +8,7 @@ const GO_DIR = join(process.env.TESTBED_CACHE_DIR ?? "/var/cache/natsmon-testbed
 
 /**
  * The path of a binary the testbed built at the stack's pinned version
- * (e.g. nats-server 2.14.5), or undefined before `npm run testbed` has run.
+ * (e.g. nats-server 2.14.9), or undefined before `npm run testbed` has run.
  */
 export function pinnedBinary(binary: string): string | undefined {
   const build = GO_BUILDS.find((b) => b.binaries.includes(binary));
@@ -18,7 +18,7 @@ export function pinnedBinary(binary: string): string | undefined {
   return existsSync(path) ? path : undefined;
 }
 
-/** The pinned version of the program that builds `binary`, e.g. "2.14.5". */
+/** The pinned version of the program that builds `binary`, e.g. "2.14.9". */
 export function pinnedVersion(binary: string): string {
   const build = GO_BUILDS.find((b) => b.binaries.includes(binary));
   if (!build) throw new Error(`the testbed builds no ${binary}`);

@@ -16,7 +16,7 @@ const TUNED = { scrapeInterval: "5s", evaluationInterval: "5s", for: "10s" } as 
 
 /**
  * The stack's Prometheus (the Debian 2.42 stand-in) and its Alertmanager
- * (0.34.1, the pinned version, built from its Go module), both replayed
+ * (0.35.0, the pinned version, built from its Go module), both replayed
  * from the plan, with the stack's NATS rules at test-tuned intervals. Surveyor
  * and the exporter cannot be built here (the Go module proxy refuses their
  * modules), so their scrape targets stay unreachable: that is the real event

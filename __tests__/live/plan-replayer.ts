@@ -49,7 +49,7 @@ export class PlanReplayer {
 
   /**
    * A replayer for `plan`, after removing what an earlier run left behind.
-   * `images` maps production image references (`nats:2.14.5-alpine`: that
+   * `images` maps production image references (`nats:2.14.9-alpine`: that
    * tag only) or repositories (`prom/prometheus`: any tag) to local images.
    */
   static async start(docker: Docker, plan: Plan, images: Readonly<Record<string, string>>): Promise<PlanReplayer> {

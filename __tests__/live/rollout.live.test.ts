@@ -29,9 +29,9 @@ import { getJson, sleep, waitFor } from "./wait.js";
  * image change over 3 nodes, an image change over 5 nodes, a scale-in 5 -> 3.
  */
 
-/** A second local image for "the next nats-server image": the testbed's 2.14.5 with one more layer of metadata, so a new image id. */
-const NEXT_IMAGE = "nats:2.14.5";
-const NEXT_LOCAL = "natsmon-testbed/nats:2.14.5-rollout-next";
+/** A second local image for "the next nats-server image": the testbed's 2.14.9 with one more layer of metadata, so a new image id. */
+const NEXT_IMAGE = "nats:2.14.9";
+const NEXT_LOCAL = "natsmon-testbed/nats:2.14.9-rollout-next";
 const IMAGES = { ...TESTBED_IMAGES, [NEXT_IMAGE]: NEXT_LOCAL };
 
 const STREAMS = [
@@ -44,8 +44,8 @@ const round = (seconds: number) => Math.round(seconds * 10) / 10;
 
 /** Makes NEXT_LOCAL: a commit of a never-started container of the testbed image, with a label added. */
 async function makeNextImage(): Promise<void> {
-  const base = TESTBED_IMAGES["nats:2.14.5-alpine"];
-  if (!base) throw new Error("the testbed has no nats:2.14.5-alpine stand-in");
+  const base = TESTBED_IMAGES["nats:2.14.9-alpine"];
+  if (!base) throw new Error("the testbed has no nats:2.14.9-alpine stand-in");
   const container = await docker.createContainer({ Image: base, Labels: { [LIVE_LABEL]: LIVE_LABEL_VALUE } });
   try {
     const [repo, tag] = NEXT_LOCAL.split(":") as [string, string];

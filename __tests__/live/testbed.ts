@@ -10,7 +10,7 @@ export const DEBIAN_NATS_REFERENCE = "nats:2.9.10-alpine";
 
 /**
  * The local images `npm run testbed` builds, by the production image they
- * replace: an exact reference (`nats:2.14.5-alpine`, built from that
+ * replace: an exact reference (`nats:2.14.9-alpine`, built from that
  * version's Go module; scripts/testbed-go.sh) or a whole repository
  * (`prom/prometheus`, Debian's 2.42 as a stand-in for any tag; nats-box,
  * whose `nats` CLI is built from natscli). The plan replayer looks up the

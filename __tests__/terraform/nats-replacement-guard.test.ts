@@ -65,7 +65,7 @@ describeWithTool("terraform", "real Terraform: a plain apply cannot replace the 
   }, 180_000);
 
   it.each([
-    ["a new NATS image", { nats: { image: "nats:2.14.7-alpine" } }],
+    ["a new NATS image", { nats: { image: "nats:2.14.10-alpine" } }],
     ["a nats-server setting (maxFileStore)", { nats: { maxFileStore: "20G" } }],
   ] as const)("%s: the plan fails, naming the node containers and prevent_destroy", (_, props) => {
     const outcome = tf.tryPlan(synth(props));
@@ -77,7 +77,7 @@ describeWithTool("terraform", "real Terraform: a plain apply cannot replace the 
   });
 
   it("the same change synthesized for the rollout plans the replacement of every node", () => {
-    const changes = tf.plan(synth({ nats: { image: "nats:2.14.7-alpine", allowNodeReplacement: true } }));
+    const changes = tf.plan(synth({ nats: { image: "nats:2.14.10-alpine", allowNodeReplacement: true } }));
     expect(changedNodes(changes)).toEqual({ "nats-node1": "replace", "nats-node2": "replace", "nats-node3": "replace" });
   });
 

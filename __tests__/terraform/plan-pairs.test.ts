@@ -179,7 +179,7 @@ describeWithTool("terraform", "real Terraform on plan pairs", () => {
       const tf = terraformIn();
       tf.apply(synth({ ...EVERYTHING, nats: { nodes: 5 } }));
       // What a plain apply would do if the replacement guard were off (allowNodeReplacement).
-      const next = synth({ ...EVERYTHING, nats: { nodes: 5, image: "nats:2.14.7-alpine", allowNodeReplacement: true } });
+      const next = synth({ ...EVERYTHING, nats: { nodes: 5, image: "nats:2.14.10-alpine", allowNodeReplacement: true } });
       changes = tf.plan(next);
       steps = tf.apply(next);
     }, 120_000);
@@ -195,7 +195,7 @@ describeWithTool("terraform", "real Terraform on plan pairs", () => {
     it("replaces every node, and nothing else but the image; no volume is touched", () => {
       // depends_on orders, it does not replace: Surveyor, the exporter and nats-box keep running.
       expect(changedByName(changes, "docker_container")).toEqual(Object.fromEntries(nodes.map((node) => [node, REPLACED])));
-      expect(changedByName(changes, "docker_image")).toEqual({ "nats:2.14.5-alpine": "delete", "nats:2.14.7-alpine": "create" });
+      expect(changedByName(changes, "docker_image")).toEqual({ "nats:2.14.9-alpine": "delete", "nats:2.14.10-alpine": "create" });
       expect(changedByName(changes, "docker_volume")).toEqual({});
     });
 

@@ -40,7 +40,7 @@ export function requireCollectorImageWithBash(scope: IConstruct, prop: string, k
       prop,
       image,
       "must not be a -distroless Alloy image: it has no bash, and the collector's healthcheck runs its HTTP probe in bash",
-      "use the default Ubuntu-based tag, e.g. grafana/alloy:v1.21.0",
+      "use the default Ubuntu-based tag, e.g. grafana/alloy:v1.21.2",
     );
   }
   return image;
