@@ -29,7 +29,7 @@ describe("documented commands", () => {
   it("read outputs with terraform in the stack folder, never with `cdktf output NAME`", () => {
     expect(outputCommands.length).toBeGreaterThanOrEqual(3);
     for (const command of outputCommands)
-      expect(command).toMatch(new RegExp(`^terraform -chdir=${STACK_DIR} output (-raw \\w+|-json)( > [\\w.]+)?$`));
+      expect(command).toMatch(new RegExp(`^terraform -chdir=${STACK_DIR} output (-raw \\w+|-json)( > [\\w.-]+)?$`));
     for (const text of docs) expect(text).not.toMatch(/cdktf output [a-z_]+_(password|url|user)/);
   });
 
@@ -66,6 +66,8 @@ describeWithTool("terraform", "documented terraform output commands, run by the 
     grafana_admin_password: "g-s3cret",
     nats_system_password: "n-s3cret",
     nats_app_password: "a-s3cret",
+    nats_app_user: "app",
+    nats_ca_cert: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
   };
 
   beforeAll(() => {
@@ -95,10 +97,11 @@ describeWithTool("terraform", "documented terraform output commands, run by the 
   it.each(outputCommands)("%s", (command) => {
     const result = spawnSync("sh", ["-c", command], { cwd: project, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
     expect(result.status, result.stderr).toBe(0);
-    const name = command.match(/-raw (\w+)$/)?.[1];
-    const file = command.match(/ > ([\w.]+)$/)?.[1];
+    const name = command.match(/-raw (\w+)(?: > [\w.-]+)?$/)?.[1];
+    const file = command.match(/ > ([\w.-]+)$/)?.[1];
     const json = () => JSON.parse(file ? readFileSync(join(project, file), "utf8") : result.stdout);
-    if (name) expect(result.stdout).toBe(values[name]);
+    if (name && file) expect(readFileSync(join(project, file), "utf8")).toBe(values[name]);
+    else if (name) expect(result.stdout).toBe(values[name]);
     else expect(json().grafana_admin_password.value).toBe(values.grafana_admin_password);
   });
 });

@@ -12,7 +12,7 @@ import { hasTool } from "../helpers/tools.js";
 import { recordFigures } from "./figures.js";
 import { type LiveNode, natsNodesOf, synthLivePlan } from "./live-plan.js";
 import { LiveTerraformCli } from "./live-terraform.js";
-import { connectToNodes, readStream } from "./nats-client.js";
+import { appLogin, connectToNodes, readStream } from "./nats-client.js";
 import { PlanReplayer } from "./plan-replayer.js";
 import { SteadyPublisher } from "./steady-load.js";
 import { docker, LIVE_LABEL, LIVE_LABEL_VALUE, requireTestbed, TESTBED_IMAGES } from "./testbed.js";
@@ -113,7 +113,7 @@ async function startedCluster(plan: Plan, nodes: LiveNode[], replayer: PlanRepla
     replayer,
     running: nodes.map((node) => node.name),
   });
-  const nc = await connectToNodes(nodes);
+  const nc = await connectToNodes(nodes, await appLogin(replayer));
   const jsm = await jetstreamManager(nc);
   for (const stream of STREAMS) {
     await waitFor(
