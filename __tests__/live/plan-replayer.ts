@@ -105,7 +105,43 @@ export class PlanReplayer {
     const replayer = new PlanReplayer(this.docker, next, this.images);
     for (const [key, value] of this.created) replayer.created.set(key, value);
     for (const [key, value] of this.passwords) replayer.passwords.set(key, value);
+    for (const key of this.unchangedTlsResources(next)) {
+      const value = this.tlsValues.get(key);
+      if (value) replayer.tlsValues.set(key, value);
+    }
     return replayer;
+  }
+
+  /**
+   * The tls_* resources (`type.id`) that Terraform keeps from this plan to
+   * `next`: same definition, and every tls_* resource it refers to kept too.
+   * A kept key or certificate keeps its value, as in Terraform's state: a
+   * node re-created by a rollout gets a certificate from the same CA.
+   */
+  private unchangedTlsResources(next: Plan): Set<string> {
+    const definitions = (plan: Plan) =>
+      new Map(
+        Object.entries(plan.resource)
+          .filter(([type]) => type.startsWith("tls_"))
+          .flatMap(([type, resources]) =>
+            Object.entries(resources).map(([id, r]) => [`${type}.${id}` as string, JSON.stringify(r)] as const),
+          ),
+      );
+    const before = definitions(this.plan);
+    const after = definitions(next);
+    const kept = new Set([...after].filter(([key, text]) => before.get(key) === text).map(([key]) => key));
+    // Drop, until nothing changes, those that refer to a resource not kept.
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const key of kept) {
+        const refs = [...(after.get(key) ?? "").matchAll(/\$\{(tls_[a-z_]+\.[\w-]+)\./g)].map((m) => m[1]);
+        if (refs.some((ref) => !kept.has(ref))) {
+          kept.delete(key);
+          changed = true;
+        }
+      }
+    }
+    return kept;
   }
 
   /**
