@@ -198,20 +198,42 @@ const JSZ_MODE_METRICS: Record<Exclude<SurveyorJsz, "off">, readonly SurveyorJsz
  * none that the mode never collects (they would silently give nothing), and
  * every metric the project reads that the mode collects.
  */
-function validJszFilter(scope: Construct, jsz: SurveyorJsz, filter: readonly SurveyorJszMetric[] | undefined): readonly SurveyorJszMetric[] | undefined {
+function validJszFilter(
+  scope: Construct,
+  jsz: SurveyorJsz,
+  filter: readonly SurveyorJszMetric[] | undefined,
+): readonly SurveyorJszMetric[] | undefined {
   if (filter === undefined) return undefined;
   if (!Array.isArray(filter) || filter.length === 0) {
-    throw propError(scope, "jszFilter", filter, "must be a non-empty list of --jsz-filter metric names", "leave it out to keep every metric");
+    throw propError(
+      scope,
+      "jszFilter",
+      filter,
+      "must be a non-empty list of --jsz-filter metric names",
+      "leave it out to keep every metric",
+    );
   }
   if (jsz === "off") {
-    throw propError(scope, "jszFilter", filter, 'filters the --jsz metrics, which jsz "off" does not collect', 'set jsz to "all", "streams" or "consumers", or leave jszFilter out');
+    throw propError(
+      scope,
+      "jszFilter",
+      filter,
+      'filters the --jsz metrics, which jsz "off" does not collect',
+      'set jsz to "all", "streams" or "consumers", or leave jszFilter out',
+    );
   }
   const collected = JSZ_MODE_METRICS[jsz];
   const known: readonly string[] = JSZ_MODE_METRICS.all;
   const seen = new Set<string>();
   for (const name of filter) {
     if (!known.includes(name)) {
-      throw propError(scope, "jszFilter", name, `must name --jsz-filter metrics: ${known.join(", ")}`, "drop the nats_ prefix, e.g. consumer_num_pending");
+      throw propError(
+        scope,
+        "jszFilter",
+        name,
+        `must name --jsz-filter metrics: ${known.join(", ")}`,
+        "drop the nats_ prefix, e.g. consumer_num_pending",
+      );
     }
     if (seen.has(name)) throw propError(scope, "jszFilter", filter, `names ${name} twice`, "list each metric once");
     seen.add(name);

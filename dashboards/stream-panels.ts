@@ -85,7 +85,8 @@ function streamBytes() {
 function streamMessages() {
   return timeseriesPanel({
     title: "Stream messages",
-    description: "Messages stored in each stream (nats_stream_total_messages), per account and stream. Needs Surveyor's --jsz all or streams.",
+    description:
+      "Messages stored in each stream (nats_stream_total_messages), per account and stream. Needs Surveyor's --jsz all or streams.",
   })
     .withTarget(promQuery(perStream("nats_stream_total_messages"), { legend: "{{account}} / {{stream}}" }))
     .unit(Short)
