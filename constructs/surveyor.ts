@@ -22,7 +22,12 @@ export type SurveyorJsz = "all" | "streams" | "consumers" | "off";
  * `nats_` prefix, as nats-surveyor's `surveyor/jsz_filter.go` spells them.
  * The flag came with `--jsz-leaders-only` in the same change (nats-surveyor
  * PR #255, 2025-05-14), so every image with `--jsz-leaders-only`, 0.9.10
- * included, has it. Surveyor has no filter by account or stream name.
+ * included, has it. That first version filtered consumer metrics only and
+ * emitted both families whatever `--jsz` said; PR #288 (2025-09) applied the
+ * filter and the mode to stream metrics too, which is what the checks below
+ * and docs/series-count.md assume. No test here runs the 0.9.10 binary (its
+ * image and Go module are out of reach), so which of the two it has is not
+ * verified. Surveyor has no filter by account or stream name.
  */
 export const SURVEYOR_JSZ_STREAM_METRICS = [
   "stream_total_messages",
