@@ -80,7 +80,13 @@ export { type PrometheusAlertmanagerProps, PrometheusStack, type PrometheusStack
 export type { RegistryAuth } from "./constructs/registry-auth.js";
 export type { IScrapeable, ScrapeTarget } from "./constructs/scrape-target.js";
 export type { ServiceBaseProps } from "./constructs/service-props.js";
-export { Surveyor, type SurveyorJsz, type SurveyorProps } from "./constructs/surveyor.js";
+export {
+  SURVEYOR_JSZ_METRICS_READ,
+  Surveyor,
+  type SurveyorJsz,
+  type SurveyorJszMetric,
+  type SurveyorProps,
+} from "./constructs/surveyor.js";
 // Shared names (contract/) that users' own queries, dashboards and scripts match.
 export { COMPONENTS, LABELS } from "./contract/container-labels.js";
 export { DASHBOARD_UIDS, DATA_SOURCE_UIDS } from "./contract/grafana-uids.js";

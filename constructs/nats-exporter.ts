@@ -23,7 +23,16 @@ export interface NatsExporterProps extends ServiceBaseProps {
   readonly cluster: NatsCluster;
   /** Host port for the exporter. @default 7778 */
   readonly hostPort?: number;
-  /** JetStream metrics (`-jsz=...`): `jetstream_server_*`, `jetstream_stream_*`, `jetstream_consumer_*`. @default "all" */
+  /**
+   * JetStream metrics (`-jsz=...`): `jetstream_server_*`, `jetstream_stream_*`,
+   * `jetstream_consumer_*`, one series per replica: the exporter (0.20.x,
+   * `exporter/exporter.go` and `collector/jsz.go`) has no leaders-only switch
+   * and no account or stream filter, only this mode. `"accounts"` keeps the
+   * server series and drops the per-stream and per-consumer ones, which the
+   * project's rules and dashboards do not read (they use Surveyor's); see
+   * docs/series-count.md.
+   * @default "all"
+   */
   readonly jsz?: ExporterJsz;
 }
 

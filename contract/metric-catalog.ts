@@ -9,7 +9,9 @@
  *   `surveyor/jetstream_advisories.go` (the `--jetstream` advisory counters),
  *   and a scrape of Surveyor 0.9.11 against nats-server 2.14.6 with
  *   `--jsz all --accounts` (the label values and TYPE lines as served);
- * - prometheus-nats-exporter `collector/*.go` (0.20.x): every value it builds
+ * - prometheus-nats-exporter `collector/*.go` (0.20.x; `jsz.go`'s stream
+ *   series, `subject_count` and the `limit_*` pair included, are the same in
+ *   the 0.19-era source and at tag v0.20.2): every value it builds
  *   from the monitoring JSON is a gauge; the four `connz` traffic sums are the
  *   only series typed counter, and they are sums over the current connections,
  *   so they go down when a connection closes;
@@ -463,6 +465,15 @@ export const METRIC_CATALOG: readonly CatalogMetric[] = [
   exporter("jetstream_stream_first_seq", "exporter -jsz", "First sequence of the stream", { labels: EXPORTER_JS_STREAM }),
   exporter("jetstream_stream_last_seq", "exporter -jsz", "Last sequence of the stream", { labels: EXPORTER_JS_STREAM }),
   exporter("jetstream_stream_consumer_count", "exporter -jsz", "Consumers of the stream", { labels: EXPORTER_JS_STREAM }),
+  exporter("jetstream_stream_subject_count", "exporter -jsz", "Subjects in the stream", { labels: EXPORTER_JS_STREAM }),
+  // Only when the /jsz request asks for the streams' config: -jsz=all or
+  // consumers; -jsz=streams sends ?streams=true alone (collector/jsz.go).
+  exporter("jetstream_stream_limit_bytes", "exporter -jsz", "The stream's max_bytes; -1 without a limit (not with -jsz=streams)", {
+    labels: EXPORTER_JS_STREAM,
+  }),
+  exporter("jetstream_stream_limit_messages", "exporter -jsz", "The stream's max_msgs; -1 without a limit (not with -jsz=streams)", {
+    labels: EXPORTER_JS_STREAM,
+  }),
   exporter(
     "jetstream_consumer_num_pending",
     "exporter -jsz",

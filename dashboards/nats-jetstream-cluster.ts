@@ -33,6 +33,7 @@ import {
 } from "./common.js";
 import { hostSection } from "./host-panels.js";
 import { DASHBOARD_VARIABLES, metricSelector } from "./selectors.js";
+import { streamsSection, streamVariables } from "./stream-panels.js";
 
 /** The dashboard's uid: stable, `natsmon check` looks for it. */
 export const NATS_JETSTREAM_CLUSTER_UID = DASHBOARD_UIDS.natsJetStreamCluster;
@@ -46,7 +47,7 @@ export function natsJetStreamClusterDashboard(prometheus: DashboardDataSource): 
     uid: NATS_JETSTREAM_CLUSTER_UID,
     title: "NATS JetStream Cluster",
     description:
-      "Health, capacity and traffic of a NATS JetStream cluster, from NATS Surveyor. Stream and consumer panels need Surveyor's --jsz (or --accounts) flag.",
+      "Health, capacity and traffic of a NATS JetStream cluster, from NATS Surveyor. Stream and consumer panels need Surveyor's --jsz (or --accounts) flag; the account, stream and consumer filters apply to the Streams and consumers row.",
     refresh: "30s",
     tags: ["jetstream"],
   })
@@ -71,6 +72,7 @@ export function natsJetStreamClusterDashboard(prometheus: DashboardDataSource): 
         description: "The servers (server_name) of the selected cluster.",
       }),
     );
+  for (const variable of streamVariables()) dashboard.withVariable(variable);
 
   return layOut(dashboard, [
     {
@@ -110,6 +112,7 @@ export function natsJetStreamClusterDashboard(prometheus: DashboardDataSource): 
         { panel: consumerBacklog(), width: 24, height: 9 },
       ],
     },
+    streamsSection(),
     hostSection(),
   ]).build();
 }

@@ -10,6 +10,9 @@ export const DASHBOARD_VARIABLES = {
   datasource: "datasource",
   cluster: "cluster",
   server: "server",
+  account: "account",
+  stream: "stream",
+  consumer: "consumer",
   job: "job",
   container: "container",
   level: "level",
@@ -31,10 +34,22 @@ export interface MetricFilter {
 export const DASHBOARD_METRIC_FILTERS = {
   cluster: { variable: DASHBOARD_VARIABLES.cluster, labels: ["server_cluster", "cluster_name"] },
   server: { variable: DASHBOARD_VARIABLES.server, labels: ["server_name"] },
+  // The stream and consumer variables: Surveyor's stream and consumer series
+  // name the stream `stream` and the consumer `consumer_name`.
+  account: { variable: DASHBOARD_VARIABLES.account, labels: ["account"] },
+  stream: { variable: DASHBOARD_VARIABLES.stream, labels: ["stream"] },
+  consumer: { variable: DASHBOARD_VARIABLES.consumer, labels: ["consumer_name"] },
 } as const satisfies Record<string, MetricFilter>;
 
 /** Which filters a query applies. */
 export type MetricFilterName = keyof typeof DASHBOARD_METRIC_FILTERS;
+
+/**
+ * The filters a query applies unless it names its own: cluster and server.
+ * The account, stream and consumer filters are for the stream and consumer
+ * panels only, which name them.
+ */
+const DEFAULT_METRIC_FILTERS: readonly MetricFilterName[] = ["cluster", "server"];
 
 /**
  * A vector selector for `name` (which must be in the metric catalog) with
@@ -47,7 +62,7 @@ export type MetricFilterName = keyof typeof DASHBOARD_METRIC_FILTERS;
 export function metricSelector(name: string, options: { filters?: readonly MetricFilterName[]; extra?: string } = {}): string {
   const labels = catalogMetric(name).labels;
   const matchers: string[] = [];
-  for (const filterName of options.filters ?? (Object.keys(DASHBOARD_METRIC_FILTERS) as MetricFilterName[])) {
+  for (const filterName of options.filters ?? DEFAULT_METRIC_FILTERS) {
     const filter = DASHBOARD_METRIC_FILTERS[filterName];
     const label = filter.labels.find((l) => labels.includes(l));
     if (label !== undefined) matchers.push(`${label}=~"$${filter.variable}"`);

@@ -1,4 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { NATS_ALERT_GROUPS } from "../../alerts/nats-rules.js";
+import { SURVEYOR_JSZ_CONSUMER_METRICS, SURVEYOR_JSZ_METRICS_READ, SURVEYOR_JSZ_STREAM_METRICS } from "../../constructs/surveyor.js";
+import { METRIC_CATALOG } from "../../contract/metric-catalog.js";
+import { projectDashboards } from "../../dashboards/project-dashboards.js";
 import { Surveyor } from "../../index.js";
 import { standaloneParts } from "../helpers/parts.js";
 import { container, labelsOf, synthStack, uploadedFile } from "../helpers/plan.js";
@@ -73,5 +77,74 @@ describe("Surveyor", () => {
     );
     // Through the stack's settings, the schema names the setting first.
     expect(() => synthStack({ surveyor: { jsz: "everything" as never } })).toThrow(/surveyor\.jsz must be one of "all"/);
+  });
+
+  describe("jszFilter (--jsz-filter)", () => {
+    const kept = [
+      "stream_total_messages",
+      "stream_total_bytes",
+      "consumer_num_pending",
+      "consumer_num_ack_pending",
+      "consumer_num_redelivered",
+      "consumer_delivered_stream_seq",
+      "consumer_ack_floor_stream_seq",
+    ] as const;
+    const build = (props: Partial<ConstructorParameters<typeof Surveyor>[2]>) => {
+      const { stack, network, cluster } = standaloneParts();
+      return () => new Surveyor(stack, "Surveyor", { network, cluster, ...props });
+    };
+
+    it("passes the kept metrics, in the given order, after --jsz-leaders-only", () => {
+      const command = surveyorOf({ surveyor: { jszFilter: [...kept] } }).command;
+      expect(command).toContain(`--jsz-filter=${kept.join(",")}`);
+      expect(command.indexOf(`--jsz-filter=${kept.join(",")}`)).toBe(command.indexOf("--jsz-leaders-only") + 1);
+      expect(surveyorOf().command.some((arg: string) => arg.startsWith("--jsz-filter"))).toBe(false);
+    });
+
+    it("keeps stream metrics only under jsz streams", () => {
+      const command = surveyorOf({ surveyor: { jsz: "streams", jszFilter: ["stream_total_bytes", "stream_total_messages"] } }).command;
+      expect(command).toContain("--jsz-filter=stream_total_bytes,stream_total_messages");
+    });
+
+    it("refuses an empty list, an unknown or nats_-prefixed name, a repeat and jsz off", () => {
+      expect(build({ jszFilter: [] })).toThrow(/jszFilter must be a non-empty list of --jsz-filter metric names, got \[\] \(leave it out/);
+      expect(build({ jszFilter: [...kept, "nats_consumer_num_waiting" as never] })).toThrow(
+        /jszFilter must name --jsz-filter metrics: stream_total_messages, .*, got "nats_consumer_num_waiting" \(drop the nats_ prefix/,
+      );
+      expect(build({ jszFilter: [...kept, "stream_total_bytes"] })).toThrow(/jszFilter names stream_total_bytes twice/);
+      expect(build({ jsz: "off", jszFilter: [...kept] })).toThrow(/jszFilter filters the --jsz metrics, which jsz "off" does not collect/);
+    });
+
+    it("refuses a metric the jsz mode never collects", () => {
+      expect(build({ jsz: "streams", jszFilter: ["stream_total_messages", "stream_total_bytes", "consumer_num_pending"] })).toThrow(
+        /jszFilter names a metric that jsz "streams" never collects, got "consumer_num_pending" \(drop it, or set jsz to "all"\)/,
+      );
+    });
+
+    it("refuses a filter that drops a metric the alert rules or dashboards read, naming the missing ones", () => {
+      expect(build({ jszFilter: ["stream_total_messages", "stream_total_bytes", "consumer_num_pending"] })).toThrow(
+        /jszFilter must keep consumer_delivered_stream_seq, consumer_ack_floor_stream_seq, consumer_num_ack_pending, consumer_num_redelivered, which the project's alert rules and dashboards read/,
+      );
+      // Only those the mode collects: jsz "consumers" needs no stream metric.
+      expect(build({ jsz: "consumers", jszFilter: kept.filter((m) => m.startsWith("consumer_")) })).not.toThrow();
+      // Through the settings, the schema refuses an unknown name first.
+      expect(() => synthStack({ surveyor: { jszFilter: ["everything" as never] } })).toThrow(/surveyor\.jszFilter/);
+    });
+
+    it("names exactly the catalog's Surveyor --jsz metrics, without the nats_ prefix", () => {
+      const catalog = METRIC_CATALOG.filter((m) => m.source === "surveyor --jsz").map((m) => m.name);
+      const ids = [...SURVEYOR_JSZ_STREAM_METRICS, ...SURVEYOR_JSZ_CONSUMER_METRICS].map((id) => `nats_${id}`);
+      expect(new Set(ids)).toEqual(new Set(catalog));
+      expect(ids).toHaveLength(catalog.length);
+    });
+
+    it("requires exactly the stream and consumer metrics that the alert rules and dashboards read", () => {
+      const exprs = [
+        ...NATS_ALERT_GROUPS.flatMap((g) => g.rules.map((r) => r.expr)),
+        JSON.stringify(projectDashboards({ prometheus: { uid: "p", name: "P" }, loki: { uid: "l", name: "L" } })),
+      ].join("\n");
+      const read = new Set([...exprs.matchAll(/\bnats_((?:stream|consumer)_[a-z_]+)/g)].map((m) => m[1]));
+      expect(new Set(SURVEYOR_JSZ_METRICS_READ)).toEqual(read);
+    });
   });
 });

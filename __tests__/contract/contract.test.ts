@@ -41,6 +41,7 @@ describe("contract/ has no dependency", () => {
       "container-labels.ts",
       "grafana-uids.ts",
       "index.ts",
+      "jsz-series.ts",
       "log-labels.ts",
       "metric-catalog.ts",
       "nats-cluster.ts",

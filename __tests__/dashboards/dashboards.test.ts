@@ -181,12 +181,37 @@ describe("NATS JetStream Cluster", () => {
     expect(titles.length).toBeGreaterThanOrEqual(8);
   });
 
-  it("filters by data source, cluster and server", () => {
+  it("filters by data source, cluster and server, and the stream row by account, stream and consumer", () => {
     expect(variablesOf(jetstream).map((v) => [v.name, v.type])).toEqual([
       ["datasource", "datasource"],
       ["cluster", "query"],
       ["server", "query"],
+      ["account", "query"],
+      ["stream", "query"],
+      ["consumer", "query"],
     ]);
+  });
+
+  it("has a Streams and consumers row whose panels filter by account, stream and consumer, never by server", () => {
+    const panels = panelsOf(jetstream);
+    const row = panels.findIndex((p) => p.type === "row" && p.title === "Streams and consumers");
+    expect(row).toBeGreaterThan(0);
+    const next = panels.findIndex((p, i) => i > row && p.type === "row");
+    const section = panels.slice(row + 1, next);
+    expect(section.map((p) => p.title)).toEqual([
+      "Stream size",
+      "Stream messages",
+      "Consumer pending",
+      "Consumer ack pending",
+      "Consumer redelivered",
+    ]);
+    const exprs = section.flatMap((p) => (p.targets ?? []).map((t) => String(t.expr)));
+    expect(exprs).toHaveLength(5);
+    for (const expr of exprs) {
+      expect(expr).toContain('account=~"$account", stream=~"$stream"');
+      expect(expr).not.toContain("$server");
+    }
+    expect(exprs.filter((e) => e.includes('consumer_name=~"$consumer"'))).toHaveLength(3);
   });
 
   it("matches its JSON snapshot", async () => {

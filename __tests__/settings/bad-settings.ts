@@ -94,6 +94,24 @@ export const BAD_SETTINGS: readonly BadSetting[] = [
     says: /did you mean|one of "all"/,
   },
   {
+    name: "a Surveyor jszFilter name with the nats_ prefix",
+    context: { surveyor: { jszFilter: ["nats_consumer_num_pending"] } },
+    prop: "surveyor.jszFilter[0]",
+    says: /consumer_num_pending/,
+  },
+  {
+    name: "a Surveyor jszFilter without the metrics the alerts read",
+    context: { surveyor: { jszFilter: ["stream_total_messages", "stream_total_bytes", "consumer_num_pending"] } },
+    prop: "jszFilter",
+    says: /must keep consumer_delivered_stream_seq, .*add /,
+  },
+  {
+    name: "a Surveyor jszFilter with jsz off",
+    context: { surveyor: { jsz: "off", jszFilter: ["consumer_num_pending"] } },
+    prop: "jszFilter",
+    says: /jsz "off" does not collect/,
+  },
+  {
     name: "an unknown collector",
     context: { loki: { collector: "fluentd" } },
     prop: "loki.collector",
