@@ -28,7 +28,14 @@ import { prerendered } from "./prerendered.mjs";
  * them reads files relative to its own location. cdktf and constructs stay
  * external: one shared instance, loaded exactly as an empty cdktf app loads them.
  */
-export const BUNDLED_PACKAGES = ["@grafana/grafana-foundation-sdk", "yaml", "tslib", "@cdktf/provider-docker", "@cdktf/provider-random", "@cdktf/provider-tls"];
+export const BUNDLED_PACKAGES = [
+  "@grafana/grafana-foundation-sdk",
+  "yaml",
+  "tslib",
+  "@cdktf/provider-docker",
+  "@cdktf/provider-random",
+  "@cdktf/provider-tls",
+];
 
 /** Bumped when the build options change in a way the inputs' stats cannot show. */
 const FORMAT = 2;
