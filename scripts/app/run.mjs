@@ -10,6 +10,7 @@ import module from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { defaultCacheDir, freshBundle } from "./bundle.mjs";
+import { deferCdktfStackTraces } from "./deferred-stack-traces.mjs";
 
 const [entry, ...rest] = process.argv.slice(2);
 if (!entry || rest.length > 0) {
@@ -23,4 +24,6 @@ module.enableCompileCache?.(join(defaultCacheDir(), "v8"));
 
 const bundle = await freshBundle(entry);
 if (bundle.rebuilt) console.error(`natsmon app: compiled ${entry} (${bundle.reason})`);
+// cdktf formats a full stack trace for each token it creates; format them only when read.
+deferCdktfStackTraces(bundle.file);
 await import(pathToFileURL(bundle.file).href);
