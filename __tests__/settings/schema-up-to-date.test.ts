@@ -30,3 +30,10 @@ describe("the committed settings schema", () => {
     expect(schema.definitions.NatsMonitoringStackProps.properties.stackName).toBeUndefined();
   });
 });
+
+describe("the generated validator", () => {
+  it("accepts empty settings, which validateStackSettings therefore does not run it on", async () => {
+    const { validateStackProps } = await import("../../constructs/private/settings-validator.generated.js");
+    expect(validateStackProps({})).toBe(true);
+  });
+});
