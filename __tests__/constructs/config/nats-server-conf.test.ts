@@ -105,16 +105,17 @@ function configChecks(natsServer: string): void {
       .replaceAll(NATS_TLS_FILES.cert, join(dir, "server.pem"))
       .replaceAll(NATS_TLS_FILES.key, join(dir, "server-key.pem"));
 
-  it.each([
+  it.each<[number, boolean, boolean, boolean?]>([
     [1, false, false],
     [3, false, false],
     [5, false, false],
     [3, true, false],
-    [3, false, true],
-  ])("with %i nodes, allowAnonymous %s, clientTls %s", (nodes, allowAnonymous, clientTls) => {
-    const containers = Object.values(containersByName(synthStack({ nats: { nodes, allowAnonymous, clientTls } }).plan)).filter(
-      (c) => labelsOf(c)["natsmon.component"] === "nats",
-    );
+    [3, false, true, false],
+    [3, false, true, true],
+  ])("with %i nodes, allowAnonymous %s, clientTls %s, monitoringTls %s", (nodes, allowAnonymous, clientTls, monitoringTls) => {
+    const containers = Object.values(
+      containersByName(synthStack({ nats: { nodes, allowAnonymous, clientTls, ...(monitoringTls ? { monitoringTls } : {}) } }).plan),
+    ).filter((c) => labelsOf(c)["natsmon.component"] === "nats");
     expect(containers).toHaveLength(nodes);
     for (const node of containers) {
       const file = join(dir, `${node.name}-${nodes}.conf`);
