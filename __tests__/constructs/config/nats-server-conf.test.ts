@@ -68,6 +68,17 @@ describe("renderNatsServerConf", () => {
   it("keeps the password out of the file", () => {
     expect(renderNatsServerConf(input)).toContain(`{ user: "sys", password: $${SYSTEM_PASSWORD_ENV} }`);
   });
+
+  it("serves the monitoring port as https_port only with monitoringTls, and only next to client TLS", () => {
+    const https = renderNatsServerConf({ ...input, clientTls: true, monitoringTls: true });
+    // nats-server refuses http_port and https_port together: never both.
+    expect(https).toMatch(/^https_port: 8222$/m);
+    expect(https).not.toMatch(/^http_port:/m);
+    expect(https).toMatch(/^tls \{$/m);
+    expect(renderNatsServerConf({ ...input, clientTls: true })).toMatch(/^http_port: 8222$/m);
+    // https_port uses the top-level tls block, which only clientTls writes.
+    expect(() => renderNatsServerConf({ ...input, monitoringTls: true })).toThrow(/monitoringTls needs clientTls/);
+  });
 });
 
 /** The -t checks, run with one nats-server binary. */
