@@ -2,7 +2,7 @@ import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Password } from "@cdktf/provider-random/lib/password/index.js";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { COMPONENTS, CONTAINER_NAMES, natsNodeName } from "../contract/index.js";
+import { COMPONENTS, CONTAINER_NAMES, natsMonitorRequest, natsNodeName } from "../contract/index.js";
 import { natsReadinessPath } from "./config/nats-readiness.js";
 import {
   APP_ACCOUNT,
@@ -74,6 +74,14 @@ export interface NatsClusterProps extends ServiceBaseProps {
    */
   readonly clientTls?: boolean;
   /**
+   * The monitoring port (8222) over HTTPS (nats-server `https_port`) with
+   * the nodes' certificates. Needs `clientTls`, whose TLS settings
+   * nats-server uses for it. The exporter then verifies the servers with the
+   * stack's CA; natsmon and the healthchecks ask over HTTPS.
+   * @default false
+   */
+  readonly monitoringTls?: boolean;
+  /**
    * More names per node for its certificate, by node (container) name: the
    * host names or IPv4 addresses that peers or clients on other hosts dial,
    * e.g. `{ "nats-node1": ["10.0.0.11"] }`. Each node's certificate holds only
@@ -134,7 +142,7 @@ export class NatsCluster extends Construct {
   readonly nodeNames: readonly string[];
   /** Client URLs on the stack network, e.g. nats://nats-node1:4222. */
   readonly clientUrls: readonly string[];
-  /** Monitoring URLs on the stack network, e.g. http://nats-node1:8222. */
+  /** Monitoring URLs on the stack network, e.g. http://nats-node1:8222 (https:// with `monitoringTls`). */
   readonly monitoringUrls: readonly string[];
   /** node1's client URL on the Docker host, e.g. nats://127.0.0.1:4222. */
   readonly hostClientUrl: string;
@@ -154,6 +162,8 @@ export class NatsCluster extends Construct {
   readonly routeTls: boolean;
   /** Whether the client port requires TLS. */
   readonly clientTls: boolean;
+  /** Whether the monitoring port serves HTTPS. */
+  readonly monitoringTls: boolean;
   /** PEM of the stack CA's certificate (a Terraform reference), when routes or clients use TLS. */
   readonly caCertPem?: string;
   /** One service per node. */
@@ -172,7 +182,9 @@ export class NatsCluster extends Construct {
     this.systemUser = settings.systemUser;
     this.nodeNames = Array.from({ length: settings.nodeCount }, (_, i) => base.nameOf(natsNodeName(i + 1)));
     this.clientUrls = this.nodeNames.map((host) => `nats://${host}:${NATS_PORTS.client}`);
-    this.monitoringUrls = this.nodeNames.map((host) => `http://${host}:${NATS_PORTS.monitoring}`);
+    this.monitoringTls = settings.monitoringTls;
+    const monitoringScheme = this.monitoringTls ? "https" : "http";
+    this.monitoringUrls = this.nodeNames.map((host) => `${monitoringScheme}://${host}:${NATS_PORTS.monitoring}`);
     this.hostClientUrl = hostUrl(base.bindAddress, settings.clientHostPort, "nats");
 
     const password = new Password(this, "SystemPassword", { length: 32, special: false });
@@ -251,6 +263,7 @@ export class NatsCluster extends Construct {
             appUser: this.appUser,
             routeSecurity: secrets.tls?.routeSecurity,
             clientTls: this.clientTls,
+            monitoringTls: this.monitoringTls,
             lameDuckDuration: settings.lameDuckDuration,
             lameDuckGracePeriod: settings.lameDuckGracePeriod,
           }),
@@ -271,8 +284,8 @@ export class NatsCluster extends Construct {
         // leader; the option that checks this depends on the server's
         // version (see natsReadinessPath). js-enabled-only would pass before
         // the cluster has formed. 127.0.0.1, not localhost: the server
-        // listens on IPv4 only.
-        test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${NATS_PORTS.monitoring}${natsReadinessPath(base.image)}`],
+        // listens on IPv4 only. natsmon reads the scheme from this command.
+        test: ["CMD", ...natsMonitorRequest(NATS_PORTS.monitoring, natsReadinessPath(base.image), this.monitoringTls, "/dev/null")],
         startPeriod: "30s",
       },
       // The seeds start together and elect the meta leader; every later

@@ -17,6 +17,9 @@ export const EXPORTER_HOST_PORT = DEFAULT_HOST_PORTS.exporter;
 /** What the exporter's `-jsz` collects. */
 export type ExporterJsz = "all" | "streams" | "consumers" | "accounts" | "off";
 
+/** Where the stack's CA goes when the servers' monitoring port serves HTTPS. */
+const EXPORTER_CA_PATH = "/etc/nats-exporter/ca.pem";
+
 /** Props of {@link NatsExporter}. */
 export interface NatsExporterProps extends ServiceBaseProps {
   /** The cluster whose servers' monitoring endpoints (8222) are read. */
@@ -73,6 +76,11 @@ export class NatsExporter extends Construct implements IScrapeable {
       ...cluster.nodeNames.map((node, i) => `${node},${cluster.monitoringUrls[i]}`),
     ];
 
+    // With HTTPS on the monitoring port the exporter verifies the servers
+    // with the stack's CA: it has no flag for that, but Go reads the trusted
+    // roots from SSL_CERT_FILE. The CA then arrives as an upload, which a
+    // read-only root filesystem would refuse.
+    const caPem = cluster.monitoringTls ? cluster.caCertPem : undefined;
     const name = base.nameOf(CONTAINER_NAMES.exporter);
     this.service = new DockerService(this, "Service", {
       network: base.network,
@@ -81,9 +89,11 @@ export class NatsExporter extends Construct implements IScrapeable {
       image: base.image,
       command,
       // It writes nothing and takes its whole configuration as flags: it
-      // runs as nobody on a read-only root filesystem.
+      // runs as nobody on a read-only root filesystem (unless the CA is uploaded).
       user: NOBODY,
-      hardening: { readOnlyRootFilesystem: true },
+      env: caPem === undefined ? undefined : { SSL_CERT_FILE: EXPORTER_CA_PATH },
+      files: caPem === undefined ? undefined : [{ path: EXPORTER_CA_PATH, content: caPem }],
+      hardening: { readOnlyRootFilesystem: caPem === undefined },
       ports: [{ internal: EXPORTER_PORT, external: hostPort, ip: base.bindAddress }],
       // The exporter has no health endpoint; a served /metrics is the sign of life.
       // Every read of /metrics queries each server's endpoints, hence the long interval.

@@ -19,7 +19,11 @@
 # Images: a root file system laid out like the official image (binary path,
 # entrypoint, config path, user, exposed ports), with a static busybox from
 # Debian's busybox-static package for `sh`, `wget` and `tail`, imported with
-# `docker import`. Rebuilt when this script, the binary or busybox changes.
+# `docker import`. The NATS image also gets Debian's `openssl` CLI (with its
+# libssl, libcrypto and glibc), which that busybox's wget runs for https://
+# URLs, as Alpine's wget runs its OpenSSL-backed ssl_client (see
+# ensure_openssl). Rebuilt when this script, the binary, busybox or openssl
+# changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -114,6 +118,55 @@ ensure_busybox() {
   "$BUSYBOX" true
 }
 
+# Debian's openssl CLI with the libraries it loads, kept in the cache, for
+# the NATS image: the healthcheck (with `monitoringTls`) runs
+# `wget https://127.0.0.1:8222/...`. Debian's busybox wget hands https:// to
+# `openssl s_client` and, without one on the PATH, falls back to busybox's
+# own TLS code, whose TLS 1.2 ClientHello carries no signature_algorithms
+# extension: the server must then sign with SHA-1, which Go 1.25 and later
+# refuse (RFC 9155), so nats-server answers "handshake failure" (alert 40).
+# The official nats:<version>-alpine image does not meet this: Alpine's busybox
+# wget hands https:// to ssl_client (libtls on OpenSSL), which the alpine
+# base image installs with busybox and libssl. OpenSSL keeps the testbed
+# image as faithful: a real TLS stack behind the same `wget` command line.
+OPENSSL_DIR="$CACHE_DIR/openssl"
+OPENSSL_PACKAGES=(openssl libssl3 libc6)
+# What the image needs of them: the CLI, its libraries and the loader.
+OPENSSL_FILES=(usr/bin/openssl usr/lib/x86_64-linux-gnu/libssl.so.3 usr/lib/x86_64-linux-gnu/libcrypto.so.3
+  lib/x86_64-linux-gnu/libc.so.6 lib/x86_64-linux-gnu/ld-linux-x86-64.so.2)
+ensure_openssl() {
+  [ -x "$OPENSSL_DIR/usr/bin/openssl" ] && return
+  local debs="$CACHE_DIR/debs" package
+  mkdir -p "$debs"
+  log "fetching Debian's ${OPENSSL_PACKAGES[*]}"
+  (cd "$debs" && apt-get download "${OPENSSL_PACKAGES[@]}" >/dev/null 2>&1) || {
+    apt-get update -q >/dev/null
+    (cd "$debs" && apt-get download "${OPENSSL_PACKAGES[@]}" >/dev/null)
+  }
+  rm -rf "$OPENSSL_DIR.tmp"
+  for package in "${OPENSSL_PACKAGES[@]}"; do
+    dpkg-deb -x "$(ls -t "$debs/${package}"_*.deb | head -n1)" "$OPENSSL_DIR.tmp"
+  done
+  # Runs with the extracted libraries only: a missing one fails here.
+  "$OPENSSL_DIR.tmp/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" --library-path "$OPENSSL_DIR.tmp/lib/x86_64-linux-gnu:$OPENSSL_DIR.tmp/usr/lib/x86_64-linux-gnu" \
+    "$OPENSSL_DIR.tmp/usr/bin/openssl" version >/dev/null
+  rm -rf "$OPENSSL_DIR"
+  mv "$OPENSSL_DIR.tmp" "$OPENSSL_DIR"
+}
+
+# Copies the openssl CLI and what it loads into an image's root file system.
+add_openssl() {
+  local dir="$1" file
+  for file in "${OPENSSL_FILES[@]}"; do
+    mkdir -p "$dir/$(dirname "$file")"
+    cp -L "$OPENSSL_DIR/$file" "$dir/$file"
+  done
+  # The path the binaries ask the kernel for their loader.
+  mkdir -p "$dir/lib64"
+  ln -sf /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$dir/lib64/ld-linux-x86-64.so.2"
+  chroot "$dir" /usr/bin/openssl version >/dev/null
+}
+
 # A root file system with busybox's applets in /bin, as in alpine and the
 # prom/busybox base images, /etc/passwd with root and nobody, and /tmp.
 base_rootfs() {
@@ -127,8 +180,10 @@ base_rootfs() {
   printf '%s\n' "root:x:0:" "nogroup:x:65534:" >"$dir/etc/group"
 }
 
-image_recipe() { # build folder: what the image is made of
-  cat "$1"/bin/* "$BUSYBOX" | sha256sum | cut -c1-16 | sed "s/^/$SCRIPT_HASH-/"
+image_recipe() { # name, build folder: what the image is made of
+  local extra=()
+  [ "$1" = nats ] && extra=("${OPENSSL_FILES[@]/#/$OPENSSL_DIR/}")
+  cat "$2"/bin/* "$BUSYBOX" "${extra[@]}" | sha256sum | cut -c1-16 | sed "s/^/$SCRIPT_HASH-/"
 }
 
 image_is_current() {
@@ -152,6 +207,7 @@ lay_out() {
       printf '%s\n' '#!/bin/sh' 'set -e' '# A first argument that is a flag means: run nats-server with these flags.' \
         'case "$1" in -*) set -- nats-server "$@" ;; esac' 'exec "$@"' >"$dir/usr/local/bin/docker-entrypoint.sh"
       chmod 755 "$dir/usr/local/bin/docker-entrypoint.sh"
+      add_openssl "$dir"
       changes=('EXPOSE 4222 6222 8222' 'ENTRYPOINT ["docker-entrypoint.sh"]' 'CMD ["nats-server", "--config", "/etc/nats/nats-server.conf"]')
       ;;
     nats-box)
@@ -192,7 +248,7 @@ build_images() {
   for line in "${PINS[@]}"; do
     read -r name module package version image stub _ <<<"$line"
     folder="$(build_dir "$module" "$package" "$version")"
-    recipe="$(image_recipe "$folder")"
+    recipe="$(image_recipe "$name" "$folder")"
     if image_is_current "$image" "$recipe"; then
       log "$image is up to date"
     else
@@ -213,6 +269,7 @@ smoke_check() {
 started=$SECONDS
 build_binaries
 ensure_busybox
+ensure_openssl
 build_images
 smoke_check
 log "done in $((SECONDS - started))s"

@@ -1,6 +1,8 @@
+import { get as httpsGet } from "node:https";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { pack } from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nodeHealth } from "../../cli/backup/jetstream-health.js";
 import type { Plan } from "../helpers/plan.js";
 import { type LiveNode, natsNodesOf, synthLivePlan } from "./live-plan.js";
 import { appLogin } from "./nats-client.js";
@@ -8,14 +10,16 @@ import { PlanReplayer } from "./plan-replayer.js";
 import { routedPeers } from "./routes.js";
 import { containerLog, docker, execIn, LIVE_LABEL, LIVE_LABEL_VALUE, requireTestbed, TESTBED_IMAGES } from "./testbed.js";
 import { TlsMaterial } from "./tls-material.js";
-import { getJson, sleep, waitFor } from "./wait.js";
+import { sleep, waitFor } from "./wait.js";
 
 /**
- * The cluster with TLS on the client port too (`clientTls: true`), created
- * exactly as the plan says, certificates and keys computed for the plan's
- * tls_* resources: routes form over mutual TLS, a server whose certificate
- * another CA signed cannot join even with the right route password, and a
- * client connects with the stack's CA and is refused without it.
+ * The cluster with TLS on the client port and the monitoring port too
+ * (`clientTls: true`, `monitoringTls: true`), created exactly as the plan
+ * says, certificates and keys computed for the plan's tls_* resources:
+ * routes form over mutual TLS, a server whose certificate another CA signed
+ * cannot join even with the right route password, a client connects with the
+ * stack's CA and is refused without it, and the monitoring port answers
+ * HTTPS that the CA verifies (the nodes turn healthy through it).
  */
 describe("NATS routes and clients over TLS from the stack's own CA, on a real Docker engine", () => {
   let plan: Plan;
@@ -26,8 +30,8 @@ describe("NATS routes and clients over TLS from the stack's own CA, on a real Do
 
   beforeAll(async () => {
     await requireTestbed();
-    plan = synthLivePlan({ nats: { clientTls: true } });
-    nodes = natsNodesOf(plan);
+    plan = synthLivePlan({ nats: { clientTls: true, monitoringTls: true } });
+    nodes = natsNodesOf(plan).map((node) => ({ ...node, monitorUrl: node.monitorUrl.replace(/^http:/, "https:") }));
     replayer = await PlanReplayer.start(docker, plan, TESTBED_IMAGES);
     await replayer.apply(nodes.map((node) => node.name));
     ca = await replayer.output("nats_ca_cert");
@@ -36,6 +40,28 @@ describe("NATS routes and clients over TLS from the stack's own CA, on a real Do
   afterAll(async () => {
     await replayer?.cleanup();
   });
+
+  /** GET over HTTPS, the server verified with `ca` (Node's fetch takes no CA). */
+  const getJson = (url: string, trust: "stack CA" | "system CAs" = "stack CA"): Promise<any> =>
+    new Promise((resolve, reject) => {
+      const request = httpsGet(url, { ca: trust === "stack CA" ? ca : undefined, timeout: 2_000 }, (response) => {
+        let body = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => {
+          body += chunk;
+        });
+        response.on("end", () => {
+          if (response.statusCode !== 200) return reject(new Error(`GET ${url}: HTTP ${response.statusCode} ${body}`));
+          try {
+            resolve(JSON.parse(body));
+          } catch (error) {
+            reject(error);
+          }
+        });
+      });
+      request.on("timeout", () => request.destroy(new Error(`GET ${url}: timed out`)));
+      request.on("error", reject);
+    });
 
   /** A client through a node's published port; the certificates name localhost and 127.0.0.1. */
   const client = async (node: LiveNode, tls: { ca?: string } | undefined): Promise<NatsConnection> =>
@@ -61,6 +87,35 @@ describe("NATS routes and clients over TLS from the stack's own CA, on a real Do
     }
     const jsz = await getJson(`${nodes[0].monitorUrl}/jsz`);
     expect(jsz.meta_cluster.cluster_size).toBe(nodes.length);
+  });
+
+  it("serves the monitoring port over HTTPS only, with a certificate the stack's CA verifies", async () => {
+    for (const node of nodes) {
+      const varz = await getJson(`${node.monitorUrl}/varz`);
+      expect(varz.server_name, node.name).toBe(node.name);
+      expect(varz.https_port, node.name).toBe(8222);
+      expect(varz.http_port ?? 0, node.name).toBe(0);
+    }
+    // Without the CA the certificate does not verify; plain HTTP gets no monitoring data from the TLS port.
+    await expect(getJson(`${nodes[0].monitorUrl}/varz`, "system CAs")).rejects.toThrow(/certificate|self[- ]signed|verify/i);
+    // Plain HTTP on the port gets Go's refusal (400, "Client sent an HTTP request to an HTTPS server"), no data.
+    for (const node of nodes) {
+      const plain = await fetch(`${node.monitorUrl.replace(/^https:/, "http:")}/varz`, { signal: AbortSignal.timeout(2_000) });
+      const body = await plain.text();
+      expect(plain.status, node.name).toBe(400);
+      expect(body, node.name).toMatch(/HTTPS server/);
+      expect(body, node.name).not.toContain("server_name");
+    }
+    // Each node turned healthy through its healthcheck, which asks the HTTPS port inside the container
+    // with the image's wget (busybox's, handing TLS to OpenSSL as Alpine's hands it to ssl_client).
+    for (const node of nodes) {
+      const { Config, State } = await docker.getContainer(node.name).inspect();
+      expect(Config.Healthcheck?.Test?.join(" "), node.name).toContain("https://127.0.0.1:8222/healthz");
+      expect(State.Health?.Status, node.name).toBe("healthy");
+      // natsmon's backup and restore ask the same port the same way, the scheme read from that healthcheck.
+      const health = await nodeHealth(docker, { id: node.name, name: node.name });
+      expect(health, node.name).toMatchObject({ running: true, jetstreamEnabled: true, current: true, metaLeader: expect.any(String) });
+    }
   });
 
   it("connects a client that trusts the stack's CA, and refuses one that does not", async () => {

@@ -11,6 +11,7 @@ describe("the security scan of the synthesized plan", () => {
     ["the default stack", {}],
     ["five nodes and a name prefix", { namePrefix: "team-a", nats: { nodes: 5 } }],
     ["client TLS", { nats: { clientTls: true } }],
+    ["client TLS and HTTPS monitoring", { nats: { clientTls: true, monitoringTls: true } }],
     ["Promtail and Alertmanager", { loki: { collector: "promtail" }, prometheus: { alertmanager: true } }],
     ["a single node", { nats: { nodes: 1 } }],
     ["node-exporter", { nodeExporter: true }],

@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import type Docker from "dockerode";
-import { COMPONENTS, CONTAINER_PORTS } from "../../contract/index.js";
+import { COMPONENTS, CONTAINER_PORTS, natsMonitorRequest } from "../../contract/index.js";
 import { NatsmonError } from "../natsmon-error.js";
 import { LABELS, type VolumeOwner } from "./docker-engine.js";
 import type { Progress } from "./progress.js";
@@ -22,8 +22,6 @@ export interface NodeHealth {
   /** Why it cannot be asked (not running, no wget in its image). */
   readonly unknown?: string;
 }
-
-const MONITOR = `http://127.0.0.1:${CONTAINER_PORTS.natsMonitoring}`;
 
 /** Runs a command in a running container; its exit code and stdout. */
 export async function execOutput(docker: Docker, containerId: string, command: string[]): Promise<{ code: number; stdout: string }> {
@@ -49,8 +47,10 @@ export async function nodeHealth(docker: Docker, container: { id: string; name: 
     .inspect()
     .catch(() => undefined);
   if (!info?.State.Running) return { ...base, unknown: "it is not running" };
+  // The node's own healthcheck says whether its monitoring port serves HTTPS (monitoringTls).
+  const https = (info.Config.Healthcheck?.Test ?? []).some((arg) => arg.startsWith("https://"));
   const get = (path: string) =>
-    execOutput(docker, container.id, ["wget", "-q", "-O", "-", `${MONITOR}${path}`]).catch((error: Error) => ({
+    execOutput(docker, container.id, natsMonitorRequest(CONTAINER_PORTS.natsMonitoring, path, https, "-")).catch((error: Error) => ({
       code: -1,
       stdout: error.message,
     }));

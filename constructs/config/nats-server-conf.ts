@@ -38,6 +38,12 @@ export interface NatsServerConfInput {
   readonly routeSecurity?: RouteSecurityInput;
   /** TLS on the client port (4222), with the node's certificate. @default false */
   readonly clientTls?: boolean;
+  /**
+   * The monitoring port over HTTPS (`https_port`), with the client port's
+   * TLS settings, which nats-server uses for it: needs `clientTls`.
+   * @default false
+   */
+  readonly monitoringTls?: boolean;
   /** Go durations, e.g. "30s". */
   readonly lameDuckDuration: string;
   readonly lameDuckGracePeriod: string;
@@ -50,11 +56,14 @@ export interface NatsServerConfInput {
  * nodes leaves existing nodes' files, and so their containers, unchanged.
  */
 export function renderNatsServerConf(input: NatsServerConfInput): string {
+  if (input.monitoringTls && !input.clientTls) {
+    throw new Error("https_port needs the top-level tls block: monitoringTls needs clientTls");
+  }
   return formatNatsConf(
     {
       server_name: input.serverName,
       listen: `0.0.0.0:${NATS_PORTS.client}`,
-      http_port: NATS_PORTS.monitoring,
+      ...(input.monitoringTls ? { https_port: NATS_PORTS.monitoring } : { http_port: NATS_PORTS.monitoring }),
       logtime: true,
       lame_duck_duration: input.lameDuckDuration,
       lame_duck_grace_period: input.lameDuckGracePeriod,

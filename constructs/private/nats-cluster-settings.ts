@@ -20,6 +20,8 @@ export interface NatsClusterSettings {
   /** Mutual TLS and a route user on the routes (on by default; only a cluster of more than one node has routes). */
   readonly routeTls: boolean;
   readonly clientTls: boolean;
+  /** The monitoring port over HTTPS (`https_port`). */
+  readonly monitoringTls: boolean;
   /** More certificate names per node, by node (container) name. */
   readonly tlsNames: Readonly<Record<string, readonly string[]>>;
   readonly maxMemoryStoreBytes: number;
@@ -88,6 +90,16 @@ export function resolveNatsClusterProps(scope: IConstruct, props: NatsClusterPro
   }
   const routeTls = (props.routeTls ?? true) && nodeCount > 1;
   const clientTls = props.clientTls ?? false;
+  const monitoringTls = props.monitoringTls ?? false;
+  if (monitoringTls && !clientTls) {
+    throw propError(
+      scope,
+      "monitoringTls",
+      true,
+      "needs clientTls: nats-server serves https_port with the client port's TLS settings",
+      "set clientTls: true as well, or leave monitoringTls out",
+    );
+  }
   if (props.tlsNames !== undefined && !routeTls && !clientTls) {
     throw propError(scope, "tlsNames", props.tlsNames, "needs routeTls or clientTls", "turn one of them on, or leave tlsNames out");
   }
@@ -130,6 +142,7 @@ export function resolveNatsClusterProps(scope: IConstruct, props: NatsClusterPro
     appUser,
     routeTls,
     clientTls,
+    monitoringTls,
     tlsNames: props.tlsNames ?? {},
     maxMemoryStoreBytes,
     maxFileStoreBytes,

@@ -68,6 +68,17 @@ describe("renderNatsServerConf", () => {
   it("keeps the password out of the file", () => {
     expect(renderNatsServerConf(input)).toContain(`{ user: "sys", password: $${SYSTEM_PASSWORD_ENV} }`);
   });
+
+  it("serves the monitoring port as https_port only with monitoringTls, and only next to client TLS", () => {
+    const https = renderNatsServerConf({ ...input, clientTls: true, monitoringTls: true });
+    // nats-server refuses http_port and https_port together: never both.
+    expect(https).toMatch(/^https_port: 8222$/m);
+    expect(https).not.toMatch(/^http_port:/m);
+    expect(https).toMatch(/^tls \{$/m);
+    expect(renderNatsServerConf({ ...input, clientTls: true })).toMatch(/^http_port: 8222$/m);
+    // https_port uses the top-level tls block, which only clientTls writes.
+    expect(() => renderNatsServerConf({ ...input, monitoringTls: true })).toThrow(/monitoringTls needs clientTls/);
+  });
 });
 
 /** The -t checks, run with one nats-server binary. */
@@ -105,16 +116,17 @@ function configChecks(natsServer: string): void {
       .replaceAll(NATS_TLS_FILES.cert, join(dir, "server.pem"))
       .replaceAll(NATS_TLS_FILES.key, join(dir, "server-key.pem"));
 
-  it.each([
+  it.each<[number, boolean, boolean, boolean?]>([
     [1, false, false],
     [3, false, false],
     [5, false, false],
     [3, true, false],
-    [3, false, true],
-  ])("with %i nodes, allowAnonymous %s, clientTls %s", (nodes, allowAnonymous, clientTls) => {
-    const containers = Object.values(containersByName(synthStack({ nats: { nodes, allowAnonymous, clientTls } }).plan)).filter(
-      (c) => labelsOf(c)["natsmon.component"] === "nats",
-    );
+    [3, false, true, false],
+    [3, false, true, true],
+  ])("with %i nodes, allowAnonymous %s, clientTls %s, monitoringTls %s", (nodes, allowAnonymous, clientTls, monitoringTls) => {
+    const containers = Object.values(
+      containersByName(synthStack({ nats: { nodes, allowAnonymous, clientTls, ...(monitoringTls ? { monitoringTls } : {}) } }).plan),
+    ).filter((c) => labelsOf(c)["natsmon.component"] === "nats");
     expect(containers).toHaveLength(nodes);
     for (const node of containers) {
       const file = join(dir, `${node.name}-${nodes}.conf`);
