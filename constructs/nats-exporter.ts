@@ -23,6 +23,12 @@ export interface NatsExporterProps extends ServiceBaseProps {
   readonly cluster: NatsCluster;
   /** Host port for the exporter. @default 7778 */
   readonly hostPort?: number;
+  /**
+   * The nodes it reads, by node (container) name: in a cluster over several
+   * Docker hosts, each host's exporter reads the nodes on its own host.
+   * @default every node of the cluster
+   */
+  readonly nodeNames?: readonly string[];
   /** JetStream metrics (`-jsz=...`): `jetstream_server_*`, `jetstream_stream_*`, `jetstream_consumer_*`. @default "all" */
   readonly jsz?: ExporterJsz;
 }
@@ -50,6 +56,20 @@ export class NatsExporter extends Construct implements IScrapeable {
       throw propError(this, "jsz", jsz, 'must be "all", "streams", "consumers", "accounts" or "off"', 'keep "all"');
     }
     const { cluster } = props;
+    for (const node of props.nodeNames ?? []) {
+      if (!cluster.nodeNames.includes(node)) {
+        throw propError(
+          this,
+          "nodeNames",
+          node,
+          `must name nodes of the cluster (${cluster.nodeNames.join(", ")})`,
+          "use a node's container name",
+        );
+      }
+    }
+    const read = cluster.nodeNames.flatMap((node, i) =>
+      props.nodeNames === undefined || props.nodeNames.includes(node) ? [`${node},${cluster.monitoringUrls[i]}`] : [],
+    );
 
     const command = [
       `-port=${EXPORTER_PORT}`,
@@ -61,7 +81,7 @@ export class NatsExporter extends Construct implements IScrapeable {
       ...(jsz === "off" ? [] : [`-jsz=${jsz}`]),
       // Positional `name,url` pairs, after every flag: the name becomes the
       // server_id label, so series read nats-node1 instead of a URL.
-      ...cluster.nodeNames.map((node, i) => `${node},${cluster.monitoringUrls[i]}`),
+      ...read,
     ];
 
     const name = base.nameOf(CONTAINER_NAMES.exporter);
