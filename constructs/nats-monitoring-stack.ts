@@ -157,7 +157,9 @@ export class NatsMonitoringStack extends TerraformStack {
     const data = { protectData: props.protectData ?? true };
 
     const placement = hosts && engines ? hosts.placement.map((host) => engines[host] as HostEngine) : undefined;
-    this.nats = new NatsCluster(this, "Nats", { ...shared, ...data, ...props.nats, placement });
+    // Across hosts the client port is on the network between them: TLS on it too, unless the settings say otherwise.
+    const acrossHosts = placement && { clientTls: true };
+    this.nats = new NatsCluster(this, "Nats", { ...shared, ...data, ...acrossHosts, ...props.nats, placement });
     const cluster = this.nats;
     if (props.surveyor !== false) this.surveyor = new Surveyor(this, "Surveyor", { ...shared, ...props.surveyor, cluster });
     let exporterTarget: IScrapeable | undefined;

@@ -66,6 +66,8 @@ describe.skipIf(hosts.length < 3)("a cluster over three Docker engines (npm run 
       pingInterval: 1_000,
       maxPingOut: 2,
       timeout: 5_000,
+      // Client TLS is on across hosts: the certificates name the hosts' addresses.
+      tls: { ca: await replayer.output("nats_ca_cert") },
       ...(await appLogin(replayer)),
     });
     jsm = await jetstreamManager(nc);
@@ -92,6 +94,7 @@ describe.skipIf(hosts.length < 3)("a cluster over three Docker engines (npm run 
     const sys = await connect({
       servers: clientUrls,
       ignoreClusterUpdates: true,
+      tls: { ca: await replayer.output("nats_ca_cert") },
       user: await replayer.output("nats_system_user"),
       pass: await replayer.output("nats_system_password"),
     });
