@@ -4,7 +4,7 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider/index.js";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { OUTPUTS, type OutputName, SCRAPE_JOBS } from "../contract/index.js";
+import { LOG_LABELS, OUTPUTS, type OutputName, SCRAPE_JOBS } from "../contract/index.js";
 import { LOKI_PUSH_PATH } from "./config/log-pipeline.js";
 import type { DockerHostSettings } from "./docker-hosts.js";
 import { Grafana, type GrafanaProps } from "./grafana.js";
@@ -168,7 +168,15 @@ export class NatsMonitoringStack extends TerraformStack {
       const exporters = Object.values(this.hostExporters);
       this.exporter = exporters[0];
       // One job over every host's exporter, each reached on its host's address.
-      exporterTarget = { scrapeTarget: { jobName: SCRAPE_JOBS.exporter, targets: exporters.map((e) => new URL(e.hostUrl).host) } };
+      const targets = Object.entries(this.hostExporters).map(([host, e]) => [new URL(e.hostUrl).host, host] as const);
+      exporterTarget = {
+        scrapeTarget: {
+          jobName: SCRAPE_JOBS.exporter,
+          targets: targets.map(([target]) => target),
+          // `host` on every exporter series: which host a node (or a whole host) went missing from.
+          targetLabels: Object.fromEntries(targets.map(([target, host]) => [target, { [LOG_LABELS.host]: host }])),
+        },
+      };
     } else if (props.exporter !== false) {
       this.exporter = new NatsExporter(this, "Exporter", { ...shared, ...props.exporter, cluster });
       exporterTarget = this.exporter;

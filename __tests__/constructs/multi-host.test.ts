@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import type { NatsMonitoringStackProps } from "../../index.js";
 import { containersByName, labelsOf, type Plan, resourcesOf, synthStack, uploadedFile } from "../helpers/plan.js";
 
@@ -107,7 +108,14 @@ describe("a stack over three Docker hosts", () => {
     });
     expect(exporters.map((e) => e.ports[0].ip).sort()).toEqual(["10.99.0.11", "10.99.0.12", "10.99.0.13"]);
     const prometheusYml = uploadedFile(containersByName(plan).prometheus, "/etc/prometheus/prometheus.yml");
-    expect(prometheusYml).toMatch(/job_name: nats-exporter[\s\S]*- 10\.99\.0\.11:7778\n\s*- 10\.99\.0\.12:7778\n\s*- 10\.99\.0\.13:7778/);
+    const job = (parse(prometheusYml).scrape_configs as { job_name: string; static_configs: unknown[] }[]).find(
+      (j) => j.job_name === "nats-exporter",
+    );
+    expect(job?.static_configs).toEqual([
+      { targets: ["10.99.0.11:7778"], labels: { host: "nats-a" } },
+      { targets: ["10.99.0.12:7778"], labels: { host: "nats-b" } },
+      { targets: ["10.99.0.13:7778"], labels: { host: "nats-c" } },
+    ]);
   });
 
   it("ships every host's logs to the central Loki with a host label", () => {
