@@ -9,8 +9,8 @@ import { synthLivePlan } from "./live-plan.js";
 import { appLogin, publishUntilAcked, readStream } from "./nats-client.js";
 import { PlanReplayer } from "./plan-replayer.js";
 import { routedPeers } from "./routes.js";
-import { docker, TESTBED_IMAGES } from "./testbed.js";
-import { sleep, waitFor } from "./wait.js";
+import { docker, execIn, TESTBED_IMAGES } from "./testbed.js";
+import { waitFor } from "./wait.js";
 
 /** What `npm run testbed -- --hosts 3` records about the engines it started (scripts/testbed-hosts.sh). */
 const HOSTS_FILE = "/run/natsmon-hosts/hosts.json";
@@ -180,6 +180,28 @@ describe.skipIf(hosts.length < 3)("a cluster over three Docker engines (npm run 
     expect(lost).toBe(0);
     expect(failover).toBeLessThan(10);
     recordFigures({ multihost_failover_s: round(failover), multihost_lost: lost });
-    await sleep(0);
+  });
+
+  it("runs an exporter on every host, which the monitoring host's Prometheus scrapes across hosts with a host label", async () => {
+    await replayer.apply([...used.map((h) => `live-nats-exporter@${h.name}`), "live-prometheus"]);
+    const monitoring = engines[used[0]?.name as string] as Docker;
+    const query = encodeURIComponent('up{job="nats-exporter"}');
+    const up = await waitFor(
+      "Prometheus to scrape the three exporters",
+      async () => {
+        const { exitCode, output } = await execIn(
+          "live-prometheus",
+          ["wget", "-q", "-O", "-", `http://127.0.0.1:9090/api/v1/query?query=${query}`],
+          monitoring,
+        );
+        if (exitCode !== 0) return undefined;
+        const result = (JSON.parse(output) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } }).data
+          .result;
+        return result.length === 3 && result.every((r) => r.value[1] === "1") ? result : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 3_000 },
+    );
+    expect(up.map((r) => r.metric.host).sort()).toEqual(used.map((h) => h.name));
+    expect(up.map((r) => r.metric.instance).sort()).toEqual(used.map((h) => `${h.address}:7778`));
   });
 });
