@@ -65,7 +65,10 @@ up() {
     if ! engine_answers "$k"; then
       log "starting the engine of $ns on $socket ($address)"
       as_root mkdir -p "$DATA_DIR/h$k/data" "$DATA_DIR/h$k/exec"
-      as_root sh -c "setsid nohup nsenter --net=/var/run/netns/$ns dockerd --data-root '$DATA_DIR/h$k/data' \
+      # Every descriptor above 2 is closed first: run under `flock /tmp/natsmon-docker.lock`, the
+      # engine would otherwise inherit the lock's descriptor and hold the lock for as long as it runs.
+      as_root bash -c "for fd in \$(ls /proc/\$\$/fd); do [ \"\$fd\" -gt 2 ] && eval \"exec \$fd>&-\" 2>/dev/null; done; \
+        setsid nohup nsenter --net=/var/run/netns/$ns dockerd --data-root '$DATA_DIR/h$k/data' \
         --exec-root '$DATA_DIR/h$k/exec' -H 'unix://$socket' --pidfile '$pidfile' \
         >>'$STATE_DIR/h$k.log' 2>&1 </dev/null &"
       local waited=0
