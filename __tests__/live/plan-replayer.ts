@@ -176,7 +176,8 @@ export class PlanReplayer {
       const containers = await docker.listContainers({ all: true, filters });
       await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
       const networks = await docker.listNetworks({ filters });
-      await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove()));
+      // An engine may take a moment to release a removed container's endpoint: a few tries, bounded.
+      await Promise.all(networks.map((n) => removeNetwork(docker, n.Id)));
       const { Volumes: volumes } = await docker.listVolumes({ filters });
       await Promise.all((volumes ?? []).map((v) => docker.getVolume(v.Name).remove()));
     }
@@ -500,6 +501,19 @@ const PASSWORD_ATTRIBUTES = new Set(["length", "special", "upper", "lower", "num
 
 /** Terraform's own keys, which create nothing on the engine (`provider` picks the engine; see engineOf). */
 const TERRAFORM_KEYS = new Set(["//", "depends_on", "lifecycle", "provider"]);
+
+/** Removes a network, retrying (at most 10 times, 0.5 s apart) while the engine still reports active endpoints. */
+async function removeNetwork(docker: Docker, id: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await docker.getNetwork(id).remove();
+      return;
+    } catch (error) {
+      if (attempt >= 10 || !/active endpoints/.test((error as Error).message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
 
 /** The alias of a resource's docker provider (`docker.nats-a` -> "nats-a"), undefined for the default provider. */
 function providerAlias(resource: PlanResource): string | undefined {
