@@ -54,6 +54,7 @@ export type {
 } from "./constructs/alert-receivers.js";
 export { Alertmanager, type AlertmanagerProps } from "./constructs/alertmanager.js";
 export type { DataSourceSpec, IDataSource } from "./constructs/data-source.js";
+export type { DockerHostSettings } from "./constructs/docker-hosts.js";
 export {
   DockerService,
   type DockerServiceProps,
@@ -68,7 +69,7 @@ export { DEFAULT_IMAGES } from "./constructs/images.js";
 export { LogCollector, type LogCollectorKind, type LogCollectorProps } from "./constructs/log-collector.js";
 export { LokiStack, type LokiStackProps } from "./constructs/loki-stack.js";
 export { NatsBox, type NatsBoxProps } from "./constructs/nats-box.js";
-export { NatsCluster, type NatsClusterProps } from "./constructs/nats-cluster.js";
+export { NatsCluster, type NatsClusterProps, type NatsNodeHost } from "./constructs/nats-cluster.js";
 export { type ExporterJsz, NatsExporter, type NatsExporterProps } from "./constructs/nats-exporter.js";
 export { NatsMonitoringStack, type NatsMonitoringStackProps, type PartProps } from "./constructs/nats-monitoring-stack.js";
 export { NodeExporter, type NodeExporterProps } from "./constructs/node-exporter.js";

@@ -88,7 +88,7 @@ export class Alertmanager extends Construct implements IScrapeable {
     const webhookUrl = resolveWebhookUrl(this, props.webhookUrl, props.webhookUrlVariable);
 
     const name = base.nameOf(CONTAINER_NAMES.alertmanager);
-    const volume = dataVolume(this, "data", base.nameOf("alertmanager-data"), props.protectData ?? true);
+    const volume = dataVolume(this, "data", base.nameOf("alertmanager-data"), props.protectData ?? true, base.network);
     this.dataVolumes = [volume];
     this.service = new DockerService(this, "Service", {
       network: base.network,

@@ -6,6 +6,7 @@ import { type ITerraformDependable, Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { LABELS } from "../contract/index.js";
 import { type ContainerHardening, hardeningConfig } from "./private/container-hardening.js";
+import { engineKey, engineProvider } from "./private/engine.js";
 import { escapeTerraform } from "./private/escape-terraform.js";
 import { claimHostPort } from "./private/host-ports.js";
 import { sharedImage } from "./private/shared-image.js";
@@ -148,15 +149,18 @@ export class DockerService extends Construct {
   constructor(scope: Construct, id: string, props: DockerServiceProps) {
     super(scope, id);
     this.name = props.name;
-    claimDockerName(this.node.scope ?? this, "container", props.name);
-    for (const port of props.ports ?? []) claimHostPort(this, `${port.ip}:${port.external}`, props.name);
+    // The engine is the network's: a multi-host stack's hosts each have their own network and provider.
+    const engine = engineKey(props.network);
+    const provider = engineProvider(props.network);
+    claimDockerName(this.node.scope ?? this, "container", props.name, engine);
+    for (const port of props.ports ?? []) claimHostPort(this, `${port.ip}:${port.external}`, props.name, engine);
     for (const file of props.files ?? []) {
       if (!file.path.startsWith("/")) {
         throw propError(this, "files", file.path, "must hold absolute container paths", "start the path with /");
       }
     }
 
-    const image = sharedImage(this, props.image);
+    const image = sharedImage(this, props.image, provider);
     const hardening = hardeningConfig(this, props.hardening ?? {}, {
       uploadPaths: (props.files ?? []).map((file) => file.path),
       writableVolumePaths: (props.volumes ?? []).filter((v) => !v.readOnly).map((v) => v.containerPath),
@@ -229,6 +233,7 @@ export class DockerService extends Construct {
 
     this.container = new Container(this, "Container", {
       ...spec,
+      provider,
       dependsOn: nonEmpty([...(props.dependsOn ?? [])]),
       labels: [...Object.entries(labels).map(([label, value]) => ({ label, value })), { label: LABELS.specHash, value: specHash }],
     });

@@ -42,7 +42,13 @@ export class DockerSocketProxy extends Construct {
 
   constructor(scope: Construct, id: string, props: DockerSocketProxyProps) {
     super(scope, id);
-    this.network = new Network(this, "network", { name: props.networkName, driver: "bridge", internal: true });
+    this.network = new Network(this, "network", {
+      name: props.networkName,
+      driver: "bridge",
+      internal: true,
+      // On the engine of the stack network it serves (its host's, in a multi-host stack).
+      provider: props.stackNetwork.provider,
+    });
     const socketInContainer = "/var/run/docker.sock";
     this.service = new DockerService(this, "Service", {
       network: this.network,

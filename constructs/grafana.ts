@@ -161,7 +161,7 @@ export class Grafana extends Construct implements IScrapeable {
       { path: GRAFANA_ADMIN_PASSWORD_FILE, content: this.adminPassword },
     ];
 
-    const volume = dataVolume(this, "data", base.nameOf("grafana-data"), props.protectData ?? true);
+    const volume = dataVolume(this, "data", base.nameOf("grafana-data"), props.protectData ?? true, base.network);
     this.dataVolumes = [volume];
 
     this.service = new DockerService(this, "Service", {

@@ -42,6 +42,8 @@ export interface LogCollectorProps {
   readonly socketProxy: { readonly name: string; readonly image: string; readonly networkName: string };
   /** Resources that must exist before the collector starts. @default none */
   readonly dependsOn?: ITerraformDependable[];
+  /** The `host` label on every line it ships, in a stack over several Docker hosts. @default no host label */
+  readonly host?: string;
 }
 
 /**
@@ -119,7 +121,7 @@ export class LogCollector extends Construct implements IScrapeable {
     this.kind = props.kind;
     // One address per kind: switching collectors forgets one volume and creates
     // the other, rather than replacing (deleting) the volume under a new name.
-    this.dataVolume = dataVolume(this, COLLECTOR_VOLUME_IDS[props.kind], props.volumeName, props.protectData);
+    this.dataVolume = dataVolume(this, COLLECTOR_VOLUME_IDS[props.kind], props.volumeName, props.protectData, props.network);
     const healthcheck: HealthcheckSpec = { test: bashHttpProbe(spec.port, spec.readyPath) };
     this.socketProxy = new DockerSocketProxy(this, "SocketProxy", {
       stackNetwork: props.network,
@@ -144,6 +146,7 @@ export class LogCollector extends Construct implements IScrapeable {
             dockerHost: this.socketProxy.dockerHost,
             pushUrl: props.pushUrl,
             collectAllContainers: props.collectAllContainers,
+            host: props.host,
           }),
         },
       ],

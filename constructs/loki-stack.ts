@@ -1,3 +1,4 @@
+import type { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
@@ -24,7 +25,7 @@ import { renderLokiRules } from "./config/loki-rules.js";
 import type { DataSourceSpec, IDataSource } from "./data-source.js";
 import { DockerService } from "./docker-service.js";
 import { DEFAULT_IMAGES } from "./images.js";
-import { LogCollector, type LogCollectorKind } from "./log-collector.js";
+import { LogCollector, type LogCollectorKind, type LogCollectorProps } from "./log-collector.js";
 import { dataVolume } from "./private/data-volume.js";
 import { hostUrl } from "./private/host-url.js";
 import { requireImageReference } from "./private/image-reference.js";
@@ -93,6 +94,12 @@ export interface LokiStackProps extends ServiceBaseProps {
    * @default true
    */
   readonly protectData?: boolean;
+  /**
+   * The `host` label on every line the collector ships: the Docker host's
+   * name, in a stack spread over several hosts (see {@link LokiStack.addHostCollector}).
+   * @default no host label
+   */
+  readonly collectorHost?: string;
 }
 
 /**
@@ -126,6 +133,9 @@ export class LokiStack extends Construct implements IDataSource {
   readonly scrapeTargets: readonly IScrapeable[];
   /** `loki-data` (chunks, index, compactor state) and the collector's positions volume. */
   readonly dataVolumes: readonly Volume[];
+
+  /** What every collector of this Loki shares, for the collectors on other hosts. */
+  private readonly collectorSettings: Omit<LogCollectorProps, "network" | "dependsOn" | "host">;
 
   constructor(scope: Construct, id: string, props: LokiStackProps) {
     super(scope, id);
@@ -166,7 +176,7 @@ export class LokiStack extends Construct implements IDataSource {
     this.hostUrl = hostUrl(base.bindAddress, hostPort);
     this.dataSource = { uid: DATA_SOURCE_UIDS.loki, name: DATA_SOURCE_NAMES.loki, type: "loki", url: this.url };
 
-    const lokiData = dataVolume(this, "data", base.nameOf("loki-data"), props.protectData ?? true);
+    const lokiData = dataVolume(this, "data", base.nameOf("loki-data"), props.protectData ?? true, base.network);
     this.loki = new DockerService(this, "Service", {
       network: base.network,
       name,
@@ -193,8 +203,7 @@ export class LokiStack extends Construct implements IDataSource {
       stopTimeoutSeconds: 30,
     });
 
-    this.collector = new LogCollector(this, "Collector", {
-      network: base.network,
+    this.collectorSettings = {
       kind,
       name: base.nameOf(CONTAINER_NAMES[kind]),
       volumeName: base.nameOf(kind === "alloy" ? "alloy-data" : "promtail-positions"),
@@ -210,11 +219,26 @@ export class LokiStack extends Construct implements IDataSource {
         image: socketProxyImage,
         networkName: `${project}-docker-api`,
       },
+    };
+    this.collector = new LogCollector(this, "Collector", {
+      ...this.collectorSettings,
+      network: base.network,
+      host: props.collectorHost,
       dependsOn: [this.loki.container],
     });
 
     this.scrapeTargets = [{ scrapeTarget: { jobName: SCRAPE_JOBS.loki, targets: [`${name}:${LOKI_PORTS.http}`] } }, this.collector];
     this.dataVolumes = [lokiData, this.collector.dataVolume];
+  }
+
+  /**
+   * A collector like this Loki's own, on another Docker host (the engine of
+   * `network`), that ships that host's stack containers' lines to `pushUrl`
+   * (Loki's published push endpoint, e.g. `http://10.0.0.10:3100/loki/api/v1/push`)
+   * with `host` as their host label. Construct id `Collector-<host>`.
+   */
+  addHostCollector(host: string, network: Network, pushUrl: string): LogCollector {
+    return new LogCollector(this, `Collector-${host}`, { ...this.collectorSettings, network, host, pushUrl });
   }
 }
 

@@ -1,3 +1,4 @@
+import type { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Password } from "@cdktf/provider-random/lib/password/index.js";
 import { Fn } from "cdktf";
@@ -17,13 +18,23 @@ import { KeptVolumes, natsNodeVolumePaths } from "./kept-volumes.js";
 import { NatsBox } from "./nats-box.js";
 import { dataVolume } from "./private/data-volume.js";
 import { hostUrl } from "./private/host-url.js";
-import { type NatsClusterSettings, resolveNatsClusterProps } from "./private/nats-cluster-settings.js";
+import { type NatsClusterSettings, type PlacedNode, resolveNatsClusterProps } from "./private/nats-cluster-settings.js";
 import { ClusterTls, type NodeTls } from "./private/nats-cluster-tls.js";
 import type { ServiceBaseProps } from "./service-props.js";
 
 /** The routes of every node point at these first nodes; gossip does the rest. */
 const SEED_COUNT = 3;
 const CONFIG_PATH = "/etc/nats/nats-server.conf";
+
+/** Where one node of a cluster spread over several Docker hosts runs. */
+export interface NatsNodeHost {
+  /** The host's name, e.g. "nats-a". */
+  readonly name: string;
+  /** The host's network: its provider puts the node, its volume and its image on that host's engine. */
+  readonly network: Network;
+  /** The IPv4 address other hosts reach this host on: the node publishes and advertises its ports there. */
+  readonly address: string;
+}
 
 /** Props of {@link NatsCluster}. */
 export interface NatsClusterProps extends ServiceBaseProps {
@@ -101,6 +112,19 @@ export interface NatsClusterProps extends ServiceBaseProps {
   readonly lameDuckDuration?: string;
   /** How long a stopping node waits before it starts closing clients. @default "10s" */
   readonly lameDuckGracePeriod?: string;
+  /**
+   * The host of each node, node1 first, for a cluster spread over several
+   * Docker hosts (NatsMonitoringStack fills it in from its `hosts`). Each
+   * node then publishes its client port and its cluster port on its host's
+   * address (the k-th node of a host on `clientHostPort + k - 1` and
+   * `clusterHostPort + k - 1`), advertises both there, and routes to the
+   * seeds' host addresses over mutual TLS; its certificate names its host's
+   * address. Needs routeTls.
+   * @default every node on the network's engine, reached by container name
+   */
+  readonly placement?: readonly NatsNodeHost[];
+  /** Host port for the first node's cluster port on each host, with `placement`. @default 6222 */
+  readonly clusterHostPort?: number;
   /** Run a nats-box container for operators. @default true */
   readonly natsBox?: boolean;
   /** The nats-box image. @default "natsio/nats-box:0.19.7" */
@@ -166,6 +190,8 @@ export class NatsCluster extends Construct {
   readonly monitoringTls: boolean;
   /** PEM of the stack CA's certificate (a Terraform reference), when routes or clients use TLS. */
   readonly caCertPem?: string;
+  /** The host of each node, node1 first, when the cluster spans several Docker hosts. */
+  readonly placement?: readonly NatsNodeHost[];
   /** One service per node. */
   readonly nodes: readonly DockerService[];
   /** One JetStream data volume per node. */
@@ -181,11 +207,16 @@ export class NatsCluster extends Construct {
     this.clusterName = settings.clusterName;
     this.systemUser = settings.systemUser;
     this.nodeNames = Array.from({ length: settings.nodeCount }, (_, i) => base.nameOf(natsNodeName(i + 1)));
-    this.clientUrls = this.nodeNames.map((host) => `nats://${host}:${NATS_PORTS.client}`);
+    const placed = settings.placement;
+    this.placement = placed?.map((p) => p.host);
+    this.clientUrls = placed
+      ? placed.map((p) => `nats://${p.host.address}:${p.clientHostPort}`)
+      : this.nodeNames.map((host) => `nats://${host}:${NATS_PORTS.client}`);
     this.monitoringTls = settings.monitoringTls;
     const monitoringScheme = this.monitoringTls ? "https" : "http";
+    // Read on the node's own host (the exporter there joins its network), so container names stay right.
     this.monitoringUrls = this.nodeNames.map((host) => `${monitoringScheme}://${host}:${NATS_PORTS.monitoring}`);
-    this.hostClientUrl = hostUrl(base.bindAddress, settings.clientHostPort, "nats");
+    this.hostClientUrl = placed ? (this.clientUrls[0] as string) : hostUrl(base.bindAddress, settings.clientHostPort, "nats");
 
     const password = new Password(this, "SystemPassword", { length: 32, special: false });
     this.systemPassword = password.result;
@@ -210,7 +241,7 @@ export class NatsCluster extends Construct {
             routes: this.routeTls,
             // A client on the Docker host dials the published port by localhost or the bind address.
             commonNames: this.clientTls ? ["localhost", ...(base.bindAddress === "0.0.0.0" ? [] : [base.bindAddress])] : [],
-            extraNames: settings.tlsNames,
+            extraNames: placed ? withHostAddresses(settings.tlsNames, this.nodeNames, placed) : settings.tlsNames,
           })
         : undefined;
     this.caCertPem = tls?.caCertPem;
@@ -242,9 +273,12 @@ export class NatsCluster extends Construct {
     const { base } = settings;
     const name = this.nodeNames[index] as string;
     const nodeId = `node${index + 1}`;
-    const volume = dataVolume(this, `${nodeId}-data`, `${name}-data`, settings.protectData);
+    const placed = settings.placement?.[index];
+    const network = placed?.host.network ?? base.network;
+    const volume = dataVolume(this, `${nodeId}-data`, `${name}-data`, settings.protectData, placed && network);
+    const seedPlacement = settings.placement?.slice(0, SEED_COUNT);
     const node = new DockerService(this, nodeId, {
-      network: base.network,
+      network,
       name,
       component: COMPONENTS.nats,
       image: base.image,
@@ -256,7 +290,18 @@ export class NatsCluster extends Construct {
           path: CONFIG_PATH,
           content: renderNatsServerConf({
             serverName: name,
-            cluster: settings.nodeCount > 1 ? { name: this.clusterName, seeds: this.nodeNames.slice(0, SEED_COUNT) } : undefined,
+            cluster:
+              settings.nodeCount > 1
+                ? {
+                    name: this.clusterName,
+                    seeds: this.nodeNames.slice(0, SEED_COUNT),
+                    seedAddresses: seedPlacement?.map((seed) => `${seed.host.address}:${seed.clusterHostPort}`),
+                  }
+                : undefined,
+            advertise: placed && {
+              cluster: `${placed.host.address}:${placed.clusterHostPort}`,
+              client: `${placed.host.address}:${placed.clientHostPort}`,
+            },
             maxMemoryStoreBytes: settings.maxMemoryStoreBytes,
             maxFileStoreBytes: settings.maxFileStoreBytes,
             systemUser: this.systemUser,
@@ -311,7 +356,8 @@ export class NatsCluster extends Construct {
   /** The operators' container, started once every node is. */
   private addNatsBox(settings: NatsClusterSettings): NatsBox {
     return new NatsBox(this, "nats-box", {
-      network: settings.base.network,
+      // With placement, on node1's host; it reaches every node by host address.
+      network: settings.placement?.[0]?.host.network ?? settings.base.network,
       name: settings.base.nameOf(CONTAINER_NAMES.natsBox),
       image: settings.natsBoxImage,
       memoryLimitBytes: 128 * 1024 ** 2,
@@ -328,6 +374,15 @@ export class NatsCluster extends Construct {
 
 /** The host ports node `index` publishes: node1's always, every node's with `publishEveryNode`. */
 function publishedPorts(index: number, settings: NatsClusterSettings): PublishedPort[] {
+  const placed = settings.placement?.[index];
+  if (placed) {
+    // Peers and clients on other hosts dial these; the monitoring port stays inside, read by the host's exporter.
+    const ip = placed.host.address;
+    return [
+      { internal: NATS_PORTS.client, external: placed.clientHostPort, ip },
+      { internal: NATS_PORTS.cluster, external: placed.clusterHostPort, ip },
+    ];
+  }
   if (index >= settings.publishedNodes) return [];
   const ip = settings.base.bindAddress;
   const ports: PublishedPort[] = [{ internal: NATS_PORTS.client, external: settings.clientHostPort + index, ip }];
@@ -341,4 +396,17 @@ function publishedPorts(index: number, settings: NatsClusterSettings): Published
 function startAfter(index: number, earlier: readonly DockerService[]): readonly DockerService[] {
   if (index < SEED_COUNT) return [];
   return index === SEED_COUNT ? earlier : [earlier[index - 1]];
+}
+
+/** The user's tlsNames plus each node's host address, which peers and clients on other hosts dial. */
+function withHostAddresses(
+  tlsNames: Readonly<Record<string, readonly string[]>>,
+  nodeNames: readonly string[],
+  placement: readonly PlacedNode[],
+): Record<string, readonly string[]> {
+  const names: Record<string, readonly string[]> = { ...tlsNames };
+  nodeNames.forEach((node, i) => {
+    names[node] = [...(tlsNames[node] ?? []), (placement[i] as PlacedNode).host.address];
+  });
+  return names;
 }

@@ -27,6 +27,12 @@ export interface NatsExporterProps extends ServiceBaseProps {
   /** Host port for the exporter. @default 7778 */
   readonly hostPort?: number;
   /**
+   * The nodes it reads, by node (container) name: in a cluster over several
+   * Docker hosts, each host's exporter reads the nodes on its own host.
+   * @default every node of the cluster
+   */
+  readonly nodeNames?: readonly string[];
+  /**
    * JetStream metrics (`-jsz=...`): `jetstream_server_*`, `jetstream_stream_*`,
    * `jetstream_consumer_*`, one series per replica: the exporter (0.20.x,
    * `exporter/exporter.go` and `collector/jsz.go`) has no leaders-only switch
@@ -62,6 +68,20 @@ export class NatsExporter extends Construct implements IScrapeable {
       throw propError(this, "jsz", jsz, 'must be "all", "streams", "consumers", "accounts" or "off"', 'keep "all"');
     }
     const { cluster } = props;
+    for (const node of props.nodeNames ?? []) {
+      if (!cluster.nodeNames.includes(node)) {
+        throw propError(
+          this,
+          "nodeNames",
+          node,
+          `must name nodes of the cluster (${cluster.nodeNames.join(", ")})`,
+          "use a node's container name",
+        );
+      }
+    }
+    const read = cluster.nodeNames.flatMap((node, i) =>
+      props.nodeNames === undefined || props.nodeNames.includes(node) ? [`${node},${cluster.monitoringUrls[i]}`] : [],
+    );
 
     const command = [
       `-port=${EXPORTER_PORT}`,
@@ -73,7 +93,7 @@ export class NatsExporter extends Construct implements IScrapeable {
       ...(jsz === "off" ? [] : [`-jsz=${jsz}`]),
       // Positional `name,url` pairs, after every flag: the name becomes the
       // server_id label, so series read nats-node1 instead of a URL.
-      ...cluster.nodeNames.map((node, i) => `${node},${cluster.monitoringUrls[i]}`),
+      ...read,
     ];
 
     // With HTTPS on the monitoring port the exporter verifies the servers

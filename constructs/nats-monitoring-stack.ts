@@ -4,7 +4,9 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider/index.js";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { OUTPUTS, type OutputName } from "../contract/index.js";
+import { LOG_LABELS, OUTPUTS, type OutputName, SCRAPE_JOBS } from "../contract/index.js";
+import { LOKI_PUSH_PATH } from "./config/log-pipeline.js";
+import type { DockerHostSettings } from "./docker-hosts.js";
 import { Grafana, type GrafanaProps } from "./grafana.js";
 import { KeptVolumes, STACK_PART_VOLUME_PATHS } from "./kept-volumes.js";
 import { LokiStack, type LokiStackProps } from "./loki-stack.js";
@@ -13,12 +15,15 @@ import { NatsExporter, type NatsExporterProps } from "./nats-exporter.js";
 import { NodeExporter, type NodeExporterProps } from "./node-exporter.js";
 import { type HclSynthesis, portableHcl } from "./portable-hcl.js";
 import { requireDockerHost } from "./private/docker-host.js";
+import { type HostEngine, hostEngines } from "./private/host-engines.js";
+import { type ResolvedHosts, resolveHosts } from "./private/multi-host-settings.js";
 import { requireNamePrefix } from "./private/name-prefix.js";
 import { validateStackSettings } from "./private/settings-validator.js";
 import { partNames, type StackParts, warnAboutMissingMetrics } from "./private/stack-parts.js";
 import { propError, requireDnsLabel } from "./private/validation.js";
 import { PrometheusStack, type PrometheusStackProps } from "./prometheus-stack.js";
 import { type RegistryAuth, resolveRegistryAuth } from "./registry-auth.js";
+import type { IScrapeable } from "./scrape-target.js";
 import { Surveyor, type SurveyorProps } from "./surveyor.js";
 
 /** A part's props without the network, which the stack provides. */
@@ -58,12 +63,29 @@ export interface NatsMonitoringStackProps {
    * @default true
    */
   readonly protectData?: boolean;
+  /**
+   * Docker hosts by name, for a stack spread over several machines: one
+   * docker provider per host (aliased by its name), NATS nodes placed on the
+   * hosts (see natsPlacement), an agent set (exporter, log collector) on
+   * every NATS host, and Prometheus, Loki, Grafana, Surveyor and
+   * Alertmanager on the monitoring host. Routes between hosts run over
+   * mutual TLS with route auth. See docs/multi-host.md.
+   * @default none: everything on one engine (dockerHost)
+   */
+  readonly hosts?: Readonly<Record<string, DockerHostSettings>>;
+  /** The host (a key of hosts) that runs Prometheus, Loki, Grafana, Surveyor and Alertmanager. @default the first host */
+  readonly monitoringHost?: string;
+  /**
+   * The host of each NATS node, node1 first, e.g. `["nats-a", "nats-b", "nats-c"]`.
+   * @default round-robin over the hosts without `nats: false`, in the order hosts lists them
+   */
+  readonly natsPlacement?: readonly string[];
   /** The JetStream cluster. @default 3 nodes */
-  readonly nats?: PartProps<NatsClusterProps>;
+  readonly nats?: PartProps<Omit<NatsClusterProps, "placement">>;
   /** NATS Surveyor, connected to the cluster; `false` leaves it out. @default on 127.0.0.1:7777 */
   readonly surveyor?: PartProps<Omit<SurveyorProps, "cluster">> | false;
   /** prometheus-nats-exporter, reading every node; `false` leaves it out. @default on 127.0.0.1:7778 */
-  readonly exporter?: PartProps<Omit<NatsExporterProps, "cluster">> | false;
+  readonly exporter?: PartProps<Omit<NatsExporterProps, "cluster" | "nodeNames">> | false;
   /** Prometheus, scraping every part; `false` leaves it out. @default on 127.0.0.1:9090 */
   readonly prometheus?: PartProps<Omit<PrometheusStackProps, "targets">> | false;
   /** Loki and its log collector (Grafana Alloy, or `collector: "promtail"`); `false` leaves them out. @default Alloy, 168h retention */
@@ -104,18 +126,28 @@ export class NatsMonitoringStack extends TerraformStack {
   readonly grafana?: Grafana;
   /** node-exporter for the Docker host, when `nodeExporter` is set. */
   readonly nodeExporter?: NodeExporter;
+  /** With hosts: each host's engine (provider and network), by host name. */
+  readonly hostEngines?: Readonly<Record<string, HostEngine>>;
+  /** With hosts: the exporter of each host that runs NATS nodes, by host name. */
+  readonly hostExporters?: Readonly<Record<string, NatsExporter>>;
 
   constructor(scope: Construct, id: string, props: NatsMonitoringStackProps = {}) {
     super(scope, id);
     validateStackSettings(this, props);
+    const hosts = resolveHosts(this, props, props.nats?.nodes ?? 3);
     if (props.dockerHost !== undefined) requireDockerHost(this, props.dockerHost);
-    new DockerProvider(this, "docker", { host: props.dockerHost, registryAuth: resolveRegistryAuth(this, props.registryAuth) });
+    const registryAuth = resolveRegistryAuth(this, props.registryAuth);
+    // Several hosts: one aliased provider each, and no default one, so that nothing lands on an engine by accident.
+    if (!hosts) new DockerProvider(this, "docker", { host: props.dockerHost, registryAuth });
     new RandomProvider(this, "random");
     new TlsProvider(this, "tls");
 
     const prefix = props.namePrefix === undefined ? "" : `${requireNamePrefix(this, props.namePrefix)}-`;
     const networkName = requireDnsLabel(this, "networkName", props.networkName ?? `${prefix}${DEFAULT_NETWORK_NAME}`);
-    this.network = new Network(this, "network", { name: networkName, driver: "bridge" });
+    const engines = hosts && hostEngines(this, hosts, networkName, registryAuth);
+    this.hostEngines = engines;
+    const monitoring = hosts && engines ? (engines[hosts.monitoringHost] as HostEngine) : undefined;
+    this.network = monitoring?.network ?? new Network(this, "network", { name: networkName, driver: "bridge" });
     const shared = {
       network: this.network,
       namePrefix: props.namePrefix,
@@ -124,12 +156,33 @@ export class NatsMonitoringStack extends TerraformStack {
     };
     const data = { protectData: props.protectData ?? true };
 
-    this.nats = new NatsCluster(this, "Nats", { ...shared, ...data, ...props.nats });
+    const placement = hosts && engines ? hosts.placement.map((host) => engines[host] as HostEngine) : undefined;
+    // Across hosts the client port is on the network between them: TLS on it too, unless the settings say otherwise.
+    const acrossHosts = placement && { clientTls: true };
+    this.nats = new NatsCluster(this, "Nats", { ...shared, ...data, ...acrossHosts, ...props.nats, placement });
     const cluster = this.nats;
     if (props.surveyor !== false) this.surveyor = new Surveyor(this, "Surveyor", { ...shared, ...props.surveyor, cluster });
-    if (props.exporter !== false) this.exporter = new NatsExporter(this, "Exporter", { ...shared, ...props.exporter, cluster });
+    let exporterTarget: IScrapeable | undefined;
+    if (props.exporter !== false && hosts && engines) {
+      this.hostExporters = this.addHostExporters(hosts, engines, props);
+      const exporters = Object.values(this.hostExporters);
+      this.exporter = exporters[0];
+      // One job over every host's exporter, each reached on its host's address.
+      const targets = Object.entries(this.hostExporters).map(([host, e]) => [new URL(e.hostUrl).host, host] as const);
+      exporterTarget = {
+        scrapeTarget: {
+          jobName: SCRAPE_JOBS.exporter,
+          targets: targets.map(([target]) => target),
+          // `host` on every exporter series: which host a node (or a whole host) went missing from.
+          targetLabels: Object.fromEntries(targets.map(([target, host]) => [target, { [LOG_LABELS.host]: host }])),
+        },
+      };
+    } else if (props.exporter !== false) {
+      this.exporter = new NatsExporter(this, "Exporter", { ...shared, ...props.exporter, cluster });
+      exporterTarget = this.exporter;
+    }
     if (props.prometheus !== false) {
-      const targets = [this.surveyor, this.exporter].filter((part) => part !== undefined);
+      const targets = [this.surveyor, exporterTarget].filter((part) => part !== undefined);
       this.prometheus = new PrometheusStack(this, "Prometheus", { ...shared, ...data, ...props.prometheus, targets });
     }
     if (props.nodeExporter !== undefined && props.nodeExporter !== false) {
@@ -142,9 +195,17 @@ export class NatsMonitoringStack extends TerraformStack {
         ...shared,
         ...data,
         alertmanagerUrl: this.prometheus?.alertmanagerUrl,
+        // Collectors on the other hosts push to Loki's published port on the monitoring host's address.
+        ...(monitoring && { bindAddress: monitoring.address, collectorHost: monitoring.name }),
         ...props.loki,
       });
       for (const target of this.loki.scrapeTargets) this.prometheus?.addScrapeTarget(target);
+      if (hosts && engines) {
+        const pushUrl = `${this.loki.hostUrl}${LOKI_PUSH_PATH}`;
+        for (const name of natsHosts(hosts)) {
+          if (name !== hosts.monitoringHost) this.loki.addHostCollector(name, (engines[name] as HostEngine).network, pushUrl);
+        }
+      }
     }
     if (props.grafana !== false) {
       if (!this.prometheus || !this.loki) {
@@ -181,6 +242,32 @@ export class NatsMonitoringStack extends TerraformStack {
     new KeptVolumes(this, "KeptVolumes", STACK_PART_VOLUME_PATHS);
     warnAboutMissingMetrics(this, parts);
     this.addOutputs(parts);
+  }
+
+  /**
+   * One exporter per host with NATS nodes (ids `Exporter-<host>`), on that
+   * host's engine, reading the nodes there by container name and published
+   * on the host's address for the monitoring host's Prometheus.
+   */
+  private addHostExporters(
+    hosts: ResolvedHosts,
+    engines: Readonly<Record<string, HostEngine>>,
+    props: NatsMonitoringStackProps,
+  ): Record<string, NatsExporter> {
+    const exporters: Record<string, NatsExporter> = {};
+    const own = props.exporter === false ? {} : props.exporter;
+    for (const name of natsHosts(hosts)) {
+      const engine = engines[name] as HostEngine;
+      exporters[name] = new NatsExporter(this, `Exporter-${name}`, {
+        namePrefix: props.namePrefix,
+        bindAddress: engine.address,
+        ...own,
+        network: engine.network,
+        cluster: this.nats,
+        nodeNames: this.nats.nodeNames.filter((_, i) => hosts.placement[i] === name),
+      });
+    }
+    return exporters;
   }
 
   /** `cdktf synth --hcl` output as plain Terraform: see {@link portableHcl}. */
@@ -220,4 +307,9 @@ export class NatsMonitoringStack extends TerraformStack {
     );
     output(OUTPUTS.parts, partNames(parts), "The parts this stack runs; natsmon check checks these");
   }
+}
+
+/** The hosts that run NATS nodes, in the order hosts lists them. */
+function natsHosts(hosts: ResolvedHosts): string[] {
+  return hosts.names.filter((name) => hosts.placement.includes(name));
 }

@@ -151,7 +151,7 @@ export class PrometheusStack extends Construct implements IDataSource {
     }
     for (const target of props.targets ?? []) this.addScrapeTarget(target);
 
-    const volume = dataVolume(this, "data", base.nameOf("prometheus-data"), props.protectData ?? true);
+    const volume = dataVolume(this, "data", base.nameOf("prometheus-data"), props.protectData ?? true, base.network);
     this.dataVolumes = [volume, ...(this.alertmanager?.dataVolumes ?? [])];
 
     // Rendered at synth time: whether Loki is scraped is known only then.

@@ -15,6 +15,12 @@ export interface ScrapeTarget {
   readonly scrapeInterval?: string;
   /** Extra labels put on every series of the job. */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * More labels for single targets, by target: e.g. the `host` of each
+   * exporter in a stack over several Docker hosts.
+   * @default none
+   */
+  readonly targetLabels?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /** A construct that Prometheus can scrape. */

@@ -14,6 +14,8 @@ export const LOG_LABELS = {
   service: "service",
   /** INFO, WARN, ERROR, DEBUG, TRACE or FATAL, on NATS server lines. */
   logLevel: "log_level",
+  /** The Docker host the line comes from, in a stack spread over several hosts. */
+  host: "host",
 } as const;
 
 /** The `job` values. */

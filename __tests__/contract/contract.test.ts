@@ -118,7 +118,7 @@ describe("contract values", () => {
   });
 
   it("log labels, jobs and levels", () => {
-    expect(LOG_LABELS).toEqual({ job: "job", containerName: "container_name", service: "service", logLevel: "log_level" });
+    expect(LOG_LABELS).toEqual({ job: "job", containerName: "container_name", service: "service", logLevel: "log_level", host: "host" });
     expect(LOG_JOBS).toEqual({ nats: "nats", monitoring: "monitoring", other: "docker" });
     expect(NATS_LOG_LEVELS).toEqual({ INF: "INFO", WRN: "WARN", ERR: "ERROR", DBG: "DEBUG", TRC: "TRACE", FTL: "FATAL" });
     expect(ERROR_LOG_LEVELS).toEqual(["ERROR", "FATAL"]);

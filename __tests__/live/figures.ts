@@ -17,6 +17,10 @@ export interface LiveFigures {
   rollout_max_gap_s?: number;
   /** Acknowledged messages lost by the scale-in. */
   scalein_lost?: number;
+  /** Seconds from cutting the stream leader's host off to the next acknowledged publish (three engines). */
+  multihost_failover_s?: number;
+  /** Acknowledged messages lost when a whole host was cut off (three engines). */
+  multihost_lost?: number;
 }
 
 declare module "vitest" {

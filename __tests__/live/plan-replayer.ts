@@ -41,19 +41,47 @@ export class PlanReplayer {
     private readonly docker: Docker,
     private readonly plan: Plan,
     private readonly images: Readonly<Record<string, string>>,
+    private readonly engines: Readonly<Record<string, Docker>> = {},
   ) {
-    this.containersByName = new Map(
-      Object.values(plan.resource.docker_container ?? {}).map((container) => [container.name as string, container]),
-    );
+    // A multi-host plan may hold one name per host (nats-exporter on each):
+    // such a container is `name@host`; a name the plan holds once is also itself.
+    const containers = Object.values(plan.resource.docker_container ?? {});
+    const count = new Map<string, number>();
+    for (const c of containers) count.set(c.name as string, (count.get(c.name as string) ?? 0) + 1);
+    this.containersByName = new Map();
+    for (const c of containers) {
+      const alias = providerAlias(c);
+      if (alias !== undefined) this.containersByName.set(`${c.name}@${alias}`, c);
+      if (count.get(c.name as string) === 1) this.containersByName.set(c.name as string, c);
+    }
+  }
+
+  /**
+   * The engine a resource of the plan lives on: the test engine mapped to its
+   * provider alias (`docker.nats-a` -> engines["nats-a"]), or the default one.
+   */
+  private engineOf(resource: PlanResource): Docker {
+    const alias = providerAlias(resource);
+    if (alias === undefined) return this.docker;
+    const engine = this.engines[alias];
+    if (!engine)
+      throw new Error(`no test engine for provider docker.${alias}; the replayer has ${Object.keys(this.engines).join(", ") || "none"}`);
+    return engine;
   }
 
   /**
    * A replayer for `plan`, after removing what an earlier run left behind.
    * `images` maps production image references (`nats:2.14.9-alpine`: that
    * tag only) or repositories (`prom/prometheus`: any tag) to local images.
+   * `engines` maps the provider aliases of a multi-host plan to test engines.
    */
-  static async start(docker: Docker, plan: Plan, images: Readonly<Record<string, string>>): Promise<PlanReplayer> {
-    const replayer = new PlanReplayer(docker, plan, images);
+  static async start(
+    docker: Docker,
+    plan: Plan,
+    images: Readonly<Record<string, string>>,
+    engines: Readonly<Record<string, Docker>> = {},
+  ): Promise<PlanReplayer> {
+    const replayer = new PlanReplayer(docker, plan, images, engines);
     await replayer.cleanup();
     return replayer;
   }
@@ -89,7 +117,7 @@ export class PlanReplayer {
    */
   async replace(name: string): Promise<void> {
     const resource = this.containerResource(name);
-    const container = this.docker.getContainer(name);
+    const container = this.engineOf(resource).getContainer(resource.name as string);
     await container.stop({ t: (resource.destroy_grace_seconds as number | undefined) ?? 0 }).catch(ignoreNotModified);
     await container.remove({ force: true, v: true });
     await this.createAndStart(resource);
@@ -102,7 +130,7 @@ export class PlanReplayer {
    * its state when their configuration does not change. Nothing is removed.
    */
   successor(next: Plan): PlanReplayer {
-    const replayer = new PlanReplayer(this.docker, next, this.images);
+    const replayer = new PlanReplayer(this.docker, next, this.images, this.engines);
     for (const [key, value] of this.created) replayer.created.set(key, value);
     for (const [key, value] of this.passwords) replayer.passwords.set(key, value);
     for (const key of this.unchangedTlsResources(next)) {
@@ -152,7 +180,7 @@ export class PlanReplayer {
    */
   async destroy(name: string): Promise<number> {
     const resource = this.containerResource(name);
-    const container = this.docker.getContainer(name);
+    const container = this.engineOf(resource).getContainer(resource.name as string);
     const started = Date.now();
     await container.stop({ t: (resource.destroy_grace_seconds as number | undefined) ?? 0 }).catch(ignoreNotModified);
     const stoppedAfter = Date.now() - started;
@@ -180,14 +208,25 @@ export class PlanReplayer {
   /** Removes every container, network and volume the replayer made, in this run or an aborted one. */
   async cleanup(): Promise<void> {
     const filters = JSON.stringify({ label: [`${LIVE_LABEL}=${LIVE_LABEL_VALUE}`] });
-    const containers = await this.docker.listContainers({ all: true, filters });
-    await Promise.all(containers.map((c) => this.docker.getContainer(c.Id).remove({ force: true, v: true })));
-    const networks = await this.docker.listNetworks({ filters });
-    await Promise.all(networks.map((n) => this.docker.getNetwork(n.Id).remove()));
-    const { Volumes: volumes } = await this.docker.listVolumes({ filters });
-    await Promise.all((volumes ?? []).map((v) => this.docker.getVolume(v.Name).remove()));
+    for (const docker of new Set([this.docker, ...Object.values(this.engines)])) {
+      const containers = await docker.listContainers({ all: true, filters });
+      await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
+      const networks = await docker.listNetworks({ filters });
+      // An engine may take a moment to release a removed container's endpoint: a few tries, bounded.
+      await Promise.all(networks.map((n) => removeNetwork(docker, n.Id)));
+      const { Volumes: volumes } = await docker.listVolumes({ filters });
+      await Promise.all((volumes ?? []).map((v) => docker.getVolume(v.Name).remove()));
+    }
     this.created.clear();
     this.tls.dispose();
+  }
+
+  /** The key `containersByName` knows a container resource by: its name, or `name@host` when the name is on several hosts. */
+  private nameIn(resource: PlanResource): string {
+    const alias = providerAlias(resource);
+    return this.containersByName.get(resource.name as string) === resource || alias === undefined
+      ? (resource.name as string)
+      : `${resource.name}@${alias}`;
   }
 
   private containerResource(name: string): PlanResource {
@@ -209,7 +248,8 @@ export class PlanReplayer {
     const ports = (spec.ports as { internal: number; external: number; ip: string; protocol: string }[]) ?? [];
     const healthcheck = spec.healthcheck as PlanResource | undefined;
     const capabilities = spec.capabilities as { add?: string[]; drop?: string[] } | undefined;
-    const container = await this.docker.createContainer({
+    const docker = this.engineOf(raw);
+    const container = await docker.createContainer({
       name: spec.name,
       Image: spec.image,
       Entrypoint: spec.entrypoint,
@@ -251,7 +291,7 @@ export class PlanReplayer {
       },
     });
     for (const network of otherNetworks) {
-      await this.docker.getNetwork(network.name).connect({ Container: container.id, EndpointConfig: { Aliases: network.aliases } });
+      await docker.getNetwork(network.name).connect({ Container: container.id, EndpointConfig: { Aliases: network.aliases } });
     }
     // Uploads go in before the start, as the provider does: a tar entry per
     // file at its absolute path, mode 0644 (0744 when executable), extracted at /.
@@ -261,7 +301,7 @@ export class PlanReplayer {
       await container.putArchive(await tarOf(upload.file, content, upload.executable ? 0o744 : 0o644), { path: "/" });
     }
     await container.start();
-    if (spec.wait) await this.waitHealthy(spec.name, (spec.wait_timeout as number | undefined) ?? 60);
+    if (spec.wait) await this.waitHealthy(this.nameIn(raw), (spec.wait_timeout as number | undefined) ?? 60);
   }
 
   /** Polls the container's health, as the provider's `wait` does, for at most `seconds`. */
@@ -269,7 +309,9 @@ export class PlanReplayer {
     await waitFor(
       `${name} to turn healthy`,
       async () => {
-        const { State } = await this.docker.getContainer(name).inspect();
+        const resource = this.containersByName.get(name);
+        const engine = resource ? this.engineOf(resource) : this.docker;
+        const { State } = await engine.getContainer((resource?.name as string | undefined) ?? name).inspect();
         if (!State.Running) throw new FatalWait(`${name} is not running (exit code ${State.ExitCode})`);
         if (State.Health?.Status === "unhealthy") {
           const last = State.Health.Log.at(-1);
@@ -289,7 +331,7 @@ export class PlanReplayer {
       const entries = await Promise.all(
         Object.entries(value)
           // cdktf metadata, ordering and lifecycle are Terraform's business, not the engine's.
-          .filter(([key]) => key !== "//" && key !== "depends_on" && key !== "lifecycle")
+          .filter(([key]) => key !== "//" && key !== "depends_on" && key !== "lifecycle" && key !== "provider")
           .map(async ([key, item]) => [key, await this.resolve(item)] as const),
       );
       return Object.fromEntries(entries);
@@ -383,7 +425,7 @@ export class PlanReplayer {
   private async createNetwork(raw: PlanResource): Promise<string> {
     requireKnownAttributes(`docker_network ${raw.name}`, raw, NETWORK_ATTRIBUTES);
     const spec = (await this.resolve(raw)) as PlanResource;
-    await this.docker.createNetwork({
+    await this.engineOf(raw).createNetwork({
       Name: spec.name,
       Driver: spec.driver ?? "bridge",
       Internal: spec.internal ?? false,
@@ -399,13 +441,14 @@ export class PlanReplayer {
     const spec = (await this.resolve(raw)) as PlanResource;
     // The engine would hand back an existing volume of that name, with
     // someone else's data in it: refuse instead.
-    const existing = await this.docker
+    const docker = this.engineOf(raw);
+    const existing = await docker
       .getVolume(spec.name)
       .inspect()
       .catch(() => undefined);
     if (existing)
       throw new Error(`volume ${spec.name} already exists and was not made by the replayer; remove it or change the namePrefix`);
-    await this.docker.createVolume({
+    await docker.createVolume({
       Name: spec.name,
       Driver: spec.driver ?? "local",
       DriverOpts: spec.driver_opts ?? {},
@@ -427,7 +470,7 @@ export class PlanReplayer {
       );
     }
     try {
-      return (await this.docker.getImage(local).inspect()).Id;
+      return (await this.engineOf(resource).getImage(local).inspect()).Id;
     } catch {
       throw new Error(`image ${local} (stand-in for ${reference}) is missing: run \`npm run testbed\``);
     }
@@ -492,8 +535,27 @@ const NETWORK_ATTRIBUTES = new Set(["name", "driver", "internal", "attachable", 
 const VOLUME_ATTRIBUTES = new Set(["name", "driver", "driver_opts", "labels"]);
 const PASSWORD_ATTRIBUTES = new Set(["length", "special", "upper", "lower", "numeric", "override_special"]);
 
-/** Terraform's own keys, which create nothing on the engine. */
-const TERRAFORM_KEYS = new Set(["//", "depends_on", "lifecycle"]);
+/** Terraform's own keys, which create nothing on the engine (`provider` picks the engine; see engineOf). */
+const TERRAFORM_KEYS = new Set(["//", "depends_on", "lifecycle", "provider"]);
+
+/** Removes a network, retrying (at most 10 times, 0.5 s apart) while the engine still reports active endpoints. */
+async function removeNetwork(docker: Docker, id: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await docker.getNetwork(id).remove();
+      return;
+    } catch (error) {
+      if (attempt >= 10 || !/active endpoints/.test((error as Error).message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+/** The alias of a resource's docker provider (`docker.nats-a` -> "nats-a"), undefined for the default provider. */
+function providerAlias(resource: PlanResource): string | undefined {
+  const provider = resource.provider as string | undefined;
+  return provider === undefined ? undefined : provider.replace(/^docker\./, "");
+}
 
 function requireKnownAttributes(what: string, spec: PlanResource, known: ReadonlySet<string>): void {
   const unknown = Object.keys(spec).filter((key) => !known.has(key) && !TERRAFORM_KEYS.has(key));

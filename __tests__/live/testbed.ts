@@ -53,9 +53,9 @@ export async function containerLog(name: string): Promise<string> {
   return demultiplex(raw);
 }
 
-/** Runs a command in a running container (`docker exec`) and returns its exit code and output. */
-export async function execIn(name: string, cmd: string[]): Promise<{ exitCode: number; output: string }> {
-  const exec = await docker.getContainer(name).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: false });
+/** Runs a command in a running container (`docker exec`, on `engine`, the local one by default) and returns its exit code and output. */
+export async function execIn(name: string, cmd: string[], engine: Docker = docker): Promise<{ exitCode: number; output: string }> {
+  const exec = await engine.getContainer(name).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: false });
   const stream = await exec.start({ hijack: true, stdin: false });
   const chunks: Buffer[] = [];
   await new Promise<void>((resolve, reject) => {

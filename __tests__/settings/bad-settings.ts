@@ -19,6 +19,11 @@ export interface BadSetting {
 
 const LONG_PREFIX = "a".repeat(50);
 
+const TWO_HOSTS = {
+  "nats-a": { dockerHost: "ssh://deploy@nats-a", address: "10.0.0.11" },
+  "nats-b": { dockerHost: "ssh://deploy@nats-b", address: "10.0.0.12" },
+};
+
 export const BAD_SETTINGS: readonly BadSetting[] = [
   { name: "a typo of nodes", context: { nats: { node: 5 } }, prop: "nats.node", says: /is not a setting.*did you mean nats\.nodes\?/ },
   {
@@ -198,4 +203,86 @@ export const BAD_SETTINGS: readonly BadSetting[] = [
   },
   { name: "a memory store above the memory limit", context: { nats: { maxMemoryStore: "2G" } }, prop: "maxMemoryStore" },
   { name: "Loki off while Grafana is on", context: { loki: false }, prop: "loki", says: /set grafana: false too/ },
+  // Several Docker hosts (issue 16).
+  {
+    name: "a monitoring host that is not among the hosts",
+    context: { hosts: TWO_HOSTS, monitoringHost: "nats-x" },
+    prop: "monitoringHost",
+    says: /got "nats-x" \(did you mean "nats-a" or "nats-b"\?\)/,
+  },
+  {
+    name: "a node placed on an unknown host",
+    context: { hosts: TWO_HOSTS, natsPlacement: ["nats-a", "nats-b", "nats-q"] },
+    prop: "natsPlacement[2]",
+    says: /must be one of the hosts \(nats-a, nats-b\)/,
+  },
+  {
+    name: "a placement with fewer hosts than nodes",
+    context: { hosts: TWO_HOSTS, natsPlacement: ["nats-a", "nats-b"] },
+    prop: "natsPlacement",
+    says: /one host per NATS node, 3 in all/,
+  },
+  {
+    name: "two hosts with one address",
+    context: { hosts: { ...TWO_HOSTS, "nats-c": { dockerHost: "ssh://deploy@nats-c", address: "10.0.0.11" } } },
+    prop: "hosts.nats-c.address",
+    says: /already the address of host nats-a/,
+  },
+  {
+    name: "two hosts with one engine",
+    context: { hosts: { ...TWO_HOSTS, "nats-c": { dockerHost: "ssh://deploy@nats-a", address: "10.0.0.13" } } },
+    prop: "hosts.nats-c.dockerHost",
+    says: /already the engine of host nats-a/,
+  },
+  {
+    name: "a host address on loopback",
+    context: { hosts: { "nats-a": { dockerHost: "ssh://deploy@nats-a", address: "127.0.0.1" } } },
+    prop: "hosts.nats-a.address",
+    says: /not a wildcard or loopback address/,
+  },
+  {
+    name: "a tcp:// engine without TLS",
+    context: { hosts: { "nats-a": { dockerHost: "tcp://10.0.0.11:2375", address: "10.0.0.11" } } },
+    prop: "hosts.nats-a.dockerHost",
+    says: /needs TLS for tcp:\/\/.*missing caMaterialVariable, certMaterialVariable, keyMaterialVariable/,
+  },
+  {
+    name: "a host name that is not an alias",
+    context: { hosts: { "1st": { dockerHost: "ssh://deploy@nats-a", address: "10.0.0.11" } } },
+    prop: "hosts",
+    says: /starting with a letter/,
+  },
+  {
+    name: "dockerHost next to hosts",
+    context: { hosts: TWO_HOSTS, dockerHost: "ssh://deploy@elsewhere" },
+    prop: "dockerHost",
+    says: /cannot be set together with hosts/,
+  },
+  {
+    name: "a host that runs nothing",
+    context: {
+      hosts: { ...TWO_HOSTS, "nats-c": { dockerHost: "ssh://deploy@nats-c", address: "10.0.0.13" } },
+      natsPlacement: ["nats-a", "nats-a", "nats-b"],
+    },
+    prop: "hosts.nats-c",
+    says: /runs nothing/,
+  },
+  {
+    name: "natsPlacement without hosts",
+    context: { natsPlacement: ["nats-a", "nats-b", "nats-c"] },
+    prop: "natsPlacement",
+    says: /needs hosts/,
+  },
+  {
+    name: "plain routes between hosts",
+    context: { hosts: TWO_HOSTS, nats: { routeTls: false } },
+    prop: "routeTls",
+    says: /must stay on for a cluster over several hosts/,
+  },
+  {
+    name: "a host with an unknown key",
+    context: { hosts: { "nats-a": { dockerHost: "ssh://deploy@nats-a", address: "10.0.0.11", adress: "10.0.0.11" } } },
+    prop: "hosts.nats-a.adress",
+    says: /did you mean hosts\.nats-a\.address\?/,
+  },
 ];

@@ -58,6 +58,16 @@ const CASES: [string, () => NatsMonitoringStackProps][] = [
     () => ({ nats: { nodes: 5 }, prometheus: { alertmanager: true }, grafana: { customDashboardsDir: dashboardsDir() } }),
   ],
   ["1 node, parts off, protectData: false", () => ({ nats: { nodes: 1 }, grafana: false, loki: false, protectData: false })],
+  [
+    "three hosts, one aliased provider each",
+    () => ({
+      hosts: {
+        "nats-a": { dockerHost: "ssh://deploy@10.0.0.11", address: "10.0.0.11" },
+        "nats-b": { dockerHost: "ssh://deploy@10.0.0.12", address: "10.0.0.12" },
+        "nats-c": { dockerHost: "ssh://deploy@10.0.0.13", address: "10.0.0.13" },
+      },
+    }),
+  ],
 ];
 
 describeWithTool("terraform", "cdktf synth --hcl output", () => {

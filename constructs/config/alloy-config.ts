@@ -47,7 +47,7 @@ export function renderAlloyConfig(input: CollectorConfigInput): string {
     // Only its `rules` export is used: loki.source.docker applies them.
     block("discovery.relabel", "containers", [
       attr("targets", ref("discovery.docker.containers.targets")),
-      ...containerRelabelRules(input.project).map(relabelRule),
+      ...containerRelabelRules(input.project, input.host).map(relabelRule),
     ]),
     block("loki.source.docker", "containers", [
       attr("host", input.dockerHost),

@@ -20,6 +20,8 @@ export interface CollectorConfigInput {
   readonly pushUrl: string;
   /** Collect every container on the engine, not only the stack's. */
   readonly collectAllContainers: boolean;
+  /** The `host` label on every line: the Docker host's name in a multi-host stack. @default no host label */
+  readonly host?: string;
 }
 
 /**
@@ -71,9 +73,11 @@ function escapeRegex(text: string): string {
  * stack's network name, the value of every stack container's
  * `natsmon.project` label. Rules run in order; later ones override.
  */
-export function containerRelabelRules(project: string): RelabelRule[] {
+export function containerRelabelRules(project: string, host?: string): RelabelRule[] {
   const stack = escapeRegex(project);
+  const hostRule: RelabelRule[] = host === undefined ? [] : [{ targetLabel: LOG_LABELS.host, replacement: host }];
   return [
+    ...hostRule,
     // Docker names start with a slash: "/nats-node1".
     { sourceLabels: [CONTAINER_NAME_META], regex: "/(.*)", targetLabel: LOG_LABELS.containerName },
     { sourceLabels: [CONTAINER_NAME_META], regex: "/(.*)", targetLabel: LOG_LABELS.service },

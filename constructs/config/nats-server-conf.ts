@@ -23,7 +23,24 @@ export interface NatsServerConfInput {
    * The cluster's name and its seed routes (host names of the first nodes).
    * Undefined for a single server, which runs JetStream standalone.
    */
-  readonly cluster?: { readonly name: string; readonly seeds: readonly string[] };
+  readonly cluster?: {
+    readonly name: string;
+    /** The seeds' host names: routes dial `<seed>:6222`. */
+    readonly seeds: readonly string[];
+    /**
+     * The seeds' `address:port` on their hosts instead, for a cluster spread
+     * over several Docker hosts, where a node on another host cannot
+     * resolve a container name.
+     */
+    readonly seedAddresses?: readonly string[];
+  };
+  /**
+   * The `address:port`s other hosts reach this node on, for a cluster spread
+   * over several Docker hosts: `cluster.advertise` (what gossip tells peers
+   * to dial) and `client_advertise` (what clients are told).
+   * @default the container name (with route TLS), and no client advertise
+   */
+  readonly advertise?: { readonly cluster: string; readonly client: string };
   readonly maxMemoryStoreBytes: number;
   readonly maxFileStoreBytes: number;
   /** The system-account user that Surveyor and operators log in with. */
@@ -63,6 +80,7 @@ export function renderNatsServerConf(input: NatsServerConfInput): string {
     {
       server_name: input.serverName,
       listen: `0.0.0.0:${NATS_PORTS.client}`,
+      client_advertise: input.advertise?.client,
       ...(input.monitoringTls ? { https_port: NATS_PORTS.monitoring } : { http_port: NATS_PORTS.monitoring }),
       logtime: true,
       lame_duck_duration: input.lameDuckDuration,
@@ -78,8 +96,10 @@ export function renderNatsServerConf(input: NatsServerConfInput): string {
         // A node listed among its own seeds detects the route to itself and
         // drops it; listing it keeps every seed node's file identical in
         // shape, and gossip connects the nodes that are not seeds.
-        routes: input.cluster.seeds.map((host) => routeUrl(host, NATS_PORTS.cluster, input.routeSecurity)),
-        advertise: input.routeSecurity && `${input.serverName}:${NATS_PORTS.cluster}`,
+        routes: input.cluster.seedAddresses
+          ? input.cluster.seedAddresses.map((address) => routeUrl(address, undefined, input.routeSecurity))
+          : input.cluster.seeds.map((host) => routeUrl(host, NATS_PORTS.cluster, input.routeSecurity)),
+        advertise: input.advertise?.cluster ?? (input.routeSecurity && `${input.serverName}:${NATS_PORTS.cluster}`),
         tls: input.routeSecurity && mutualTlsBlock(),
         authorization: input.routeSecurity && routeAuthorizationBlock(input.routeSecurity),
       },

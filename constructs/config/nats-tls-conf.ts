@@ -55,7 +55,8 @@ export function routeAuthorizationBlock(input: RouteSecurityInput): NatsConfBloc
   return { user: input.user, password: new EnvReference(ROUTE_PASSWORD_ENV) };
 }
 
-/** A seed route URL, with the route credentials when routes are secured. */
-export function routeUrl(host: string, port: number, security?: RouteSecurityInput): string {
-  return security ? `nats-route://${security.user}:${security.password}@${host}:${port}` : `nats-route://${host}:${port}`;
+/** A seed route URL, with the route credentials when routes are secured; without `port`, `host` is already `address:port`. */
+export function routeUrl(host: string, port: number | undefined, security?: RouteSecurityInput): string {
+  const target = port === undefined ? host : `${host}:${port}`;
+  return security ? `nats-route://${security.user}:${security.password}@${target}` : `nats-route://${target}`;
 }

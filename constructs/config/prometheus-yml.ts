@@ -43,6 +43,9 @@ function scrapeConfig(job: ScrapeTarget) {
     scrape_interval: job.scrapeInterval,
     // /metrics is Prometheus's default; writing it anyway would only add noise.
     metrics_path: job.metricsPath && job.metricsPath !== "/metrics" ? job.metricsPath : undefined,
-    static_configs: [{ targets: [...job.targets], labels }],
+    // Targets with labels of their own get a static config each; the others share one.
+    static_configs: job.targetLabels
+      ? job.targets.map((target) => ({ targets: [target], labels: { ...labels, ...job.targetLabels?.[target] } }))
+      : [{ targets: [...job.targets], labels }],
   };
 }

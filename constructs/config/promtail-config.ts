@@ -47,7 +47,7 @@ export function renderPromtailConfig(input: CollectorConfigInput): string {
             filters: input.collectAllContainers ? undefined : [projectContainerFilter(input.project)],
           },
         ],
-        relabel_configs: containerRelabelRules(input.project).map(relabelConfig),
+        relabel_configs: containerRelabelRules(input.project, input.host).map(relabelConfig),
         pipeline_stages: [
           { decolorize: {} },
           { regex: { expression: NATS_LEVEL_REGEX } },

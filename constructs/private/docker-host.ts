@@ -5,7 +5,7 @@ import { propError } from "./validation.js";
 const SCHEMES = ["unix:", "tcp:", "ssh:", "npipe:"];
 
 /** A Docker engine address the provider can dial: unix://, tcp://, ssh:// or npipe://. */
-export function requireDockerHost(scope: IConstruct, value: string): string {
+export function requireDockerHost(scope: IConstruct, value: string, prop = "dockerHost"): string {
   if (Token.isUnresolved(value)) return value;
   let url: URL | undefined;
   try {
@@ -20,7 +20,7 @@ export function requireDockerHost(scope: IConstruct, value: string): string {
   if (!ok) {
     throw propError(
       scope,
-      "dockerHost",
+      prop,
       value,
       "must be a Docker engine address: unix://PATH, tcp://HOST:PORT, ssh://USER@HOST or npipe://PATH",
       'write it like "unix:///var/run/docker.sock" or "ssh://deploy@docker-host"; leave it out for DOCKER_HOST or the local socket',

@@ -16,7 +16,7 @@ const claimsByStack = new WeakMap<TerraformStack, Map<string, Claim>>();
  * fails at synth time when another container of the same stack already does.
  * A port bound to 0.0.0.0 collides with the same port on any address.
  */
-export function claimHostPort(scope: IConstruct, address: string, container: string): void {
+export function claimHostPort(scope: IConstruct, address: string, container: string, engine = ""): void {
   const stack = TerraformStack.of(scope);
   let claims = claimsByStack.get(stack);
   if (!claims) {
@@ -24,7 +24,11 @@ export function claimHostPort(scope: IConstruct, address: string, container: str
     claimsByStack.set(stack, claims);
   }
   const port = address.slice(address.lastIndexOf(":") + 1);
-  for (const [taken, claim] of claims) {
+  const key = `${engine}|${address}`;
+  for (const [takenKey, claim] of claims) {
+    // Each host of a multi-host stack has ports of its own.
+    if (!takenKey.startsWith(`${engine}|`)) continue;
+    const taken = takenKey.slice(engine.length + 1);
     const takenPort = taken.slice(taken.lastIndexOf(":") + 1);
     const sameAddress = taken === address || taken.startsWith("0.0.0.0:") || address.startsWith("0.0.0.0:");
     if (takenPort === port && sameAddress) {
@@ -37,5 +41,5 @@ export function claimHostPort(scope: IConstruct, address: string, container: str
       );
     }
   }
-  claims.set(address, { path: scope.node.path, container });
+  claims.set(key, { path: scope.node.path, container });
 }

@@ -1,13 +1,20 @@
 import type { IConstruct } from "constructs";
 import { ALLOW_NATS_REPLACE_ENV, CONTAINER_PORTS, DEFAULT_HOST_PORTS, DEFAULT_NATS_CLUSTER_NAME } from "../../contract/index.js";
 import { DEFAULT_IMAGES } from "../images.js";
-import type { NatsClusterProps } from "../nats-cluster.js";
+import type { NatsClusterProps, NatsNodeHost } from "../nats-cluster.js";
 import { type ResolvedServiceBase, resolveServiceBase } from "../service-props.js";
 import { requireImageReference } from "./image-reference.js";
-import { propError, requireDnsLabel, requireDuration, requirePort, requireSize } from "./validation.js";
+import { propError, requireDnsLabel, requireDuration, requireIpv4, requirePort, requireSize } from "./validation.js";
 
 /** Seconds added to lame duck grace + duration before Docker kills a node. */
 const STOP_MARGIN_SECONDS = 15;
+
+/** A node placed on a host, with the host ports it publishes there. */
+export interface PlacedNode {
+  readonly host: NatsNodeHost;
+  readonly clientHostPort: number;
+  readonly clusterHostPort: number;
+}
 
 /** NatsClusterProps with every default applied and every value checked. */
 export interface NatsClusterSettings {
@@ -40,6 +47,8 @@ export interface NatsClusterSettings {
   readonly allowNodeReplacement: boolean;
   readonly natsBox: boolean;
   readonly natsBoxImage: string;
+  /** Each node's host and host ports, when the cluster spans several Docker hosts. */
+  readonly placement?: readonly PlacedNode[];
 }
 
 /**
@@ -131,6 +140,7 @@ export function resolveNatsClusterProps(scope: IConstruct, props: NatsClusterPro
     requirePortRange(scope, "clientHostPort", clientHostPort, nodeCount);
     if (monitoringHostPort !== undefined) requirePortRange(scope, "monitoringHostPort", monitoringHostPort, nodeCount);
   }
+  const placement = props.placement === undefined ? undefined : resolvePlacement(scope, props, nodeCount, routeTls, clientHostPort);
   const natsBox = props.natsBox ?? true;
   const natsBoxImage = props.natsBoxImage ?? DEFAULT_IMAGES.natsBox;
   if (natsBox) requireImageReference(scope, "natsBoxImage", natsBoxImage);
@@ -156,7 +166,66 @@ export function resolveNatsClusterProps(scope: IConstruct, props: NatsClusterPro
     allowNodeReplacement: props.allowNodeReplacement ?? process.env[ALLOW_NATS_REPLACE_ENV] === "1",
     natsBox,
     natsBoxImage,
+    placement,
   };
+}
+
+/**
+ * Each node's host ports with `placement`: the k-th node on a host gets the
+ * k-th port from the first, counted over the nodes before it only, so adding
+ * a node leaves the others' ports alone.
+ */
+function resolvePlacement(
+  scope: IConstruct,
+  props: NatsClusterProps,
+  nodeCount: number,
+  routeTls: boolean,
+  clientHostPort: number,
+): PlacedNode[] {
+  const placement = props.placement ?? [];
+  if (placement.length !== nodeCount) {
+    throw propError(
+      scope,
+      "placement",
+      placement.map((host) => host.name),
+      `must name one host per node, ${nodeCount} in all, node1 first`,
+      `list ${nodeCount} hosts, or leave placement out`,
+    );
+  }
+  if (nodeCount > 1 && !routeTls) {
+    throw propError(
+      scope,
+      "routeTls",
+      false,
+      "must stay on for a cluster over several hosts: its routes cross the network between hosts, and only mutual TLS with route auth keeps other machines out",
+      "leave routeTls out (it is on by default)",
+    );
+  }
+  const clusterHostPort = requirePort(
+    scope,
+    "clusterHostPort",
+    props.clusterHostPort ?? CONTAINER_PORTS.natsCluster,
+    CONTAINER_PORTS.natsCluster,
+  );
+  const perHost = new Map<string, number>();
+  return placement.map((host, index) => {
+    requireIpv4(scope, `placement[${index}].address`, host.address);
+    const k = perHost.get(host.address) ?? 0;
+    perHost.set(host.address, k + 1);
+    const ports = { clientHostPort: clientHostPort + k, clusterHostPort: clusterHostPort + k };
+    for (const [prop, port] of Object.entries(ports)) {
+      if (port > 65535) {
+        throw propError(
+          scope,
+          prop,
+          port - k,
+          `leaves no port for node ${index + 1}, the ${k + 1}th node on host ${host.name}`,
+          "use a lower first port",
+        );
+      }
+    }
+    return { host, ...ports };
+  });
 }
 
 /**

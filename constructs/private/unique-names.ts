@@ -12,9 +12,10 @@ const namesByStack = new WeakMap<TerraformStack, Map<string, IConstruct>>();
 /**
  * Records that `owner` (the part, e.g. a NatsCluster) creates a container or
  * volume called `name`, and fails at synth time when another part of the
- * same stack already does, naming both.
+ * same stack already does on the same engine (`engine`: the provider alias
+ * of a multi-host stack's host, "" for the stack's only engine), naming both.
  */
-export function claimDockerName(owner: IConstruct, kind: DockerNameKind, name: string): void {
+export function claimDockerName(owner: IConstruct, kind: DockerNameKind, name: string, engine = ""): void {
   if (Token.isUnresolved(name)) return;
   const stack = TerraformStack.of(owner);
   let names = namesByStack.get(stack);
@@ -22,7 +23,8 @@ export function claimDockerName(owner: IConstruct, kind: DockerNameKind, name: s
     names = new Map();
     namesByStack.set(stack, names);
   }
-  const key = `${kind}:${name}`;
+  // Names are unique per engine: each host of a multi-host stack has its own.
+  const key = `${engine}|${kind}:${name}`;
   const other = names.get(key);
   if (other !== undefined) {
     throw propError(

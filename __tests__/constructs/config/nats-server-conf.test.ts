@@ -11,6 +11,13 @@ import { containersByName, labelsOf, synthStack, uploadedFile } from "../../help
 import { describeWithTool } from "../../helpers/tools.js";
 import { TlsMaterial } from "../../live/tls-material.js";
 
+/** Three engines, as the testbed starts them. */
+const THREE_HOSTS = {
+  "nats-a": { dockerHost: "unix:///run/natsmon-a.sock", address: "10.99.0.11" },
+  "nats-b": { dockerHost: "unix:///run/natsmon-b.sock", address: "10.99.0.12" },
+  "nats-c": { dockerHost: "unix:///run/natsmon-c.sock", address: "10.99.0.13" },
+};
+
 // bcrypt of "test-password", as random_password's bcrypt_hash would give.
 const BCRYPT = "$2a$10$YkFiHkxegdAXGN4SVhKTu.oExIzHTqg0cKB8FyWfAyklB.Q1UmVKm";
 
@@ -132,6 +139,30 @@ function configChecks(natsServer: string): void {
       const file = join(dir, `${node.name}-${nodes}.conf`);
       // Terraform fills the route password into the route URLs: a value of random_password's alphabet here.
       const conf = uploadedFile(node, "/etc/nats/nats-server.conf").replace(/\$\{random_password\.[\w-]+\.result\}/g, "Route0Password1");
+      writeFileSync(file, localTlsPaths(conf));
+      const result = spawnSync(natsServer, ["-c", file, "-t"], {
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          [SYSTEM_PASSWORD_ENV]: `"${BCRYPT}"`,
+          [APP_PASSWORD_ENV]: `"${BCRYPT}"`,
+          [ROUTE_PASSWORD_ENV]: '"Route0Password1"',
+        },
+      });
+      expect(result.status, `${node.name}: ${result.stderr}${result.stdout}`).toBe(0);
+      expect(`${result.stdout}${result.stderr}`).toMatch(/configuration file .* is valid/);
+    }
+  });
+
+  it.each([3, 5])("with %i nodes over three Docker hosts (advertised host addresses, routes to the seeds' addresses)", (nodes) => {
+    const { plan } = synthStack({ hosts: THREE_HOSTS, nats: { nodes, clientTls: true } });
+    const containers = Object.values(containersByName(plan)).filter((c) => labelsOf(c)["natsmon.component"] === "nats");
+    expect(containers).toHaveLength(nodes);
+    for (const node of containers) {
+      const file = join(dir, `${node.name}-hosts-${nodes}.conf`);
+      const conf = uploadedFile(node, "/etc/nats/nats-server.conf").replace(/\$\{random_password\.[\w-]+\.result\}/g, "Route0Password1");
+      expect(conf).toContain("@10.99.0.13:6222");
+      expect(conf).toMatch(/client_advertise: "10\.99\.0\.1\d:422\d"/);
       writeFileSync(file, localTlsPaths(conf));
       const result = spawnSync(natsServer, ["-c", file, "-t"], {
         encoding: "utf8",

@@ -1,0 +1,184 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import type { NatsMonitoringStackProps } from "../../index.js";
+import { containersByName, labelsOf, type Plan, resourcesOf, synthStack, uploadedFile } from "../helpers/plan.js";
+
+const HOSTS = {
+  "nats-a": { dockerHost: "unix:///run/natsmon-a.sock", address: "10.99.0.11" },
+  "nats-b": { dockerHost: "ssh://deploy@10.99.0.12", address: "10.99.0.12" },
+  "nats-c": { dockerHost: "tcp://10.99.0.13:2376", address: "10.99.0.13", certPath: "/etc/natsmon/docker-c" },
+};
+const THREE: NatsMonitoringStackProps = { hosts: HOSTS };
+
+/** Container name -> provider of every container of one host, e.g. "docker.nats-a". */
+function containersOn(plan: Plan, host: string): string[] {
+  return Object.values(resourcesOf(plan, "docker_container"))
+    .filter((c) => c.provider === `docker.${host}`)
+    .map((c) => c.name as string)
+    .sort();
+}
+
+describe("a stack over three Docker hosts", () => {
+  const { plan } = synthStack(THREE);
+
+  it("has one aliased docker provider per host and no default one", () => {
+    expect(plan.provider?.docker).toEqual([
+      { alias: "nats-a", host: "unix:///run/natsmon-a.sock" },
+      { alias: "nats-b", host: "ssh://deploy@10.99.0.12" },
+      { alias: "nats-c", host: "tcp://10.99.0.13:2376", cert_path: "/etc/natsmon/docker-c" },
+    ]);
+  });
+
+  it("puts every docker resource on a host's provider", () => {
+    for (const type of ["docker_container", "docker_image", "docker_volume", "docker_network"]) {
+      for (const [id, resource] of Object.entries(resourcesOf(plan, type))) {
+        expect(resource.provider, `${type}.${id}`).toMatch(/^docker\.nats-[abc]$/);
+      }
+    }
+  });
+
+  it("places nodes round-robin, with monitoring on the first host and agents on every NATS host", () => {
+    expect(containersOn(plan, "nats-a")).toEqual([
+      "alloy",
+      "docker-socket-proxy",
+      "grafana",
+      "loki",
+      "nats-box",
+      "nats-exporter",
+      "nats-node1",
+      "nats-surveyor",
+      "prometheus",
+    ]);
+    expect(containersOn(plan, "nats-b")).toEqual(["alloy", "docker-socket-proxy", "nats-exporter", "nats-node2"]);
+    expect(containersOn(plan, "nats-c")).toEqual(["alloy", "docker-socket-proxy", "nats-exporter", "nats-node3"]);
+  });
+
+  it("gives each host its own network, image and volumes, named as on one host", () => {
+    const networks = Object.values(resourcesOf(plan, "docker_network")).filter((n) => n.name === "nats-monitoring");
+    expect(networks.map((n) => n.provider).sort()).toEqual(["docker.nats-a", "docker.nats-b", "docker.nats-c"]);
+    const natsImages = Object.values(resourcesOf(plan, "docker_image")).filter((i) => String(i.name).startsWith("nats:"));
+    expect(natsImages.map((i) => i.provider).sort()).toEqual(["docker.nats-a", "docker.nats-b", "docker.nats-c"]);
+    const volumes = Object.values(resourcesOf(plan, "docker_volume"));
+    expect(volumes.filter((v) => v.name === "nats-node2-data").map((v) => v.provider)).toEqual(["docker.nats-b"]);
+  });
+
+  it("publishes, advertises and routes on the hosts' addresses", () => {
+    const node2 = containersByName(plan)["nats-node2"];
+    expect(node2.ports).toEqual([
+      { internal: 4222, external: 4222, ip: "10.99.0.12", protocol: "tcp" },
+      { internal: 6222, external: 6222, ip: "10.99.0.12", protocol: "tcp" },
+    ]);
+    const conf = uploadedFile(node2, "/etc/nats/nats-server.conf");
+    expect(conf).toContain('client_advertise: "10.99.0.12:4222"');
+    expect(conf).toContain('advertise: "10.99.0.12:6222"');
+    expect(conf.match(/nats-route:\/\/route:\$\{random_password\.[\w-]+\.result\}@[\d.:]+/g)?.map((r) => r.split("@")[1])).toEqual([
+      "10.99.0.11:6222",
+      "10.99.0.12:6222",
+      "10.99.0.13:6222",
+    ]);
+    expect(conf).toMatch(/verify: true/);
+  });
+
+  it("names each node's host address in its certificate", () => {
+    const requests = Object.values(resourcesOf(plan, "tls_cert_request"));
+    const byNode = Object.fromEntries(requests.map((r) => [r.subject[0].common_name, r]));
+    expect(byNode["nats-node1"].ip_addresses).toContain("10.99.0.11");
+    expect(byNode["nats-node1"].ip_addresses).not.toContain("10.99.0.13");
+    expect(byNode["nats-node3"].ip_addresses).toContain("10.99.0.13");
+    expect(byNode["nats-node3"].dns_names).toContain("nats-node3");
+  });
+
+  it("has Surveyor dial the nodes on their hosts' addresses", () => {
+    const surveyor = containersByName(plan)["nats-surveyor"];
+    expect(surveyor.command).toContain("--servers=nats://10.99.0.11:4222,nats://10.99.0.12:4222,nats://10.99.0.13:4222");
+    // Client TLS is on across hosts by default: Surveyor checks the servers against the stack's CA.
+    expect(surveyor.command).toContain("--tlscacert=/etc/nats-surveyor/ca.pem");
+    expect(uploadedFile(containersByName(plan)["nats-node1"], "/etc/nats/nats-server.conf")).toMatch(/^tls \{/m);
+    const plain = synthStack({ hosts: HOSTS, nats: { clientTls: false } }).plan;
+    expect(containersByName(plain)["nats-surveyor"].command.some((a: string) => a.startsWith("--tlscacert"))).toBe(false);
+  });
+
+  it("runs on each host an exporter for the nodes there, which Prometheus scrapes on the host's address", () => {
+    const exporters = Object.values(resourcesOf(plan, "docker_container")).filter((c) => c.name === "nats-exporter");
+    const read = Object.fromEntries(exporters.map((e) => [e.provider, (e.command as string[]).filter((a) => a.includes(",http"))]));
+    expect(read).toEqual({
+      "docker.nats-a": ["nats-node1,http://nats-node1:8222"],
+      "docker.nats-b": ["nats-node2,http://nats-node2:8222"],
+      "docker.nats-c": ["nats-node3,http://nats-node3:8222"],
+    });
+    expect(exporters.map((e) => e.ports[0].ip).sort()).toEqual(["10.99.0.11", "10.99.0.12", "10.99.0.13"]);
+    const prometheusYml = uploadedFile(containersByName(plan).prometheus, "/etc/prometheus/prometheus.yml");
+    const job = (parse(prometheusYml).scrape_configs as { job_name: string; static_configs: unknown[] }[]).find(
+      (j) => j.job_name === "nats-exporter",
+    );
+    expect(job?.static_configs).toEqual([
+      { targets: ["10.99.0.11:7778"], labels: { host: "nats-a" } },
+      { targets: ["10.99.0.12:7778"], labels: { host: "nats-b" } },
+      { targets: ["10.99.0.13:7778"], labels: { host: "nats-c" } },
+    ]);
+  });
+
+  it("ships every host's logs to the central Loki with a host label", () => {
+    const collectors = Object.values(resourcesOf(plan, "docker_container")).filter((c) => c.name === "alloy");
+    expect(collectors).toHaveLength(3);
+    const loki = containersByName(plan).loki;
+    expect(loki.ports).toEqual([{ internal: 3100, external: 3100, ip: "10.99.0.11", protocol: "tcp" }]);
+    for (const collector of collectors) {
+      const host = String(collector.provider).replace("docker.", "");
+      const config = uploadedFile(collector, "/etc/alloy/config.alloy");
+      expect(config).toContain(`target_label = "host"`);
+      expect(config).toContain(`replacement  = "${host}"`);
+      const pushUrl = host === "nats-a" ? "http://loki:3100/loki/api/v1/push" : "http://10.99.0.11:3100/loki/api/v1/push";
+      expect(config).toContain(`url = "${pushUrl}"`);
+    }
+  });
+
+  it("places five nodes round-robin and gives the second node of a host the next ports", () => {
+    const five = synthStack({ hosts: HOSTS, nats: { nodes: 5 } }).plan;
+    const node4 = containersByName(five)["nats-node4"];
+    expect(node4.provider).toBe("docker.nats-a");
+    expect(node4.ports.map((p: { external: number }) => p.external)).toEqual([4223, 6223]);
+    expect(uploadedFile(node4, "/etc/nats/nats-server.conf")).toContain('advertise: "10.99.0.11:6223"');
+    expect(containersByName(five)["nats-node5"].provider).toBe("docker.nats-b");
+    expect(labelsOf(node4)["natsmon.component"]).toBe("nats");
+  });
+
+  it("follows an explicit placement and a monitoring-only host", () => {
+    const placed = synthStack({
+      hosts: { ...HOSTS, mon: { dockerHost: "ssh://deploy@10.99.0.20", address: "10.99.0.20", nats: false } },
+      monitoringHost: "mon",
+      natsPlacement: ["nats-c", "nats-b", "nats-a"],
+    }).plan;
+    expect(containersByName(placed)["nats-node1"].provider).toBe("docker.nats-c");
+    expect(containersOn(placed, "mon")).toEqual(["alloy", "docker-socket-proxy", "grafana", "loki", "nats-surveyor", "prometheus"]);
+    expect(containersOn(placed, "nats-a")).toEqual(["alloy", "docker-socket-proxy", "nats-exporter", "nats-node3"]);
+    // nats-box goes with node1.
+    expect(containersByName(placed)["nats-box"].provider).toBe("docker.nats-c");
+  });
+
+  it("takes the tcp:// engine's TLS material from sensitive variables", () => {
+    const { plan: withVariables } = synthStack({
+      hosts: {
+        "nats-a": {
+          dockerHost: "tcp://10.99.0.11:2376",
+          address: "10.99.0.11",
+          caMaterialVariable: "nats_a_ca",
+          certMaterialVariable: "nats_a_cert",
+          keyMaterialVariable: "nats_a_key",
+        },
+      },
+      nats: { nodes: 1 },
+    });
+    expect(withVariables.provider?.docker).toEqual([
+      {
+        alias: "nats-a",
+        host: "tcp://10.99.0.11:2376",
+        ca_material: "${var.nats_a_ca}",
+        cert_material: "${var.nats_a_cert}",
+        key_material: "${var.nats_a_key}",
+      },
+    ]);
+    const variables = (withVariables as unknown as { variable: Record<string, { sensitive: boolean }> }).variable;
+    expect(variables.nats_a_key.sensitive).toBe(true);
+  });
+});
