@@ -41,6 +41,21 @@ function round(seconds: number): number {
  * other's host addresses over mutual TLS, and an R3 stream under publish load
  * loses nothing when the leader's whole host is cut off the network.
  */
+/**
+ * Without the three engines this is a visible skip on a laptop, and a
+ * failure when CI=true: .ci/run starts them, so CI never passes because
+ * this test silently did not run.
+ */
+if (hosts.length < 3 && process.env.CI === "true") {
+  describe("a cluster over three Docker engines", () => {
+    it("needs three test engines", () => {
+      throw new Error(`${HOSTS_FILE} lists ${hosts.length} engine(s): run \`npm run testbed -- --hosts 3\` first (.ci/run does)`);
+    });
+  });
+} else if (hosts.length < 3) {
+  console.warn(`SKIPPED the multi-host live test: no three engines in ${HOSTS_FILE} (run \`npm run testbed -- --hosts 3\`)`);
+}
+
 describe.skipIf(hosts.length < 3)("a cluster over three Docker engines (npm run testbed -- --hosts 3)", () => {
   const used = hosts.slice(0, 3);
   const engines = Object.fromEntries(used.map((h) => [h.name, new Docker({ socketPath: h.socket })]));
