@@ -5,6 +5,7 @@ import { TlsProvider } from "@cdktf/provider-tls/lib/provider/index.js";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { OUTPUTS, type OutputName } from "../contract/index.js";
+import { Cadvisor, type CadvisorProps } from "./cadvisor.js";
 import { Grafana, type GrafanaProps } from "./grafana.js";
 import { KeptVolumes, STACK_PART_VOLUME_PATHS } from "./kept-volumes.js";
 import { LokiStack, type LokiStackProps } from "./loki-stack.js";
@@ -78,6 +79,16 @@ export interface NatsMonitoringStackProps {
    * @default false
    */
   readonly nodeExporter?: PartProps<NodeExporterProps> | boolean;
+  /**
+   * cAdvisor for the stack's own containers' CPU, memory, restarts and OOM
+   * kills, scraped by Prometheus, shown in the cluster dashboard's Containers
+   * row and watched by the ContainerRestarting and ContainerOomKilled alerts:
+   * `true`, or its props. Opt-in, since it reads the host's cgroup tree,
+   * Docker's layer database and the kernel log (read-only, with CAP_SYSLOG)
+   * and asks the engine through its own read-only socket proxy.
+   * @default false
+   */
+  readonly cadvisor?: PartProps<CadvisorProps> | boolean;
 }
 
 /**
@@ -104,6 +115,8 @@ export class NatsMonitoringStack extends TerraformStack {
   readonly grafana?: Grafana;
   /** node-exporter for the Docker host, when `nodeExporter` is set. */
   readonly nodeExporter?: NodeExporter;
+  /** cAdvisor for the stack's containers, when `cadvisor` is set. */
+  readonly cadvisor?: Cadvisor;
 
   constructor(scope: Construct, id: string, props: NatsMonitoringStackProps = {}) {
     super(scope, id);
@@ -136,6 +149,11 @@ export class NatsMonitoringStack extends TerraformStack {
       const own = props.nodeExporter === true ? {} : props.nodeExporter;
       this.nodeExporter = new NodeExporter(this, "NodeExporter", { ...shared, ...own });
       this.prometheus?.addScrapeTarget(this.nodeExporter);
+    }
+    if (props.cadvisor !== undefined && props.cadvisor !== false) {
+      const own = props.cadvisor === true ? {} : props.cadvisor;
+      this.cadvisor = new Cadvisor(this, "Cadvisor", { ...shared, ...own });
+      this.prometheus?.addScrapeTarget(this.cadvisor);
     }
     if (props.loki !== false) {
       this.loki = new LokiStack(this, "Loki", {

@@ -15,6 +15,12 @@ export interface ScrapeTarget {
   readonly scrapeInterval?: string;
   /** Extra labels put on every series of the job. */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Keep only the scraped series whose `label` equals `value` (a
+   * `metric_relabel_configs` keep rule), e.g. cAdvisor's series of the
+   * stack's own containers. @default every series
+   */
+  readonly keepSeries?: { readonly label: string; readonly value: string };
 }
 
 /** A construct that Prometheus can scrape. */

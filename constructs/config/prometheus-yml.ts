@@ -44,5 +44,13 @@ function scrapeConfig(job: ScrapeTarget) {
     // /metrics is Prometheus's default; writing it anyway would only add noise.
     metrics_path: job.metricsPath && job.metricsPath !== "/metrics" ? job.metricsPath : undefined,
     static_configs: [{ targets: [...job.targets], labels }],
+    metric_relabel_configs: job.keepSeries
+      ? [{ source_labels: [job.keepSeries.label], regex: escapeRegex(job.keepSeries.value), action: "keep" }]
+      : undefined,
   };
+}
+
+/** `value` as an RE2 pattern that matches it alone (Prometheus anchors relabel regexes). */
+function escapeRegex(value: string): string {
+  return value.replace(/[\\^$.|?*+()[\]{}]/g, "\\$&");
 }
