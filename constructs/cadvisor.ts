@@ -155,10 +155,20 @@ export class Cadvisor extends Construct implements IScrapeable {
     this.scrapeTarget = {
       jobName: SCRAPE_JOBS.cadvisor,
       targets: [`${name}:${CADVISOR_PORT}`],
-      keepSeries: { label: CADVISOR_LABELS.project, value: project },
+      keepSeries: { label: CADVISOR_LABELS.project, regex: literalRegex(project) },
     };
     if (props.hostPort !== undefined) this.hostUrl = hostUrl(base.bindAddress, props.hostPort);
   }
+}
+
+/**
+ * A network name as a regex that matches it alone. Docker network names hold
+ * [a-zA-Z0-9_.-], of which only `.` means something in a regex. The stack's
+ * own network name is a Terraform reference here (a DNS label, no dot),
+ * resolved into the file later.
+ */
+function literalRegex(name: string): string {
+  return Token.isUnresolved(name) ? name : name.replace(/\./g, "\\.");
 }
 
 function requireHostPath(scope: Construct, prop: string, value: string): string {

@@ -16,11 +16,12 @@ export interface ScrapeTarget {
   /** Extra labels put on every series of the job. */
   readonly labels?: Readonly<Record<string, string>>;
   /**
-   * Keep only the scraped series whose `label` equals `value` (a
-   * `metric_relabel_configs` keep rule), e.g. cAdvisor's series of the
-   * stack's own containers. @default every series
+   * Keep only the scraped series whose `label` matches `regex` (a
+   * `metric_relabel_configs` keep rule; Prometheus anchors the RE2 regex at
+   * both ends), e.g. cAdvisor's series of the stack's own containers.
+   * @default every series
    */
-  readonly keepSeries?: { readonly label: string; readonly value: string };
+  readonly keepSeries?: { readonly label: string; readonly regex: string };
 }
 
 /** A construct that Prometheus can scrape. */

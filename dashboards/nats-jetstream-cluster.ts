@@ -31,6 +31,7 @@ import {
   thresholdSteps,
   timeseriesPanel,
 } from "./common.js";
+import { containersSection } from "./container-panels.js";
 import { hostSection } from "./host-panels.js";
 import { DASHBOARD_VARIABLES, metricSelector } from "./selectors.js";
 
@@ -111,6 +112,7 @@ export function natsJetStreamClusterDashboard(prometheus: DashboardDataSource): 
       ],
     },
     hostSection(),
+    containersSection(),
   ]).build();
 }
 

@@ -12,6 +12,8 @@ import { exportedNames } from "../helpers/api-surface.js";
 /** Values: constructs, data, functions. */
 const PUBLIC_VALUES = [
   "Alertmanager",
+  "CADVISOR_LABELS",
+  "Cadvisor",
   "COMPONENTS",
   "DEFAULT_ALERT_CONFIG",
   "DASHBOARD_UIDS",
@@ -99,9 +101,11 @@ const PUBLIC_TYPES = [
   "ExporterJsz",
   "GrafanaProps",
   "HealthcheckSpec",
+  "DeviceMount",
   "HostMount",
   "IDataSource",
   "IScrapeable",
+  "CadvisorProps",
   "InhibitRule",
   "LogCollectorKind",
   "LogCollectorProps",

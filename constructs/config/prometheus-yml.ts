@@ -45,12 +45,7 @@ function scrapeConfig(job: ScrapeTarget) {
     metrics_path: job.metricsPath && job.metricsPath !== "/metrics" ? job.metricsPath : undefined,
     static_configs: [{ targets: [...job.targets], labels }],
     metric_relabel_configs: job.keepSeries
-      ? [{ source_labels: [job.keepSeries.label], regex: escapeRegex(job.keepSeries.value), action: "keep" }]
+      ? [{ source_labels: [job.keepSeries.label], regex: job.keepSeries.regex, action: "keep" }]
       : undefined,
   };
-}
-
-/** `value` as an RE2 pattern that matches it alone (Prometheus anchors relabel regexes). */
-function escapeRegex(value: string): string {
-  return value.replace(/[\\^$.|?*+()[\]{}]/g, "\\$&");
 }
