@@ -55,7 +55,9 @@ describe("Cadvisor", () => {
       "${docker_network.network.name}",
       expect.stringMatching(/^\$\{docker_network\.Cadvisor_SocketProxy_network_\w+\.name\}$/),
     ]);
-    const apiNetwork = Object.values(plan.resource.docker_network).find((n) => n.name === "${docker_network.network.name}-cadvisor-docker-api");
+    const apiNetwork = Object.values(plan.resource.docker_network).find(
+      (n) => n.name === "${docker_network.network.name}-cadvisor-docker-api",
+    );
     expect(apiNetwork?.internal).toBe(true);
 
     const proxy = container(plan, "cadvisor-docker-socket-proxy");
