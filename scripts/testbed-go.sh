@@ -68,7 +68,8 @@ go_build() {
     work="$(mktemp -d)"
     {
       cp "${stub#local:}"/*.go "$work/" &&
-        (cd "$work" && go mod init "natsmon-testbed/$(basename "${stub#local:}")" &&
+        # The module's last element names the binary: testbed-cadvisor builds cadvisor.
+        (cd "$work" && go mod init "natsmon-testbed/$(basename "${stub#local:}" | sed 's/^testbed-//')" &&
           { [ "$module" = "std" ] || go get "$module@$version"; } && go mod tidy &&
           go build -ldflags="-s -w -X main.Version=$version" -o "$dir/bin/" .)
     } >"$dir/build.log" 2>&1 || status=$?
