@@ -39,7 +39,11 @@ var (
 	storeContainerLabels = flag.Bool("store_container_labels", true, "turn every container label into a metric label")
 	whitelistedLabels    = flag.String("whitelisted_container_labels", "", "container labels kept when store_container_labels is false")
 	versionFlag          = flag.Bool("version", false, "print the version and exit")
-	enableMetrics        = container.MetricSet{}
+	// As upstream: split on commas, so an empty flag is one empty prefix, which
+	// the raw driver expects (it indexes the list's first entry).
+	rawCgroupPrefixes = flag.String("raw_cgroup_prefix_whitelist", "", "cgroup path prefixes collected even with --docker_only")
+	envWhitelist      = flag.String("env_metadata_whitelist", "", "environment variables kept as metadata")
+	enableMetrics     = container.MetricSet{}
 	// The upstream command's default set of disabled kinds.
 	disableMetrics = container.MetricSet{
 		container.MemoryNumaMetrics: struct{}{}, container.NetworkTcpUsageMetrics: struct{}{},
@@ -67,7 +71,7 @@ func main() {
 		included = enableMetrics
 	}
 	m, err := manager.New(memory.New(2*time.Minute, nil), sysfs.NewRealSysFs(), manager.HousekeepingConfigFlags, included,
-		http.DefaultClient, nil, nil, "", 0)
+		http.DefaultClient, strings.Split(*rawCgroupPrefixes, ","), strings.Split(*envWhitelist, ","), "", 0)
 	if err != nil {
 		klog.Fatalf("creating the manager: %v", err)
 	}
