@@ -53,9 +53,11 @@ export type {
   SlackNotificationProps,
 } from "./constructs/alert-receivers.js";
 export { Alertmanager, type AlertmanagerProps } from "./constructs/alertmanager.js";
+export { Cadvisor, type CadvisorProps } from "./constructs/cadvisor.js";
 export type { DataSourceSpec, IDataSource } from "./constructs/data-source.js";
 export type { DockerHostSettings } from "./constructs/docker-hosts.js";
 export {
+  type DeviceMount,
   DockerService,
   type DockerServiceProps,
   type HealthcheckSpec,
@@ -89,7 +91,7 @@ export {
   type SurveyorProps,
 } from "./constructs/surveyor.js";
 // Shared names (contract/) that users' own queries, dashboards and scripts match.
-export { COMPONENTS, LABELS } from "./contract/container-labels.js";
+export { CADVISOR_LABELS, COMPONENTS, LABELS } from "./contract/container-labels.js";
 export { DASHBOARD_UIDS, DATA_SOURCE_UIDS } from "./contract/grafana-uids.js";
 export { ERROR_LOG_LEVELS, LOG_JOBS, LOG_LABELS, NATS_LOG_LEVELS } from "./contract/log-labels.js";
 export { type CatalogMetric, catalogMetric, isKnownMetric, METRIC_CATALOG, type MetricSource } from "./contract/metric-catalog.js";

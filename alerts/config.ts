@@ -34,6 +34,8 @@ export interface AlertThresholds {
   readonly fillingUpCriticalHours?: number;
   /** Share of notifications that Prometheus or Alertmanager may fail to send before an alert fires. @default 0.01 */
   readonly notificationFailureRatio?: number;
+  /** Restarts of one container within 15 minutes that fire ContainerRestarting (with `expectContainerMetrics`). @default 1 */
+  readonly containerRestartsPer15m?: number;
 }
 
 /**
@@ -58,6 +60,8 @@ export interface AlertRulesConfig {
    * @default 'job=~"prometheus|alertmanager|loki|alloy|promtail|grafana"'
    */
   readonly monitoringSelector?: string;
+  /** Label matchers that select cAdvisor's series (the container rules). @default 'job="cadvisor"' */
+  readonly cadvisorSelector?: string;
   /** Thresholds of the rules; unset keys keep their defaults. @default the values documented on AlertThresholds */
   readonly thresholds?: AlertThresholds;
   /** `for` of single alerts by name, e.g. `{ NatsServerDown: "5m" }`. @default each rule's own */
@@ -87,6 +91,13 @@ export interface AlertRulesConfig {
   readonly expectAlertmanager?: boolean;
   /** Include the rule that watches the log pipeline through Loki's metrics. @default true */
   readonly expectLoki?: boolean;
+  /**
+   * Include the container rules (ContainerRestarting, ContainerOomKilled),
+   * which read cAdvisor's series. `PrometheusStack` sets it when it scrapes
+   * the stack's `cadvisor` part.
+   * @default false, as cAdvisor is opt-in
+   */
+  readonly expectContainerMetrics?: boolean;
 }
 
 /** A config with every key set. */
@@ -97,6 +108,7 @@ export interface ResolvedAlertConfig {
   readonly alertmanagerSelector: string;
   readonly lokiSelector: string;
   readonly monitoringSelector: string;
+  readonly cadvisorSelector: string;
   readonly thresholds: Required<AlertThresholds>;
   readonly for: Readonly<Record<string, string>>;
   readonly severities: Readonly<Record<string, Severity>>;
@@ -105,6 +117,7 @@ export interface ResolvedAlertConfig {
   readonly runbookUrlBase: string;
   readonly expectAlertmanager: boolean;
   readonly expectLoki: boolean;
+  readonly expectContainerMetrics: boolean;
 }
 
 /** The thresholds the project ships. */
@@ -121,6 +134,7 @@ export const DEFAULT_THRESHOLDS: Required<AlertThresholds> = {
   fillingUpHours: 24,
   fillingUpCriticalHours: 4,
   notificationFailureRatio: 0.01,
+  containerRestartsPer15m: 1,
 };
 
 /** Where the rules table lives, relative to the repository; the default runbook base. */
@@ -134,6 +148,7 @@ export const DEFAULT_ALERT_CONFIG: ResolvedAlertConfig = {
   alertmanagerSelector: `job="${SCRAPE_JOBS.alertmanager}"`,
   lokiSelector: `job="${SCRAPE_JOBS.loki}"`,
   monitoringSelector: `job=~"${[SCRAPE_JOBS.prometheus, SCRAPE_JOBS.alertmanager, SCRAPE_JOBS.loki, SCRAPE_JOBS.alloy, SCRAPE_JOBS.promtail, SCRAPE_JOBS.grafana].join("|")}"`,
+  cadvisorSelector: `job="${SCRAPE_JOBS.cadvisor}"`,
   thresholds: DEFAULT_THRESHOLDS,
   for: {},
   severities: {},
@@ -142,6 +157,7 @@ export const DEFAULT_ALERT_CONFIG: ResolvedAlertConfig = {
   runbookUrlBase: ALERTS_DOCS_PAGE,
   expectAlertmanager: false,
   expectLoki: true,
+  expectContainerMetrics: false,
 };
 
 /**
@@ -157,6 +173,7 @@ export function resolveAlertConfig(overrides: AlertRulesConfig = {}): ResolvedAl
     alertmanagerSelector: overrides.alertmanagerSelector ?? d.alertmanagerSelector,
     lokiSelector: overrides.lokiSelector ?? d.lokiSelector,
     monitoringSelector: overrides.monitoringSelector ?? d.monitoringSelector,
+    cadvisorSelector: overrides.cadvisorSelector ?? d.cadvisorSelector,
     thresholds: { ...d.thresholds, ...overrides.thresholds },
     for: { ...overrides.for },
     severities: { ...overrides.severities },
@@ -165,6 +182,7 @@ export function resolveAlertConfig(overrides: AlertRulesConfig = {}): ResolvedAl
     runbookUrlBase: overrides.runbookUrlBase ?? d.runbookUrlBase,
     expectAlertmanager: overrides.expectAlertmanager ?? d.expectAlertmanager,
     expectLoki: overrides.expectLoki ?? d.expectLoki,
+    expectContainerMetrics: overrides.expectContainerMetrics ?? d.expectContainerMetrics,
   };
 }
 

@@ -1,4 +1,4 @@
-import { CONTAINER_NAMES, CONTAINER_PORTS, DEFAULT_NATS_CLUSTER_NAME } from "../contract/index.js";
+import { CADVISOR_LABELS, CONTAINER_NAMES, CONTAINER_PORTS, DEFAULT_NATS_CLUSTER_NAME } from "../contract/index.js";
 import { DEFAULT_ALERT_CONFIG, type ResolvedAlertConfig } from "./config.js";
 import { CONSUMER_PROGRESS_WINDOW, FILLING_UP_LOOKBACK, FILLING_UP_MIN_RATIO } from "./groups/nats-jetstream.js";
 import { NATS_ALERT_GROUPS } from "./nats-rules.js";
@@ -81,6 +81,7 @@ export function natsAlertTests(groups: readonly AlertRuleGroup[], config: Resolv
     instance: `${CONTAINER_NAMES.alertmanager}:${CONTAINER_PORTS.alertmanager}`,
   };
   const LOKI = { ...selectorLabels(config.lokiSelector), instance: `${CONTAINER_NAMES.loki}:${CONTAINER_PORTS.lokiHttp}` };
+  const CADVISOR = { ...selectorLabels(config.cadvisorSelector), instance: `${CONTAINER_NAMES.cadvisor}:${CONTAINER_PORTS.cadvisor}` };
   const CLUSTER = DEFAULT_NATS_CLUSTER_NAME;
 
   /** Surveyor's labels of a server series. */
@@ -775,6 +776,76 @@ export function natsAlertTests(groups: readonly AlertRuleGroup[], config: Resolv
         expect: [{ labels: LOKI }],
       },
       { name: "lines keep arriving", series: input(`5000+20x${length}`), at: m(at), expect: [] },
+    ];
+  });
+
+  // The stack's containers, as cAdvisor serves them (cgroup v1 ids; v2 reads /system.slice/docker-<id>.scope).
+  const containerOut = (node: number) => ({ ...CADVISOR, name: `nats-node${node}`, [CADVISOR_LABELS.component]: "nats" });
+  const container = (metric: string, node: number, id: string, values: string) => ({
+    [series(metric, {
+      ...containerOut(node),
+      id: `/docker/${id}`,
+      image: "nats:2.14.9-alpine",
+      [CADVISOR_LABELS.project]: "nats-monitoring",
+    })]: values,
+  });
+  define("ContainerRestarting", () => {
+    const restarts = t.containerRestartsPer15m;
+    // `restarts` restarts a minute apart from minute 6 on; the last one must
+    // still be in the 15m window when the rule's `for` has run out.
+    const start = 6;
+    const { at, length, f } = timing("ContainerRestarting", start + Math.ceil(restarts) - 1);
+    if (Math.ceil(restarts) + f + 2 >= 15)
+      throw new Error(`ContainerRestarting: ${restarts} restarts and for ${f}m do not fit a 15m window: tune the test`);
+    const startTimes = (count: number) => {
+      const moves = Array.from({ length: count }, (_, i) => [1_700_000_060 + 60 * (start + i), 1] as const);
+      return steps([1_700_000_000, start], ...moves, [1_700_000_060 + 60 * (start + count - 1), length - start - count + 1]);
+    };
+    const fewer = Math.ceil(restarts) - 1;
+    return [
+      {
+        name: `nats-node2 restarted ${Math.ceil(restarts)} time(s) from minute ${start} on`,
+        series: container("container_start_time_seconds", 2, "aaa", startTimes(Math.ceil(restarts))),
+        at: m(at),
+        expect: [{ labels: containerOut(2), value: Math.ceil(restarts) }],
+      },
+      {
+        name: fewer === 0 ? "no restart" : `${fewer} restart(s) only`,
+        series: container("container_start_time_seconds", 2, "aaa", fewer === 0 ? run(1_700_000_000, length) : startTimes(fewer)),
+        at: m(at),
+        expect: [],
+      },
+      {
+        name: "nats-node2 replaced by a deploy: a new container id, a new series",
+        series: {
+          ...container("container_start_time_seconds", 2, "aaa", steps([1_700_000_000, start], ["_", length - start])),
+          ...container("container_start_time_seconds", 2, "bbb", steps(["_", start], [1_700_000_400, length - start])),
+        },
+        at: m(at),
+        expect: [],
+      },
+    ];
+  });
+  define("ContainerOomKilled", () => {
+    // From minute 20 on, so that the `offset 15m` of the new-series branch
+    // looks at minutes that have samples.
+    const { at, length } = timing("ContainerOomKilled", 20);
+    const oom = (values: string) => container("container_oom_events_total", 2, "aaa", values);
+    return [
+      {
+        name: "a process of nats-node2 killed at minute 20",
+        series: oom(steps([0, 20], [1, length - 20])),
+        at: m(at),
+        expect: [{ labels: containerOut(2) }],
+      },
+      {
+        name: "nats-node2 first seen with a kill already counted",
+        series: oom(steps(["_", 20], [1, length - 20])),
+        at: m(at),
+        expect: [{ labels: containerOut(2) }],
+      },
+      { name: "no kill", series: oom(run(0, length)), at: m(at), expect: [] },
+      { name: "two kills long before the window", series: oom(run(2, length)), at: m(at), expect: [] },
     ];
   });
 

@@ -55,6 +55,14 @@ export interface HostMount {
   readonly readOnly: boolean;
 }
 
+/** A device node of the Docker host made available in the container. */
+export interface DeviceMount {
+  readonly hostPath: string;
+  readonly containerPath: string;
+  /** cgroup device permissions: any of r (read), w (write), m (mknod). */
+  readonly permissions: string;
+}
+
 /** A Docker healthcheck. */
 export interface HealthcheckSpec {
   /** Docker's form: ["CMD", "wget", ...] or ["CMD-SHELL", "..."]. */
@@ -95,6 +103,8 @@ export interface DockerServiceProps {
   readonly volumes?: VolumeMount[];
   /** Host paths, such as the Docker socket for a log collector. @default none */
   readonly hostMounts?: HostMount[];
+  /** Host devices, such as /dev/kmsg read-only for cAdvisor's OOM events. @default none */
+  readonly devices?: DeviceMount[];
   /** Extra host names on the network besides `name`. @default none */
   readonly aliases?: string[];
   /** Ports published on the Docker host. @default none */
@@ -211,6 +221,9 @@ export class DockerService extends Construct {
           readOnly: m.readOnly,
         })),
       ]),
+      devices: nonEmpty(
+        (props.devices ?? []).map((d) => ({ hostPath: d.hostPath, containerPath: d.containerPath, permissions: d.permissions })),
+      ),
       upload: nonEmpty(
         (props.files ?? []).map((f) => ({
           file: f.path,

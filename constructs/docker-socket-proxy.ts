@@ -18,11 +18,14 @@ export interface DockerSocketProxyProps {
   /** The Docker socket on the host, mounted read-only. */
   readonly dockerSocketPath: string;
   readonly memoryLimitBytes: number;
+  /** The GET requests the client may make, as anchored patterns. @default the log collector's (DOCKER_SOCKET_PROXY_ALLOWED_GET) */
+  readonly allowGet?: readonly string[];
 }
 
 /**
  * A filtering proxy in front of the Docker socket (wollomatic/socket-proxy):
- * the log collector reads the container list, container details, log streams
+ * one per client (the log collector, cAdvisor), each letting through only
+ * what its client reads. For the log collector: it reads the container list, container details, log streams
  * and events through it, and every other request (any write, `exec`, file
  * copies out of containers, image and volume calls) is refused with 403.
  *
@@ -55,7 +58,7 @@ export class DockerSocketProxy extends Construct {
       name: props.name,
       component: COMPONENTS.socketProxy,
       image: props.image,
-      command: renderDockerSocketProxyArgs({ allowFrom: props.client, socketPath: socketInContainer }),
+      command: renderDockerSocketProxyArgs({ allowFrom: props.client, socketPath: socketInContainer, allowGet: props.allowGet }),
       user: "0:0",
       hostMounts: [{ hostPath: props.dockerSocketPath, containerPath: socketInContainer, readOnly: true }],
       hardening: { readOnlyRootFilesystem: true },

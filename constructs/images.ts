@@ -27,4 +27,12 @@ export const DEFAULT_IMAGES = {
   alertmanager: "prom/alertmanager:v0.35.0",
   /** Prometheus node-exporter for the host's metrics (opt-in); busybox based (wget). */
   nodeExporter: "prom/node-exporter:v1.12.1",
+  /**
+   * cAdvisor for the stack's containers (opt-in); Alpine based (wget). Upstream
+   * publishes its images on ghcr.io/google/cadvisor since it left
+   * gcr.io/cadvisor (google/cadvisor#3732); v0.60.6 is the newest release the
+   * Go module proxy knows (2026-09-09). The tag itself was not checked on
+   * ghcr.io from here (no registry is reachable).
+   */
+  cadvisor: "ghcr.io/google/cadvisor:v0.60.6",
 } as const;

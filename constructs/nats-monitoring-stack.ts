@@ -5,6 +5,7 @@ import { TlsProvider } from "@cdktf/provider-tls/lib/provider/index.js";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { LOG_LABELS, OUTPUTS, type OutputName, SCRAPE_JOBS } from "../contract/index.js";
+import { Cadvisor, type CadvisorProps } from "./cadvisor.js";
 import { LOKI_PUSH_PATH } from "./config/log-pipeline.js";
 import type { DockerHostSettings } from "./docker-hosts.js";
 import { Grafana, type GrafanaProps } from "./grafana.js";
@@ -100,6 +101,16 @@ export interface NatsMonitoringStackProps {
    * @default false
    */
   readonly nodeExporter?: PartProps<NodeExporterProps> | boolean;
+  /**
+   * cAdvisor for the stack's own containers' CPU, memory, restarts and OOM
+   * kills, scraped by Prometheus, shown in the cluster dashboard's Containers
+   * row and watched by the ContainerRestarting and ContainerOomKilled alerts:
+   * `true`, or its props. Opt-in, since it reads the host's cgroup tree,
+   * Docker's layer database and the kernel log (read-only, with CAP_SYSLOG)
+   * and asks the engine through its own read-only socket proxy.
+   * @default false
+   */
+  readonly cadvisor?: PartProps<CadvisorProps> | boolean;
 }
 
 /**
@@ -130,6 +141,8 @@ export class NatsMonitoringStack extends TerraformStack {
   readonly hostEngines?: Readonly<Record<string, HostEngine>>;
   /** With hosts: the exporter of each host that runs NATS nodes, by host name. */
   readonly hostExporters?: Readonly<Record<string, NatsExporter>>;
+  /** cAdvisor for the stack's containers, when `cadvisor` is set. */
+  readonly cadvisor?: Cadvisor;
 
   constructor(scope: Construct, id: string, props: NatsMonitoringStackProps = {}) {
     super(scope, id);
@@ -189,6 +202,11 @@ export class NatsMonitoringStack extends TerraformStack {
       const own = props.nodeExporter === true ? {} : props.nodeExporter;
       this.nodeExporter = new NodeExporter(this, "NodeExporter", { ...shared, ...own });
       this.prometheus?.addScrapeTarget(this.nodeExporter);
+    }
+    if (props.cadvisor !== undefined && props.cadvisor !== false) {
+      const own = props.cadvisor === true ? {} : props.cadvisor;
+      this.cadvisor = new Cadvisor(this, "Cadvisor", { ...shared, ...own });
+      this.prometheus?.addScrapeTarget(this.cadvisor);
     }
     if (props.loki !== false) {
       this.loki = new LokiStack(this, "Loki", {

@@ -65,9 +65,10 @@ export interface PrometheusStackProps extends ServiceBaseProps {
   /**
    * Tunes the project's alert rules, mixin style: thresholds, `for`
    * durations, severities, extra labels, job selectors, disabled alerts.
-   * Unknown keys are refused. The Alertmanager and log-pipeline rules follow
-   * whether this Prometheus has an Alertmanager and scrapes Loki, unless
-   * `expectAlertmanager` / `expectLoki` say otherwise.
+   * Unknown keys are refused. The Alertmanager, log-pipeline and container
+   * rules follow whether this Prometheus has an Alertmanager and scrapes Loki
+   * and cAdvisor, unless `expectAlertmanager` / `expectLoki` /
+   * `expectContainerMetrics` say otherwise.
    * @default the shipped values (see AlertRulesConfig)
    */
   readonly alertConfig?: AlertRulesConfig;
@@ -158,6 +159,7 @@ export class PrometheusStack extends Construct implements IDataSource {
     const alertRules = stackAlertRules(this, props, () => ({
       expectAlertmanager: this.alertmanager !== undefined,
       expectLoki: this.jobs.some((job) => job.jobName === SCRAPE_JOBS.loki),
+      expectContainerMetrics: this.jobs.some((job) => job.jobName === SCRAPE_JOBS.cadvisor),
     }));
     const ruleFile = `${PROMETHEUS_PATHS.rules}/${RULES_FILE_NAME}`;
     const alertmanagers = this.alertmanager ? [this.alertmanager.address] : [];

@@ -21,6 +21,13 @@ export interface ScrapeTarget {
    * @default none
    */
   readonly targetLabels?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /**
+   * Keep only the scraped series whose `label` matches `regex` (a
+   * `metric_relabel_configs` keep rule; Prometheus anchors the RE2 regex at
+   * both ends), e.g. cAdvisor's series of the stack's own containers.
+   * @default every series
+   */
+  readonly keepSeries?: { readonly label: string; readonly regex: string };
 }
 
 /** A construct that Prometheus can scrape. */

@@ -30,6 +30,7 @@ export const COMPONENTS = {
   socketProxy: "docker-socket-proxy",
   grafana: "grafana",
   nodeExporter: "node-exporter",
+  cadvisor: "cadvisor",
 } as const;
 
 /**
@@ -49,4 +50,25 @@ export const CONTAINER_NAMES = {
   socketProxy: "docker-socket-proxy",
   grafana: "grafana",
   nodeExporter: "node-exporter",
+  cadvisor: "cadvisor",
+  /** cAdvisor's own socket proxy (component docker-socket-proxy): it admits cAdvisor alone. */
+  cadvisorSocketProxy: "cadvisor-docker-socket-proxy",
+} as const;
+
+/**
+ * The Prometheus label that cAdvisor turns a kept Docker label into
+ * (`--whitelisted_container_labels`): `container_label_` and the key with
+ * every character outside `[a-zA-Z0-9_]` replaced by `_`, as cAdvisor's
+ * metrics/prometheus.go (`sanitizeLabelName`) does.
+ */
+export function cadvisorLabelName(dockerLabel: string): string {
+  return `container_label_${dockerLabel.replace(/[^a-zA-Z0-9_]/g, "_")}`;
+}
+
+/** The stack's container labels on cAdvisor's series: what dashboards, rules and the scrape filter select on. */
+export const CADVISOR_LABELS = {
+  /** `container_label_natsmon_project`: the stack (its network's name). */
+  project: cadvisorLabelName(LABELS.project),
+  /** `container_label_natsmon_component`: the part, one of {@link COMPONENTS}. */
+  component: cadvisorLabelName(LABELS.component),
 } as const;

@@ -27,7 +27,14 @@
  * - the Docker host: prometheus/node_exporter `collector/cpu_linux.go`,
  *   `meminfo.go` (one gauge per /proc/meminfo field, keeping its capitals),
  *   `loadavg.go`, `filesystem_common.go` and `diskstats_linux.go`; the live
- *   test checks each name below against a scrape of Debian's node-exporter.
+ *   test checks each name below against a scrape of Debian's node-exporter;
+ * - the stack's containers: google/cadvisor `metrics/prometheus.go` (v0.57.0,
+ *   the newest module version that ships it: from v0.60 it moved into the
+ *   `cmd` module, which the Go module proxy does not serve) and
+ *   `cmd/cadvisor.go` (the label flags). Series carry `id` (the cgroup),
+ *   `name` (the container name), `image`, and one `container_label_*` label
+ *   per kept Docker label; the Cadvisor construct keeps `natsmon.project`
+ *   and `natsmon.component` only (`--store_container_labels=false`).
  *
  * Labels worth knowing before writing a query:
  * - Surveyor's server series carry `server_cluster, server_name, server_id`;
@@ -39,6 +46,8 @@
  * - The exporter's `server_id` is the name given in its `name,url` arguments
  *   (`nats-node1`), not the NKey id.
  */
+
+import { CADVISOR_LABELS } from "./container-labels.js";
 
 /** Which exporter produces a metric, and which flag it needs. */
 export type MetricSource =
@@ -55,7 +64,8 @@ export type MetricSource =
   | "prometheus"
   | "alertmanager"
   | "loki"
-  | "node-exporter";
+  | "node-exporter"
+  | "cadvisor";
 
 /** One metric of the catalog. */
 export interface CatalogMetric {
@@ -86,6 +96,8 @@ const JS = ["cluster_name", "server_name", "server_id"] as const;
 const ROUTE = [...CORE, "server_route_name", "server_route_name_id"] as const;
 const ACCOUNT_PER_SERVER = [...CORE, "account", "account_name"] as const;
 const ACCOUNT = ["account", "account_name"] as const;
+// cAdvisor's labels of a container series with the stack's two kept Docker labels.
+const CONTAINER = ["id", "name", "image", CADVISOR_LABELS.project, CADVISOR_LABELS.component] as const;
 // node-exporter's file system labels.
 const FILESYSTEM = ["device", "fstype", "mountpoint"] as const;
 const STREAM = ["account", "account_name", "cluster_name", "raft_group", "server_id", "server_name", "stream", "stream_leader"] as const;
@@ -559,7 +571,32 @@ export const METRIC_CATALOG: readonly CatalogMetric[] = [
     node("node_disk_read_bytes_total", "counter", "Bytes read from each block device", ["device"]),
     node("node_disk_written_bytes_total", "counter", "Bytes written to each block device", ["device"]),
   ],
+  ...[
+    // `cpu` is "total" while per-CPU metrics are off (the construct's --enable_metrics leaves percpu out).
+    cadvisor("container_cpu_usage_seconds_total", "counter", "CPU time the container consumed, in seconds (kind cpu)", [
+      ...CONTAINER,
+      "cpu",
+    ]),
+    cadvisor(
+      "container_memory_working_set_bytes",
+      "gauge",
+      "The container's working set: usage minus inactive file cache, what the OOM killer weighs (kind memory)",
+    ),
+    cadvisor("container_spec_memory_limit_bytes", "gauge", "The container's memory limit; 0 without one"),
+    cadvisor(
+      "container_start_time_seconds",
+      "gauge",
+      "When the container (its current process) started, seconds since the epoch: a restart moves it",
+    ),
+    cadvisor("container_oom_events_total", "counter", "OOM kills in the container that cAdvisor read from /dev/kmsg (kind oom_event)"),
+    cadvisor("container_last_seen", "gauge", "When cAdvisor last saw the container, seconds since the epoch"),
+  ],
 ];
+
+/** A metric of cAdvisor's about one container. */
+function cadvisor(name: string, type: CatalogMetric["type"], help: string, labels: readonly string[] = CONTAINER): CatalogMetric {
+  return { name, source: "cadvisor", labels, type, help };
+}
 
 /** A metric of node-exporter's, about the Docker host. */
 function node(name: string, type: CatalogMetric["type"], help: string, labels: readonly string[] = []): CatalogMetric {

@@ -17,6 +17,7 @@ export const CONTAINER_PORTS = {
   promtail: 9080,
   grafana: 3000,
   nodeExporter: 9100,
+  cadvisor: 8080,
 } as const;
 
 /** Default host ports; the exporter moves to 7778 next to Surveyor's 7777, as in the guide. */

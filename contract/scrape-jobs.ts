@@ -13,4 +13,5 @@ export const SCRAPE_JOBS = {
   promtail: "promtail",
   grafana: "grafana",
   nodeExporter: "node-exporter",
+  cadvisor: "cadvisor",
 } as const;

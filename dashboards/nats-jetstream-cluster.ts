@@ -31,6 +31,7 @@ import {
   thresholdSteps,
   timeseriesPanel,
 } from "./common.js";
+import { containersSection } from "./container-panels.js";
 import { hostSection } from "./host-panels.js";
 import { DASHBOARD_VARIABLES, metricSelector } from "./selectors.js";
 import { streamsSection, streamVariables } from "./stream-panels.js";
@@ -114,6 +115,7 @@ export function natsJetStreamClusterDashboard(prometheus: DashboardDataSource): 
     },
     streamsSection(),
     hostSection(),
+    containersSection(),
   ]).build();
 }
 

@@ -2,8 +2,11 @@
 # Builds the testbed's images of the programs the stack really runs, from
 # their Go modules, at the versions the stack pins (scripts/testbed-pins.ts
 # reads them from constructs/images.ts): nats-server, natscli (nats-box) and
-# Alertmanager. (Surveyor and prometheus-nats-exporter are not served by the
-# Go module proxy here; see scripts/testbed-pins.ts.)
+# Alertmanager; and two stand-ins built from this repository's sources:
+# cAdvisor's command on cAdvisor's library, and the Docker socket proxy.
+# (Surveyor, prometheus-nats-exporter, cAdvisor's command module and
+# socket-proxy are not served by the Go module proxy here; see
+# scripts/testbed-pins.ts.)
 # Called by scripts/testbed.sh once the Docker engine answers; runs as root.
 #
 # Binaries: `go install PACKAGE@VERSION` with CGO_ENABLED=0 (static, so they
@@ -11,7 +14,10 @@
 # $CACHE_DIR/go/MODULE[/PACKAGE]@VERSION/bin. A build is done once per pin: a
 # new version is a new folder. A module that embeds files it does not ship
 # (Alertmanager's npm-built web UI) is built with `go build` from a copy of
-# the module with a placeholder there. GOCACHE and GOMODCACHE stay where the machine
+# the module with a placeholder there. A stand-in (stub `local:FOLDER`) is
+# built from a copy of FOLDER with a go.mod made for it (`go get
+# MODULE@VERSION` unless the module is `std`), in
+# $CACHE_DIR/go/local/NAME@VERSION-<hash of FOLDER>. GOCACHE and GOMODCACHE stay where the machine
 # keeps them, so a warm machine rebuilds a changed pin from its cache.
 # The builds run two at a time (the machines have 2 cores; one build often
 # waits on the module proxy while the other compiles).
@@ -45,18 +51,34 @@ command -v go >/dev/null 2>&1 || {
 mapfile -t PINS < <(npx --no-install tsx scripts/testbed-pins.ts)
 [ "${#PINS[@]}" -gt 0 ] || { echo "testbed-go: scripts/testbed-pins.ts printed no pins" >&2; exit 1; }
 
-# The build's folder: $GO_DIR/MODULE[/PACKAGE]@VERSION, binaries in bin/.
-build_dir() { if [ "$2" = "." ]; then echo "$GO_DIR/$1@$3"; else echo "$GO_DIR/$1/$2@$3"; fi; }
+# The build's folder: $GO_DIR/MODULE[/PACKAGE]@VERSION, binaries in bin/;
+# a stand-in's (stub local:FOLDER) names its sources' hash.
+build_dir() {
+  case "${4:--}" in
+    local:*) echo "$GO_DIR/local/$(basename "${4#local:}")@$3-$(cat "${4#local:}"/*.go | sha256sum | cut -c1-12)" ;;
+    *) if [ "$2" = "." ]; then echo "$GO_DIR/$1@$3"; else echo "$GO_DIR/$1/$2@$3"; fi ;;
+  esac
+}
 
 # One build; its log stays beside the binaries. Exported for xargs.
 go_build() {
   local module="$1" package="$2" version="$3" stub="$4" dir work status=0
-  dir="$(build_dir "$module" "$package" "$version")"
+  dir="$(build_dir "$module" "$package" "$version" "$stub")"
   rm -rf "$dir"
   mkdir -p "$dir/bin"
   local started=$SECONDS
   export CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -trimpath -buildvcs=false"
-  if [ "$stub" = "-" ]; then
+  if [[ "$stub" == local:* ]]; then
+    work="$(mktemp -d)"
+    {
+      cp "${stub#local:}"/*.go "$work/" &&
+        # The module's last element names the binary: testbed-cadvisor builds cadvisor.
+        (cd "$work" && go mod init "natsmon-testbed/$(basename "${stub#local:}" | sed 's/^testbed-//')" &&
+          { [ "$module" = "std" ] || go get "$module@$version"; } && go mod tidy &&
+          go build -ldflags="-s -w -X main.Version=$version" -o "$dir/bin/" .)
+    } >"$dir/build.log" 2>&1 || status=$?
+    rm -rf "$work"
+  elif [ "$stub" = "-" ]; then
     local target="$module"
     [ "$package" = "." ] || target="$module/$package"
     GOBIN="$dir/bin" go install -ldflags="-s -w" "$target@$version" >"$dir/build.log" 2>&1 || status=$?
@@ -88,8 +110,8 @@ build_binaries() {
   local todo=() name module package version image stub
   for line in "${PINS[@]}"; do
     read -r name module package version image stub _ <<<"$line"
-    if [ -f "$(build_dir "$module" "$package" "$version")/built" ]; then
-      log "$(basename "$(build_dir "$module" "$package" "$version")") is built"
+    if [ -f "$(build_dir "$module" "$package" "$version" "$stub")/built" ]; then
+      log "$(basename "$(build_dir "$module" "$package" "$version" "$stub")") is built"
     else
       todo+=("$module" "$package" "$version" "$stub")
     fi
@@ -225,6 +247,22 @@ lay_out() {
       changes=('USER nobody' 'WORKDIR /alertmanager' 'VOLUME ["/alertmanager"]' 'EXPOSE 9093' 'ENTRYPOINT ["/bin/alertmanager"]'
         'CMD ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"]')
       ;;
+    cadvisor)
+      # ghcr.io/google/cadvisor: /usr/bin/cadvisor run as root, logging to
+      # stderr, on 8080; busybox wget for the healthcheck.
+      mkdir -p "$dir/usr/bin"
+      cp "$bin/cadvisor" "$dir/usr/bin/cadvisor"
+      changes=('EXPOSE 8080' 'ENTRYPOINT ["/usr/bin/cadvisor", "-logtostderr"]')
+      ;;
+    socket-proxy)
+      # wollomatic/socket-proxy: /socket-proxy and /healthcheck on scratch
+      # (here the stand-in, which acts as the health check when run as
+      # /healthcheck), configured by flags.
+      cp "$bin/socket-proxy" "$dir/usr/local/bin/socket-proxy"
+      ln -s usr/local/bin/socket-proxy "$dir/socket-proxy"
+      ln -s usr/local/bin/socket-proxy "$dir/healthcheck"
+      changes=('ENTRYPOINT ["/socket-proxy"]')
+      ;;
     *)
       echo "testbed-go: no image layout for $name" >&2
       exit 1
@@ -247,7 +285,7 @@ build_images() {
   local name module package version image stub folder recipe
   for line in "${PINS[@]}"; do
     read -r name module package version image stub _ <<<"$line"
-    folder="$(build_dir "$module" "$package" "$version")"
+    folder="$(build_dir "$module" "$package" "$version" "$stub")"
     recipe="$(image_recipe "$name" "$folder")"
     if image_is_current "$image" "$recipe"; then
       log "$image is up to date"

@@ -36,6 +36,13 @@ export interface GoBuild {
    * placeholder page; `go install` cannot build such a module.
    */
   readonly embedStub?: string;
+  /**
+   * A folder of this repository with a main package that the testbed builds
+   * against `module@version`, where the proxy does not serve the program's
+   * own command: its own go.mod is made at build time (`go mod init`,
+   * `go get module@version`, `go mod tidy`).
+   */
+  readonly source?: string;
   /** The binaries the build leaves. */
   readonly binaries: readonly string[];
 }
@@ -46,6 +53,19 @@ export interface GoBuild {
  * machines' Go (v0.5.1 does not; see shared facts).
  */
 export const NATSCLI_VERSION = "v0.5.0";
+
+/**
+ * The cAdvisor library the testbed's cAdvisor command is built on. The proxy
+ * serves github.com/google/cadvisor but not the command's module
+ * (github.com/google/cadvisor/cmd: 404 for its version list and every
+ * version, 2026-12-01), and from v0.60 the library no longer ships the
+ * manager and the Prometheus collector (they moved into that module), so
+ * v0.57.0 is the newest version whose collector the testbed can run. The
+ * stack pins the image of v0.60.6 (constructs/images.ts); the metric names
+ * and labels the project uses are the same in both (checked in v0.57.0's
+ * metrics/prometheus.go; v0.60's is not readable from here).
+ */
+export const CADVISOR_LIBRARY_VERSION = "v0.57.0";
 
 /** The version in an image reference's tag: `nats:2.14.9-alpine` -> `v2.14.9`, `prom/alertmanager:v0.35.0` -> `v0.35.0`. */
 export function tagVersion(reference: string): string {
@@ -68,7 +88,15 @@ export function repositoryOf(reference: string): string {
  * - Grafana and Loki: AGPL, never taken in.
  * - Alloy and Promtail: large; the log pipeline stays static.
  * - Prometheus: Debian's 2.42 image (scripts/testbed.sh) serves.
- * - node_exporter: no construct of the stack runs it.
+ * - node_exporter: Debian's package (scripts/testbed.sh) serves.
+ * Built from this repository's stand-ins on an upstream library:
+ * - cAdvisor: its command module is not served (see CADVISOR_LIBRARY_VERSION);
+ *   scripts/testbed-cadvisor wires the library's manager, Docker driver and
+ *   Prometheus collector as the command does, with its flags.
+ * - the Docker socket proxy (github.com/wollomatic/socket-proxy, "not
+ *   available" on the proxy): scripts/testbed-socket-proxy takes its flags
+ *   and enforces them (client, method and path allow lists, 403 otherwise),
+ *   logging each request with its verdict.
  */
 export const GO_BUILDS: readonly GoBuild[] = [
   {
@@ -101,10 +129,32 @@ export const GO_BUILDS: readonly GoBuild[] = [
     embedStub: "ui/app/dist",
     binaries: ["alertmanager"],
   },
+  {
+    name: "cadvisor",
+    module: "github.com/google/cadvisor",
+    goPackage: ".",
+    version: CADVISOR_LIBRARY_VERSION,
+    image: `natsmon-testbed/cadvisor:${CADVISOR_LIBRARY_VERSION.slice(1)}`,
+    // Any tag: the library version differs from the pinned image's.
+    replaces: repositoryOf(DEFAULT_IMAGES.cadvisor),
+    source: "scripts/testbed-cadvisor",
+    binaries: ["cadvisor"],
+  },
+  {
+    name: "socket-proxy",
+    module: "std",
+    goPackage: ".",
+    version: tagVersion(DEFAULT_IMAGES.socketProxy),
+    image: `natsmon-testbed/socket-proxy:${tagVersion(DEFAULT_IMAGES.socketProxy).slice(1)}-standin`,
+    replaces: repositoryOf(DEFAULT_IMAGES.socketProxy),
+    source: "scripts/testbed-socket-proxy",
+    binaries: ["socket-proxy"],
+  },
 ];
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
   for (const b of GO_BUILDS) {
-    console.log([b.name, b.module, b.goPackage, b.version, b.image, b.embedStub ?? "-", ...b.binaries].join(" "));
+    const stub = b.source ? `local:${b.source}` : (b.embedStub ?? "-");
+    console.log([b.name, b.module, b.goPackage, b.version, b.image, stub, ...b.binaries].join(" "));
   }
 }

@@ -3,11 +3,11 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ALERTS_DOCS_PAGE } from "../../alerts/config.js";
+import { ALERTS_DOCS_PAGE, resolveAlertConfig } from "../../alerts/config.js";
 import { WATCHDOG_ALERT } from "../../alerts/groups/monitoring.js";
-import { NATS_ALERT_TESTS } from "../../alerts/nats-rule-tests.js";
+import { NATS_ALERT_TESTS, natsAlertTests } from "../../alerts/nats-rule-tests.js";
 import { NATS_ALERT_GROUPS, natsAlertGroups } from "../../alerts/nats-rules.js";
-import { RULES_FILE_NAME, renderRulesFile, testFileName } from "../../alerts/render.js";
+import { RULES_FILE_NAME, renderRulesFile, renderTestFile, testFileName } from "../../alerts/render.js";
 import type { AlertRule } from "../../alerts/rule-types.js";
 import { catalogMetric, isKnownMetric, isMonotonic } from "../../contract/metric-catalog.js";
 import {
@@ -27,6 +27,10 @@ import { describeWithTool } from "../helpers/tools.js";
 const ROOT = join(import.meta.dirname, "../..");
 const RULES = NATS_ALERT_GROUPS.flatMap((group) => group.rules);
 const TUNED_RULES = TUNED_ALERT_GROUPS.flatMap((group) => group.rules);
+/** The rules of a stack with cAdvisor, the default thresholds otherwise. */
+const CONTAINER_CONFIG = { expectContainerMetrics: true } as const;
+const CONTAINER_GROUPS = natsAlertGroups(CONTAINER_CONFIG);
+const CONTAINER_RULES = CONTAINER_GROUPS.find((group) => group.name === "containers")?.rules ?? [];
 /** Names outside the Nats prefix: kube-prometheus's conventional ones, and the monitoring stack's own. */
 const NAME = /^((Nats|Prometheus|Alertmanager)[A-Z][A-Za-z]+|Watchdog|InfoInhibitor|MonitoringTargetDown|LogPipelineSilent)$/;
 /** Strips label matchers, so a check reads the shape of an expression whatever the config's selectors. */
@@ -103,6 +107,23 @@ describe("NATS alert rules", () => {
     expect(expressionProblems(expr)).toEqual([]);
   });
 
+  it.each(CONTAINER_RULES.map((r) => [r.alert, r.expr]))(
+    "%s (with cAdvisor) parses and names only catalogued metrics and labels",
+    (_alert, expr) => {
+      expect(expressionProblems(expr)).toEqual([]);
+    },
+  );
+
+  it("hold the container rules only when container metrics are expected", () => {
+    expect(CONTAINER_RULES.map((r) => r.alert)).toEqual(["ContainerRestarting", "ContainerOomKilled"]);
+    expect(RULES.map((r) => r.alert)).not.toContain("ContainerRestarting");
+    expect(CONTAINER_RULES[0].expr).toContain('container_start_time_seconds{job="cadvisor"}[15m]');
+    expect(CONTAINER_RULES[0].expr).toMatch(/>= 1$/);
+    const tuned = TUNED_RULES.find((r) => r.alert === "ContainerRestarting");
+    expect(tuned?.expr).toContain('job="monitoring/cadvisor"');
+    expect(tuned?.expr).toMatch(/>= 3$/);
+  });
+
   it.each(TUNED_RULES.map((r) => [r.alert, r.expr]))(
     "%s of the tuned config parses and names only catalogued metrics and labels",
     (_alert, expr) => {
@@ -112,7 +133,7 @@ describe("NATS alert rules", () => {
 
   it("follow the config: thresholds, for, severities, labels, selectors, runbook URLs and disabled alerts", () => {
     const tuned = (name: string) => TUNED_RULES.find((r) => r.alert === name) as AlertRule;
-    const all = natsAlertGroups({ expectAlertmanager: true }).flatMap((g) => g.rules);
+    const all = natsAlertGroups({ expectAlertmanager: true, expectContainerMetrics: true }).flatMap((g) => g.rules);
     const base = (name: string) => all.find((r) => r.alert === name) as AlertRule;
     expect(tuned("NatsTooManyConnections").expr).toBe('nats_core_connection_count{job="nats/surveyor"} > 400');
     expect(tuned("NatsTooManyConnections").severity).toBe("critical");
@@ -193,6 +214,20 @@ describeWithTool("promtool", "NATS alert rules, checked by promtool", () => {
     const result = promtool(["check", "rules", "--lint=all", "--lint-fatal", RULES_FILE_NAME], generated);
     expect(result.status, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain(`SUCCESS: ${RULES.length} rules found`);
+  });
+
+  it("pass promtool test rules for the container rules with the default thresholds", () => {
+    const dir = mkdtempSync(join(tmpdir(), "natsmon-container-rules-"));
+    const group = CONTAINER_GROUPS.find((g) => g.name === "containers");
+    if (!group) throw new Error("no containers group");
+    writeFileSync(join(dir, RULES_FILE_NAME), renderRulesFile(CONTAINER_GROUPS));
+    writeFileSync(
+      join(dir, testFileName(group)),
+      renderTestFile(group, natsAlertTests(CONTAINER_GROUPS, resolveAlertConfig(CONTAINER_CONFIG))),
+    );
+    const result = promtool(["test", "rules", testFileName(group)], dir);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain("SUCCESS");
   });
 
   it.each(NATS_ALERT_GROUPS.map((g) => testFileName(g)))("pass promtool test rules %s, run from its folder", (file) => {

@@ -85,6 +85,7 @@ describe("contract values", () => {
       socketProxy: "docker-socket-proxy",
       grafana: "grafana",
       nodeExporter: "node-exporter",
+      cadvisor: "cadvisor",
     });
     expect(CONTAINER_NAMES).toEqual({
       natsBox: "nats-box",
@@ -98,6 +99,8 @@ describe("contract values", () => {
       socketProxy: "docker-socket-proxy",
       grafana: "grafana",
       nodeExporter: "node-exporter",
+      cadvisor: "cadvisor",
+      cadvisorSocketProxy: "cadvisor-docker-socket-proxy",
     });
     expect([1, 2, 3, 15].map(natsNodeName)).toEqual(["nats-node1", "nats-node2", "nats-node3", "nats-node15"]);
     expect(DEFAULT_NATS_CLUSTER_NAME).toBe("nats");
@@ -114,6 +117,7 @@ describe("contract values", () => {
       promtail: "promtail",
       grafana: "grafana",
       nodeExporter: "node-exporter",
+      cadvisor: "cadvisor",
     });
   });
 
@@ -168,6 +172,7 @@ describe("contract values", () => {
       promtail: 9080,
       grafana: 3000,
       nodeExporter: 9100,
+      cadvisor: 8080,
     });
     expect(DEFAULT_HOST_PORTS).toEqual({
       natsClient: 4222,

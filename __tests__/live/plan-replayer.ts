@@ -16,7 +16,7 @@ import { waitFor } from "./wait.js";
  * and volumes they reference, then each container with its entrypoint,
  * command, env, user, labels, ports, mounts, aliases, healthcheck, memory,
  * log config, init process, stop signal and timeout, security options, capabilities,
- * read-only root filesystem and tmpfs mounts; config files uploaded before start;
+ * read-only root filesystem, tmpfs mounts and devices; config files uploaded before start;
  * start; and, with `wait`, a wait for the healthcheck. It reads only the
  * plan, never the constructs, so it tests what `cdktf deploy` would create.
  *
@@ -285,6 +285,11 @@ export class PlanReplayer {
         CapDrop: capabilities?.drop,
         ReadonlyRootfs: spec.read_only ?? false,
         Tmpfs: spec.tmpfs,
+        Devices: ((spec.devices as { host_path: string; container_path?: string; permissions?: string }[] | undefined) ?? []).map((d) => ({
+          PathOnHost: d.host_path,
+          PathInContainer: d.container_path ?? d.host_path,
+          CgroupPermissions: d.permissions ?? "rwm",
+        })),
       },
       NetworkingConfig: firstNetwork && {
         EndpointsConfig: { [firstNetwork.name]: { Aliases: firstNetwork.aliases } },
@@ -529,6 +534,7 @@ const CONTAINER_ATTRIBUTES = new Set([
   "capabilities",
   "read_only",
   "tmpfs",
+  "devices",
 ]);
 const UPLOAD_ATTRIBUTES = new Set(["file", "content", "content_base64", "executable"]);
 const NETWORK_ATTRIBUTES = new Set(["name", "driver", "internal", "attachable", "labels"]);

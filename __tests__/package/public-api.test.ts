@@ -12,6 +12,8 @@ import { exportedNames } from "../helpers/api-surface.js";
 /** Values: constructs, data, functions. */
 const PUBLIC_VALUES = [
   "Alertmanager",
+  "CADVISOR_LABELS",
+  "Cadvisor",
   "COMPONENTS",
   "DEFAULT_ALERT_CONFIG",
   "DASHBOARD_UIDS",
@@ -101,9 +103,11 @@ const PUBLIC_TYPES = [
   "DockerHostSettings",
   "GrafanaProps",
   "HealthcheckSpec",
+  "DeviceMount",
   "HostMount",
   "IDataSource",
   "IScrapeable",
+  "CadvisorProps",
   "InhibitRule",
   "LogCollectorKind",
   "LogCollectorProps",

@@ -15,6 +15,11 @@ describe("the security scan of the synthesized plan", () => {
     ["Promtail and Alertmanager", { loki: { collector: "promtail" }, prometheus: { alertmanager: true } }],
     ["a single node", { nats: { nodes: 1 } }],
     ["node-exporter", { nodeExporter: true }],
+    ["cAdvisor", { cadvisor: true }],
+    [
+      "cAdvisor next to Promtail, a name prefix and a published port",
+      { namePrefix: "ops", loki: { collector: "promtail" }, cadvisor: { hostPort: 8080 } },
+    ],
     ["anonymous access (opted out of accounts)", { nats: { allowAnonymous: true } }],
   ])("finds nothing in %s", (_, props) => {
     expect(scanPlan(synthStack(props).plan)).toEqual([]);

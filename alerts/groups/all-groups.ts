@@ -1,5 +1,6 @@
 import { type ResolvedAlertConfig, resolveAlertConfig } from "../config.js";
 import type { AlertRuleGroup } from "../rule-types.js";
+import { containersGroup } from "./containers.js";
 import { ruleContext } from "./context.js";
 import { monitoringGroup } from "./monitoring.js";
 import { availabilityGroup } from "./nats-availability.js";
@@ -14,13 +15,20 @@ import { prometheusGroup } from "./prometheus.js";
  */
 export function baseAlertGroups(config: ResolvedAlertConfig): AlertRuleGroup[] {
   const context = ruleContext(config);
-  return [monitoringGroup(context), availabilityGroup(context), clientsGroup(context), jetstreamGroup(context), prometheusGroup(context)];
+  return [
+    containersGroup(context),
+    monitoringGroup(context),
+    availabilityGroup(context),
+    clientsGroup(context),
+    jetstreamGroup(context),
+    prometheusGroup(context),
+  ];
 }
 
 /** Names of every alert a config may refer to (in `for`, `severities`, `disabledAlerts`). */
 export function knownAlertNames(): string[] {
   // Every optional part switched on, so that every alert is known.
-  return baseAlertGroups(resolveAlertConfig({ expectAlertmanager: true, expectLoki: true })).flatMap((group) =>
-    group.rules.map((rule) => rule.alert),
+  return baseAlertGroups(resolveAlertConfig({ expectAlertmanager: true, expectLoki: true, expectContainerMetrics: true })).flatMap(
+    (group) => group.rules.map((rule) => rule.alert),
   );
 }

@@ -12,6 +12,7 @@ export interface RuleContext {
   readonly alertmanager: (metric: string, ...matchers: string[]) => string;
   readonly loki: (metric: string, ...matchers: string[]) => string;
   readonly monitoring: (metric: string, ...matchers: string[]) => string;
+  readonly cadvisor: (metric: string, ...matchers: string[]) => string;
 }
 
 /** The context for `config`. */
@@ -29,6 +30,7 @@ export function ruleContext(config: ResolvedAlertConfig): RuleContext {
     alertmanager: bind(config.alertmanagerSelector),
     loki: bind(config.lokiSelector),
     monitoring: bind(config.monitoringSelector),
+    cadvisor: bind(config.cadvisorSelector),
   };
 }
 

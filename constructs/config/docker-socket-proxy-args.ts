@@ -34,6 +34,20 @@ export const DOCKER_SOCKET_PROXY_ALLOWED_GET = [
   `${VERSION}/containers/${CONTAINER}/(json|logs)`,
 ] as const;
 
+/**
+ * The read endpoints cAdvisor's Docker driver uses: version negotiation, the
+ * engine's info (its storage driver and data root, which tell cAdvisor where
+ * a container's layer is) and one container's details (its name, image,
+ * labels and start time). No container list, logs or events: cAdvisor finds
+ * containers by their cgroups.
+ */
+export const CADVISOR_SOCKET_PROXY_ALLOWED_GET = [
+  `${VERSION}/_ping`,
+  `${VERSION}/version`,
+  `${VERSION}/info`,
+  `${VERSION}/containers/${CONTAINER}/json`,
+] as const;
+
 /** HEAD requests: the client's API version negotiation. */
 export const DOCKER_SOCKET_PROXY_ALLOWED_HEAD = [`${VERSION}/_ping`] as const;
 
@@ -43,9 +57,11 @@ export interface DockerSocketProxyArgsInput {
   readonly allowFrom: string;
   /** The Docker socket inside the proxy's container. */
   readonly socketPath: string;
+  /** The GET requests it lets through, as anchored patterns. @default DOCKER_SOCKET_PROXY_ALLOWED_GET, the log collector's */
+  readonly allowGet?: readonly string[];
 }
 
-/** The proxy's flags: listen on every address of its container, admit one client, allow the read endpoints above. */
+/** The proxy's flags: listen on every address of its container, admit one client, allow the read endpoints given (the log collector's by default). */
 export function renderDockerSocketProxyArgs(input: DockerSocketProxyArgsInput): string[] {
   return [
     "-loglevel=info",
@@ -53,7 +69,7 @@ export function renderDockerSocketProxyArgs(input: DockerSocketProxyArgsInput): 
     `-proxyport=${DOCKER_SOCKET_PROXY_PORT}`,
     `-socketpath=${input.socketPath}`,
     `-allowfrom=${input.allowFrom}`,
-    `-allowGET=${DOCKER_SOCKET_PROXY_ALLOWED_GET.join("|")}`,
+    `-allowGET=${(input.allowGet ?? DOCKER_SOCKET_PROXY_ALLOWED_GET).join("|")}`,
     `-allowHEAD=${DOCKER_SOCKET_PROXY_ALLOWED_HEAD.join("|")}`,
     // The image ships a ./healthcheck binary that asks the proxy itself.
     "-allowhealthcheck",

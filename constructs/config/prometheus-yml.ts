@@ -47,5 +47,8 @@ function scrapeConfig(job: ScrapeTarget) {
     static_configs: job.targetLabels
       ? job.targets.map((target) => ({ targets: [target], labels: { ...labels, ...job.targetLabels?.[target] } }))
       : [{ targets: [...job.targets], labels }],
+    metric_relabel_configs: job.keepSeries
+      ? [{ source_labels: [job.keepSeries.label], regex: job.keepSeries.regex, action: "keep" }]
+      : undefined,
   };
 }

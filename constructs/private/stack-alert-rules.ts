@@ -17,12 +17,12 @@ export interface StackAlertRules {
 /**
  * Validates `alertConfig` now (a bad key fails at construction, with the
  * construct's path) and builds the rules later: `parts()` tells which parts
- * the stack ended up with (an Alertmanager, a Loki scrape job).
+ * the stack ended up with (an Alertmanager, a Loki or cAdvisor scrape job).
  */
 export function stackAlertRules(
   scope: IConstruct,
   props: { readonly alertRules?: readonly AlertRuleGroup[]; readonly alertConfig?: AlertRulesConfig },
-  parts: () => Pick<AlertRulesConfig, "expectAlertmanager" | "expectLoki">,
+  parts: () => Pick<AlertRulesConfig, "expectAlertmanager" | "expectLoki" | "expectContainerMetrics">,
 ): StackAlertRules {
   const { alertRules, alertConfig } = props;
   if (alertRules !== undefined && alertConfig !== undefined) {

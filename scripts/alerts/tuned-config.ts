@@ -10,7 +10,9 @@ const IMMEDIATE = ["Watchdog", "InfoInhibitor"];
 /** Every `for` of the default rules, longer (2x + 1m), so the tuned tests cannot pass on the default timings. */
 function tunedDurations(): Record<string, string> {
   const durations: Record<string, string> = {};
-  for (const rule of alertGroupsOf(resolveAlertConfig({ expectAlertmanager: true, expectLoki: true })).flatMap((group) => group.rules)) {
+  for (const rule of alertGroupsOf(
+    resolveAlertConfig({ expectAlertmanager: true, expectLoki: true, expectContainerMetrics: true }),
+  ).flatMap((group) => group.rules)) {
     if (!IMMEDIATE.includes(rule.alert)) durations[rule.alert] = `${2 * durationMinutes(rule.for) + 1}m`;
   }
   return durations;
@@ -28,6 +30,7 @@ export const TUNED_ALERT_CONFIG: AlertRulesConfig = {
   prometheusSelector: 'job="monitoring/prometheus"',
   alertmanagerSelector: 'job="monitoring/alertmanager"',
   lokiSelector: 'job="monitoring/loki"',
+  cadvisorSelector: 'job="monitoring/cadvisor"',
   thresholds: {
     connectionsPerServer: 400,
     jetStreamMemoryRatio: 0.7,
@@ -41,6 +44,7 @@ export const TUNED_ALERT_CONFIG: AlertRulesConfig = {
     fillingUpHours: 48,
     fillingUpCriticalHours: 8,
     notificationFailureRatio: 0.05,
+    containerRestartsPer15m: 3,
   },
   for: tunedDurations(),
   severities: { NatsTooManyConnections: "critical", NatsClusterVersionMismatch: "warning" },
@@ -48,6 +52,7 @@ export const TUNED_ALERT_CONFIG: AlertRulesConfig = {
   disabledAlerts: ["NatsServerUnhealthy"],
   runbookUrlBase: "https://runbooks.example.com/nats",
   expectAlertmanager: true,
+  expectContainerMetrics: true,
 };
 
 /** Alerts the tuned config leaves in place, for the tests. */
