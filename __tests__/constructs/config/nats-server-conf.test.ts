@@ -7,7 +7,7 @@ import { APP_PASSWORD_ENV, renderNatsServerConf, SYSTEM_PASSWORD_ENV } from "../
 import { NATS_TLS_FILES, ROUTE_PASSWORD_ENV } from "../../../constructs/config/nats-tls-conf.js";
 import { EnvReference, formatNatsConf } from "../../../constructs/private/nats-conf-format.js";
 import { describeWithPinnedBinary, pinnedVersion } from "../../helpers/pinned-binaries.js";
-import { containersByName, labelsOf, synthStack, uploadedFile } from "../../helpers/plan.js";
+import { containersByName, labelsOf, type PlanResource, synthStack, uploadedFile } from "../../helpers/plan.js";
 import { describeWithTool } from "../../helpers/tools.js";
 import { TlsMaterial } from "../../live/tls-material.js";
 
@@ -122,6 +122,24 @@ function configChecks(natsServer: string): void {
       .replaceAll(NATS_TLS_FILES.ca, join(dir, "ca.pem"))
       .replaceAll(NATS_TLS_FILES.cert, join(dir, "server.pem"))
       .replaceAll(NATS_TLS_FILES.key, join(dir, "server-key.pem"));
+  /** A node's uploaded config, with the route password Terraform would fill in (a value of random_password's alphabet). */
+  const nodeConfig = (node: PlanResource) =>
+    uploadedFile(node, "/etc/nats/nats-server.conf").replace(/\$\{random_password\.[\w-]+\.result\}/g, "Route0Password1");
+  /** `nats-server -t` on the config, with the environment the container gets. */
+  const expectValidConfig = (node: PlanResource, file: string, conf: string) => {
+    writeFileSync(file, localTlsPaths(conf));
+    const result = spawnSync(natsServer, ["-c", file, "-t"], {
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        [SYSTEM_PASSWORD_ENV]: `"${BCRYPT}"`,
+        [APP_PASSWORD_ENV]: `"${BCRYPT}"`,
+        [ROUTE_PASSWORD_ENV]: '"Route0Password1"',
+      },
+    });
+    expect(result.status, `${node.name}: ${result.stderr}${result.stdout}`).toBe(0);
+    expect(`${result.stdout}${result.stderr}`).toMatch(/configuration file .* is valid/);
+  };
 
   it.each<[number, boolean, boolean, boolean?]>([
     [1, false, false],
@@ -137,20 +155,7 @@ function configChecks(natsServer: string): void {
     expect(containers).toHaveLength(nodes);
     for (const node of containers) {
       const file = join(dir, `${node.name}-${nodes}.conf`);
-      // Terraform fills the route password into the route URLs: a value of random_password's alphabet here.
-      const conf = uploadedFile(node, "/etc/nats/nats-server.conf").replace(/\$\{random_password\.[\w-]+\.result\}/g, "Route0Password1");
-      writeFileSync(file, localTlsPaths(conf));
-      const result = spawnSync(natsServer, ["-c", file, "-t"], {
-        encoding: "utf8",
-        env: {
-          ...process.env,
-          [SYSTEM_PASSWORD_ENV]: `"${BCRYPT}"`,
-          [APP_PASSWORD_ENV]: `"${BCRYPT}"`,
-          [ROUTE_PASSWORD_ENV]: '"Route0Password1"',
-        },
-      });
-      expect(result.status, `${node.name}: ${result.stderr}${result.stdout}`).toBe(0);
-      expect(`${result.stdout}${result.stderr}`).toMatch(/configuration file .* is valid/);
+      expectValidConfig(node, file, nodeConfig(node));
     }
   });
 
@@ -160,21 +165,10 @@ function configChecks(natsServer: string): void {
     expect(containers).toHaveLength(nodes);
     for (const node of containers) {
       const file = join(dir, `${node.name}-hosts-${nodes}.conf`);
-      const conf = uploadedFile(node, "/etc/nats/nats-server.conf").replace(/\$\{random_password\.[\w-]+\.result\}/g, "Route0Password1");
+      const conf = nodeConfig(node);
       expect(conf).toContain("@10.99.0.13:6222");
       expect(conf).toMatch(/client_advertise: "10\.99\.0\.1\d:422\d"/);
-      writeFileSync(file, localTlsPaths(conf));
-      const result = spawnSync(natsServer, ["-c", file, "-t"], {
-        encoding: "utf8",
-        env: {
-          ...process.env,
-          [SYSTEM_PASSWORD_ENV]: `"${BCRYPT}"`,
-          [APP_PASSWORD_ENV]: `"${BCRYPT}"`,
-          [ROUTE_PASSWORD_ENV]: '"Route0Password1"',
-        },
-      });
-      expect(result.status, `${node.name}: ${result.stderr}${result.stdout}`).toBe(0);
-      expect(`${result.stdout}${result.stderr}`).toMatch(/configuration file .* is valid/);
+      expectValidConfig(node, file, conf);
     }
   });
 
