@@ -6,7 +6,7 @@ import { projectDashboards } from "../../dashboards/project-dashboards.js";
 import { type DashboardJsonShape, parseableQueries } from "../helpers/dashboard-json.js";
 import { labelsOf, type Plan, type PlanResource, uploadedFile } from "../helpers/plan.js";
 import { recordFigures } from "./figures.js";
-import { synthLivePlan } from "./live-plan.js";
+import { publishedUrl, synthLivePlan } from "./live-plan.js";
 import { PlanReplayer } from "./plan-replayer.js";
 import { docker, requireTestbed, TESTBED_IMAGES } from "./testbed.js";
 import { getJson, waitFor } from "./wait.js";
@@ -43,8 +43,8 @@ describe("alerting from the plan: Prometheus rules firing into the real Alertman
       Object.values(plan.resource.docker_container).find((c) => labelsOf(c)["natsmon.component"] === component)!;
     prometheus = byComponent("prometheus");
     alertmanager = byComponent("alertmanager");
-    prometheusUrl = hostUrl(prometheus, 9090);
-    alertmanagerUrl = hostUrl(alertmanager, 9093);
+    prometheusUrl = publishedUrl(prometheus, 9090);
+    alertmanagerUrl = publishedUrl(alertmanager, 9093);
     replayer = await PlanReplayer.start(docker, plan, TESTBED_IMAGES);
     await replayer.apply([alertmanager.name, prometheus.name]);
   });
@@ -122,12 +122,6 @@ describe("alerting from the plan: Prometheus rules firing into the real Alertman
     recordFigures({ queries_with_data: `${withData}/${queries.length}` });
   });
 });
-
-function hostUrl(container: PlanResource, internal: number): string {
-  const port = (container.ports as { internal: number; external: number; ip: string }[]).find((p) => p.internal === internal);
-  if (!port) throw new Error(`${container.name} publishes no port ${internal}`);
-  return `http://${port.ip}:${port.external}`;
-}
 
 function seconds(duration: string): number {
   const value = parseDuration(duration);

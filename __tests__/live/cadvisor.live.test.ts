@@ -5,7 +5,7 @@ import { METRIC_CATALOG } from "../../contract/metric-catalog.js";
 import { natsJetStreamClusterDashboard } from "../../dashboards/nats-jetstream-cluster.js";
 import { type DashboardJsonShape, visualPanelsOf } from "../helpers/dashboard-json.js";
 import { labelsOf, type Plan } from "../helpers/plan.js";
-import { synthLivePlan } from "./live-plan.js";
+import { publishedUrl, synthLivePlan } from "./live-plan.js";
 import { PlanReplayer } from "./plan-replayer.js";
 import { containerLog, docker, execIn, LIVE_LABEL, requireTestbed, TESTBED_IMAGES } from "./testbed.js";
 import { getJson, waitFor } from "./wait.js";
@@ -49,8 +49,7 @@ describe("cAdvisor for the stack's containers, on a real Docker engine", () => {
     const byComponent = (component: string) =>
       Object.values(plan.resource.docker_container).filter((c) => labelsOf(c)["natsmon.component"] === component);
     const prometheus = byComponent("prometheus")[0];
-    const port = (prometheus.ports as { internal: number; external: number; ip: string }[]).find((p) => p.internal === 9090)!;
-    baseUrl = `http://${port.ip}:${port.external}`;
+    baseUrl = publishedUrl(prometheus, 9090);
     names.prometheus = prometheus.name;
     names.cadvisor = byComponent("cadvisor")[0].name;
     names.proxy = byComponent("docker-socket-proxy").find((c) => c.name.includes("cadvisor"))!.name;

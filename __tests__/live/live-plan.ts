@@ -45,6 +45,11 @@ export function natsNodesOf(plan: Plan): LiveNode[] {
   });
 }
 
+/** `http://ip:port` where the plan publishes the container's `internal` port on the host. */
+export function publishedUrl(container: PlanResource, internal: number): string {
+  return `http://${hostPort(container, internal)}`;
+}
+
 function hostPort(container: PlanResource, internal: number): string {
   const port = (container.ports as { internal: number; external: number; ip: string }[] | undefined)?.find((p) => p.internal === internal);
   if (!port) throw new Error(`${container.name} publishes no port for ${internal}`);

@@ -3,7 +3,7 @@ import { METRIC_CATALOG } from "../../contract/metric-catalog.js";
 import { natsJetStreamClusterDashboard } from "../../dashboards/nats-jetstream-cluster.js";
 import { type DashboardJsonShape, visualPanelsOf } from "../helpers/dashboard-json.js";
 import { labelsOf, type Plan } from "../helpers/plan.js";
-import { synthLivePlan } from "./live-plan.js";
+import { publishedUrl, synthLivePlan } from "./live-plan.js";
 import { PlanReplayer } from "./plan-replayer.js";
 import { docker, requireTestbed, TESTBED_IMAGES } from "./testbed.js";
 import { getJson, waitFor } from "./wait.js";
@@ -30,8 +30,7 @@ describe("node-exporter for the Docker host, on a real Docker engine", () => {
     const byComponent = (component: string) =>
       Object.values(plan.resource.docker_container).find((c) => labelsOf(c)["natsmon.component"] === component)!;
     const prometheus = byComponent("prometheus");
-    const port = (prometheus.ports as { internal: number; external: number; ip: string }[]).find((p) => p.internal === 9090)!;
-    baseUrl = `http://${port.ip}:${port.external}`;
+    baseUrl = publishedUrl(prometheus, 9090);
     replayer = await PlanReplayer.start(docker, plan, TESTBED_IMAGES);
     await replayer.apply([prometheus.name, byComponent("node-exporter").name]);
   });

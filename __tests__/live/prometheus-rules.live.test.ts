@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { TUNED_ALERT_CONFIG } from "../../scripts/alerts/tuned-config.js";
 import { labelsOf, type PlanResource, uploadedFile } from "../helpers/plan.js";
-import { synthLivePlan } from "./live-plan.js";
+import { publishedUrl, synthLivePlan } from "./live-plan.js";
 import { PlanReplayer } from "./plan-replayer.js";
 import { docker, requireTestbed, TESTBED_IMAGES } from "./testbed.js";
 import { getJson, waitFor } from "./wait.js";
@@ -22,8 +22,7 @@ describe("the tuned alert rules on the stack's Prometheus, on a real Docker engi
     await requireTestbed();
     const plan = synthLivePlan({ prometheus: { alertmanager: true, alertConfig: TUNED_ALERT_CONFIG } });
     spec = Object.values(plan.resource.docker_container).find((c) => labelsOf(c)["natsmon.component"] === "prometheus")!;
-    const port = (spec.ports as { internal: number; external: number; ip: string }[]).find((p) => p.internal === 9090)!;
-    baseUrl = `http://${port.ip}:${port.external}`;
+    baseUrl = publishedUrl(spec, 9090);
     replayer = await PlanReplayer.start(docker, plan, TESTBED_IMAGES);
     await replayer.apply([spec.name]);
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { labelsOf, type Plan, type PlanResource, uploadedFile } from "../helpers/plan.js";
-import { synthLivePlan } from "./live-plan.js";
+import { publishedUrl, synthLivePlan } from "./live-plan.js";
 import { PlanReplayer } from "./plan-replayer.js";
 import { docker, requireTestbed, TESTBED_IMAGES } from "./testbed.js";
 import { getJson, waitFor } from "./wait.js";
@@ -24,8 +24,7 @@ describe("the stack's Prometheus on a real Docker engine", () => {
     plan = synthLivePlan();
     spec = Object.values(plan.resource.docker_container).find((c) => labelsOf(c)["natsmon.component"] === "prometheus")!;
     expect(spec, "the default stack has a Prometheus").toBeDefined();
-    const port = (spec.ports as { internal: number; external: number; ip: string }[]).find((p) => p.internal === 9090)!;
-    baseUrl = `http://${port.ip}:${port.external}`;
+    baseUrl = publishedUrl(spec, 9090);
     replayer = await PlanReplayer.start(docker, plan, TESTBED_IMAGES);
     await replayer.apply([spec.name]);
   });
