@@ -17,6 +17,7 @@ import { DockerService, type PublishedPort } from "./docker-service.js";
 import { KeptVolumes, natsNodeVolumePaths } from "./kept-volumes.js";
 import { NatsBox } from "./nats-box.js";
 import { dataVolume } from "./private/data-volume.js";
+import { type HostTags, resolveHostTags } from "./private/host-tags.js";
 import { hostUrl } from "./private/host-url.js";
 import { type NatsClusterSettings, type PlacedNode, resolveNatsClusterProps } from "./private/nats-cluster-settings.js";
 import { ClusterTls, type NodeTls } from "./private/nats-cluster-tls.js";
@@ -119,7 +120,10 @@ export interface NatsClusterProps extends ServiceBaseProps {
    * address (the k-th node of a host on `clientHostPort + k - 1` and
    * `clusterHostPort + k - 1`), advertises both there, and routes to the
    * seeds' host addresses over mutual TLS; its certificate names its host's
-   * address. Needs routeTls.
+   * address. Needs routeTls. Each node is tagged `host:<name>`
+   * (`server_tags`), and over three or more hosts every node gets
+   * `jetstream.unique_tag: "host:"`, so the replicas of a stream land on
+   * distinct hosts (fewer hosts: a synth-time warning, see docs/multi-host.md).
    * @default every node on the network's engine, reached by container name
    */
   readonly placement?: readonly NatsNodeHost[];
@@ -246,10 +250,11 @@ export class NatsCluster extends Construct {
         : undefined;
     this.caCertPem = tls?.caCertPem;
 
+    const hostTags = resolveHostTags(this, this.placement);
     const volumes: Volume[] = [];
     const nodes: DockerService[] = [];
     for (const index of this.nodeNames.keys()) {
-      const { node, volume } = this.addNode(index, settings, { env: nodeEnv, tls: tls?.forNode(index) }, nodes);
+      const { node, volume } = this.addNode(index, settings, { env: nodeEnv, tls: tls?.forNode(index) }, nodes, hostTags);
       volumes.push(volume);
       nodes.push(node);
     }
@@ -269,6 +274,7 @@ export class NatsCluster extends Construct {
     settings: NatsClusterSettings,
     secrets: { readonly env: Record<string, string>; readonly tls?: NodeTls },
     earlier: readonly DockerService[],
+    hostTags: HostTags | undefined,
   ): { node: DockerService; volume: Volume } {
     const { base } = settings;
     const name = this.nodeNames[index] as string;
@@ -290,6 +296,8 @@ export class NatsCluster extends Construct {
           path: CONFIG_PATH,
           content: renderNatsServerConf({
             serverName: name,
+            serverTags: hostTags?.serverTags(index),
+            uniqueTag: hostTags?.uniqueTag,
             cluster:
               settings.nodeCount > 1
                 ? {

@@ -1,6 +1,7 @@
+import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { NatsMonitoringStackProps } from "../../index.js";
+import { NatsMonitoringStack, type NatsMonitoringStackProps } from "../../index.js";
 import { containersByName, labelsOf, type Plan, resourcesOf, synthStack, uploadedFile } from "../helpers/plan.js";
 
 const HOSTS = {
@@ -141,6 +142,58 @@ describe("a stack over three Docker hosts", () => {
     expect(uploadedFile(node4, "/etc/nats/nats-server.conf")).toContain('advertise: "10.99.0.11:6223"');
     expect(containersByName(five)["nats-node5"].provider).toBe("docker.nats-b");
     expect(labelsOf(node4)["natsmon.component"]).toBe("nats");
+  });
+
+  it("tags each node with its host and keeps a stream's replicas on distinct hosts", () => {
+    const five = synthStack({ hosts: HOSTS, nats: { nodes: 5 } }).plan;
+    const confs = Object.values(containersByName(five))
+      .filter((c) => labelsOf(c)["natsmon.component"] === "nats")
+      .map((c) => [c.name as string, uploadedFile(c, "/etc/nats/nats-server.conf")] as const);
+    expect(confs).toHaveLength(5);
+    const tags = Object.fromEntries(confs.map(([name, conf]) => [name, conf.match(/^server_tags: \[\n {2}"([^"]+)"\n\]$/m)?.[1]]));
+    expect(tags).toEqual({
+      "nats-node1": "host:nats-a",
+      "nats-node2": "host:nats-b",
+      "nats-node3": "host:nats-c",
+      "nats-node4": "host:nats-a",
+      "nats-node5": "host:nats-b",
+    });
+    // Every node, not only some: the meta leader, whichever it is, places by its own unique_tag.
+    for (const [name, conf] of confs) expect(conf, name).toMatch(/^ {2}unique_tag: "host:"$/m);
+  });
+
+  it("counts only the hosts that run nodes for unique_tag, and warns when they are fewer than three", () => {
+    const warnings = (props: NatsMonitoringStackProps) => {
+      const stack = new NatsMonitoringStack(Testing.app(), "w", props);
+      const plan = JSON.parse(Testing.synth(stack)) as Plan;
+      const found = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data)));
+      const confs = Object.values(containersByName(plan))
+        .filter((c) => labelsOf(c)["natsmon.component"] === "nats")
+        .map((c) => uploadedFile(c, "/etc/nats/nats-server.conf"));
+      return { found, confs };
+    };
+    expect(warnings(THREE).found).toEqual([]);
+    // A monitoring-only fourth host does not count: the nodes still span three.
+    const withMon = { ...HOSTS, mon: { dockerHost: "ssh://deploy@10.99.0.20", address: "10.99.0.20", nats: false } };
+    expect(warnings({ hosts: withMon, monitoringHost: "mon" }).confs.every((c) => c.includes('unique_tag: "host:"'))).toBe(true);
+    // Three nodes on two hosts: tagged, no unique_tag (R3 could not be placed), and a warning.
+    const two = warnings({ hosts: HOSTS, natsPlacement: ["nats-a", "nats-b", "nats-a"], monitoringHost: "nats-c" });
+    expect(two.confs.map((c) => c.match(/"host:(nats-[abc])"/)?.[1])).toEqual(["nats-a", "nats-b", "nats-a"]);
+    for (const conf of two.confs) expect(conf).not.toContain("unique_tag");
+    expect(two.found).toEqual([expect.stringMatching(/^the 3 NATS nodes run on 2 host\(s\) \(nats-a, nats-b\): losing the host/)]);
+    // One node on one host beside a monitoring host has no quorum to lose: no warning.
+    const single = warnings({ hosts: { "nats-a": HOSTS["nats-a"], mon: withMon.mon }, monitoringHost: "mon", nats: { nodes: 1 } });
+    expect(single.found).toEqual([]);
+    expect(single.confs[0]).toContain('"host:nats-a"');
+  });
+
+  it("leaves the single-host cluster untagged", () => {
+    const { plan: single } = synthStack({ nats: { nodes: 5 } });
+    for (const c of Object.values(containersByName(single)).filter((c) => labelsOf(c)["natsmon.component"] === "nats")) {
+      const conf = uploadedFile(c, "/etc/nats/nats-server.conf");
+      expect(conf).not.toContain("server_tags");
+      expect(conf).not.toContain("unique_tag");
+    }
   });
 
   it("follows an explicit placement and a monitoring-only host", () => {

@@ -12,6 +12,13 @@ export const NATS_PORTS = {
   monitoring: CONTAINER_PORTS.natsMonitoring,
 } as const;
 
+/**
+ * The prefix of the tag that names a node's Docker host (`host:nats-a`) in a
+ * cluster over several hosts; as `jetstream.unique_tag` it keeps two
+ * replicas of a stream off one host.
+ */
+export const HOST_TAG_PREFIX = "host:";
+
 /** Where a node keeps its JetStream data; its volume is mounted here. */
 export const JETSTREAM_STORE_DIR = "/data";
 
@@ -41,6 +48,19 @@ export interface NatsServerConfInput {
    * @default the container name (with route TLS), and no client advertise
    */
   readonly advertise?: { readonly cluster: string; readonly client: string };
+  /**
+   * The node's `server_tags`, which JetStream places stream replicas by and
+   * which varz and jsz report, e.g. `["host:nats-a"]`.
+   * @default none
+   */
+  readonly serverTags?: readonly string[];
+  /**
+   * `jetstream.unique_tag`: a tag prefix whose values the replicas of one
+   * stream must not share, e.g. "host:". Every node needs the same value,
+   * since the meta leader, whichever node it is, places with its own.
+   * @default none: replicas may share a host
+   */
+  readonly uniqueTag?: string;
   readonly maxMemoryStoreBytes: number;
   readonly maxFileStoreBytes: number;
   /** The system-account user that Surveyor and operators log in with. */
@@ -79,6 +99,7 @@ export function renderNatsServerConf(input: NatsServerConfInput): string {
   return formatNatsConf(
     {
       server_name: input.serverName,
+      server_tags: input.serverTags && [...input.serverTags],
       listen: `0.0.0.0:${NATS_PORTS.client}`,
       client_advertise: input.advertise?.client,
       ...(input.monitoringTls ? { https_port: NATS_PORTS.monitoring } : { http_port: NATS_PORTS.monitoring }),
@@ -89,6 +110,7 @@ export function renderNatsServerConf(input: NatsServerConfInput): string {
         store_dir: JETSTREAM_STORE_DIR,
         max_memory_store: input.maxMemoryStoreBytes,
         max_file_store: input.maxFileStoreBytes,
+        unique_tag: input.uniqueTag,
       },
       cluster: input.cluster && {
         name: input.cluster.name,

@@ -72,6 +72,15 @@ describe("renderNatsServerConf", () => {
     expect(text).toContain('system_account: "SYS"');
   });
 
+  it("writes server_tags and jetstream.unique_tag only when given", () => {
+    const tagged = renderNatsServerConf({ ...input, serverTags: ["host:nats-a"], uniqueTag: "host:" });
+    expect(tagged).toContain('server_tags: [\n  "host:nats-a"\n]');
+    expect(tagged).toMatch(/^jetstream \{\n(?: {2}.*\n)*? {2}unique_tag: "host:"\n\}/m);
+    const plain = renderNatsServerConf(input);
+    expect(plain).not.toContain("server_tags");
+    expect(plain).not.toContain("unique_tag");
+  });
+
   it("keeps the password out of the file", () => {
     expect(renderNatsServerConf(input)).toContain(`{ user: "sys", password: $${SYSTEM_PASSWORD_ENV} }`);
   });
@@ -168,8 +177,31 @@ function configChecks(natsServer: string): void {
       const conf = nodeConfig(node);
       expect(conf).toContain("@10.99.0.13:6222");
       expect(conf).toMatch(/client_advertise: "10\.99\.0\.1\d:422\d"/);
+      expect(conf).toMatch(/^server_tags: \[\n {2}"host:nats-[abc]"\n\]$/m);
+      expect(conf).toContain('unique_tag: "host:"');
       expectValidConfig(node, file, conf);
     }
+  });
+
+  it("with 3 nodes over two Docker hosts (host tags, no unique_tag)", () => {
+    const two = { "nats-a": THREE_HOSTS["nats-a"], "nats-b": THREE_HOSTS["nats-b"] };
+    const { plan } = synthStack({ hosts: two, nats: { nodes: 3, clientTls: true } });
+    const containers = Object.values(containersByName(plan)).filter((c) => labelsOf(c)["natsmon.component"] === "nats");
+    expect(containers).toHaveLength(3);
+    for (const node of containers) {
+      const conf = nodeConfig(node);
+      expect(conf).toMatch(/"host:nats-[ab]"/);
+      expect(conf).not.toContain("unique_tag");
+      expectValidConfig(node, join(dir, `${node.name}-two-hosts.conf`), conf);
+    }
+  });
+
+  it("fails a server_tags value that is not a string, so the tag check can fail", () => {
+    const file = join(dir, "bad-tags.conf");
+    writeFileSync(file, 'server_name: "n1"\nserver_tags: [\n  { a: 1 }\n]\n');
+    const result = spawnSync(natsServer, ["-c", file, "-t"], { encoding: "utf8" });
+    expect(result.status).not.toBe(0);
+    expect(`${result.stdout}${result.stderr}`).toMatch(/tags/);
   });
 
   it("fails a config whose password variable is missing, so the check can fail", () => {
