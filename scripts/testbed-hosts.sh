@@ -4,6 +4,9 @@
 # starts three engines, each in a network namespace of its own, and
 # `npm run testbed -- --hosts-down` removes all of it again. Without either
 # flag it does nothing: the single engine stays the default.
+# `--host-stop hK` stops one host's engine (as a machine whose Docker goes away:
+# its containers stop, its namespace, link and data stay), `--host-start hK`
+# starts it again.
 #
 # Layout (all local to this machine, in a private range, no route out):
 #   bridge natsmon-hbr (10.99.0.1/24 in the root namespace, so tests reach the hosts)
@@ -21,6 +24,7 @@ BRIDGE=natsmon-hbr
 SUBNET_PREFIX=10.99.0
 ENGINE_WAIT_SECONDS=60
 STOP_WAIT_SECONDS=30
+HOST_STOP_WAIT_SECONDS=90
 MAX_HOSTS=5
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -30,6 +34,86 @@ host_address() { echo "$SUBNET_PREFIX.$((10 + $1))"; }
 host_socket() { echo "/run/natsmon-h$1.sock"; }
 
 engine_answers() { as_root docker -H "unix://$(host_socket "$1")" info >/dev/null 2>&1; }
+
+# Starts the engine of host K in its namespace and waits until it answers.
+start_engine() {
+  local k="$1" ns="natsmon-h$1" address socket pidfile
+  address="$(host_address "$k")"
+  socket="$(host_socket "$k")"
+  pidfile="$STATE_DIR/h$k.pid"
+  log "starting the engine of $ns on $socket ($address)"
+  as_root mkdir -p "$DATA_DIR/h$k/data" "$DATA_DIR/h$k/exec"
+  # Every descriptor above 2 is closed first: run under `flock /tmp/natsmon-docker.lock`, the
+  # engine would otherwise inherit the lock's descriptor and hold the lock for as long as it runs.
+  as_root bash -c "for fd in \$(ls /proc/\$\$/fd); do [ \"\$fd\" -gt 2 ] && eval \"exec \$fd>&-\" 2>/dev/null; done; \
+    setsid nohup nsenter --net=/var/run/netns/$ns dockerd --data-root '$DATA_DIR/h$k/data' \
+    --exec-root '$DATA_DIR/h$k/exec' -H 'unix://$socket' --pidfile '$pidfile' \
+    >>'$STATE_DIR/h$k.log' 2>&1 </dev/null &"
+  local waited=0
+  until engine_answers "$k"; do
+    if [ "$waited" -ge "$ENGINE_WAIT_SECONDS" ]; then
+      echo "the engine of $ns did not answer within ${ENGINE_WAIT_SECONDS}s; last lines of $STATE_DIR/h$k.log:" >&2
+      tail -n 20 "$STATE_DIR/h$k.log" >&2
+      return 1
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+}
+
+# Stops the engine whose pid file is $1 (SIGTERM, then SIGKILL after $2 seconds); only that pid.
+stop_engine() {
+  local pidfile="$1" wait_seconds="$2" pid waited=0
+  [ -e "$pidfile" ] || return 0
+  pid="$(cat "$pidfile")"
+  if [ -n "$pid" ] && as_root kill -0 "$pid" 2>/dev/null; then
+    log "stopping dockerd $pid ($pidfile)"
+    as_root kill "$pid"
+    while as_root kill -0 "$pid" 2>/dev/null; do
+      if [ "$waited" -ge "$wait_seconds" ]; then
+        log "dockerd $pid did not stop in ${wait_seconds}s; killing it"
+        as_root kill -9 "$pid" 2>/dev/null || true
+        break
+      fi
+      sleep 1
+      waited=$((waited + 1))
+    done
+  fi
+  as_root rm -f "$pidfile"
+}
+
+# The K of a host name hK that `--hosts` started (its namespace exists), or an error.
+host_index() {
+  local name="$1"
+  if ! [[ "$name" =~ ^h([0-9]+)$ ]] || ! ip netns list | grep -qw "natsmon-$name"; then
+    echo "testbed hosts: no test host '$name' (names are h1..hN, as --hosts started them; see $STATE_DIR/hosts.json)" >&2
+    return 2
+  fi
+  echo "${BASH_REMATCH[1]}"
+}
+
+# Stops one host's engine, as a machine whose Docker goes away: dockerd stops its containers
+# (each with its stop signal and timeout: a NATS node goes through lame duck mode), and its
+# namespace, link, data and images stay, so --host-start brings the same host back.
+host_stop() {
+  local k
+  k="$(host_index "${1:-}")" || return 2
+  # Longer than a NATS node's stop timeout (lame duck grace + duration + margin: 55 s by default).
+  stop_engine "$STATE_DIR/h$k.pid" "$HOST_STOP_WAIT_SECONDS"
+  log "h$k: engine stopped (namespace, link and data kept; --host-start h$k starts it again)"
+}
+
+# Starts one host's engine again: containers with a restart policy of always or unless-stopped come back.
+host_start() {
+  local k
+  k="$(host_index "${1:-}")" || return 2
+  if engine_answers "$k"; then
+    log "h$k: engine already running"
+    return 0
+  fi
+  start_engine "$k"
+  log "h$k: engine started"
+}
 
 up() {
   local count="$1"
@@ -62,26 +146,7 @@ up() {
       as_root ip -n "$ns" link set eth0 up
       as_root ip -n "$ns" link set lo up
     fi
-    if ! engine_answers "$k"; then
-      log "starting the engine of $ns on $socket ($address)"
-      as_root mkdir -p "$DATA_DIR/h$k/data" "$DATA_DIR/h$k/exec"
-      # Every descriptor above 2 is closed first: run under `flock /tmp/natsmon-docker.lock`, the
-      # engine would otherwise inherit the lock's descriptor and hold the lock for as long as it runs.
-      as_root bash -c "for fd in \$(ls /proc/\$\$/fd); do [ \"\$fd\" -gt 2 ] && eval \"exec \$fd>&-\" 2>/dev/null; done; \
-        setsid nohup nsenter --net=/var/run/netns/$ns dockerd --data-root '$DATA_DIR/h$k/data' \
-        --exec-root '$DATA_DIR/h$k/exec' -H 'unix://$socket' --pidfile '$pidfile' \
-        >>'$STATE_DIR/h$k.log' 2>&1 </dev/null &"
-      local waited=0
-      until engine_answers "$k"; do
-        if [ "$waited" -ge "$ENGINE_WAIT_SECONDS" ]; then
-          echo "the engine of $ns did not answer within ${ENGINE_WAIT_SECONDS}s; last lines of $STATE_DIR/h$k.log:" >&2
-          tail -n 20 "$STATE_DIR/h$k.log" >&2
-          return 1
-        fi
-        sleep 1
-        waited=$((waited + 1))
-      done
-    fi
+    engine_answers "$k" || start_engine "$k"
     local image missing=()
     for image in $images; do
       as_root docker -H "unix://$socket" image inspect "$image" >/dev/null 2>&1 || missing+=("$image")
@@ -101,24 +166,7 @@ up() {
 down() {
   local pidfile
   for pidfile in "$STATE_DIR"/h*.pid; do
-    [ -e "$pidfile" ] || continue
-    local pid waited=0
-    pid="$(cat "$pidfile")"
-    # Only the dockerd this script started, by the pid it recorded.
-    if [ -n "$pid" ] && as_root kill -0 "$pid" 2>/dev/null; then
-      log "stopping dockerd $pid ($pidfile)"
-      as_root kill "$pid"
-      while as_root kill -0 "$pid" 2>/dev/null; do
-        if [ "$waited" -ge "$STOP_WAIT_SECONDS" ]; then
-          log "dockerd $pid did not stop in ${STOP_WAIT_SECONDS}s; killing it"
-          as_root kill -9 "$pid" 2>/dev/null || true
-          break
-        fi
-        sleep 1
-        waited=$((waited + 1))
-      done
-    fi
-    as_root rm -f "$pidfile"
+    stop_engine "$pidfile" "$STOP_WAIT_SECONDS"
   done
   local ns
   for ns in $(ip netns list | awk '{print $1}' | grep '^natsmon-h[0-9]*$' || true); do
@@ -140,8 +188,10 @@ case "${1:-}" in
   "") ;;
   --hosts) up "${2:-}" ;;
   --hosts-down) down ;;
+  --host-stop) host_stop "${2:-}" ;;
+  --host-start) host_start "${2:-}" ;;
   *)
-    echo "testbed hosts: unknown argument '$1' (use --hosts N or --hosts-down)" >&2
+    echo "testbed hosts: unknown argument '$1' (use --hosts N, --hosts-down, --host-stop hK or --host-start hK)" >&2
     exit 2
     ;;
 esac

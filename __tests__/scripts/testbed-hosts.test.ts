@@ -22,6 +22,14 @@ describe("scripts/testbed-hosts.sh (npm run testbed's opt-in engines)", () => {
     expect(result.stderr).toContain("--hosts takes a number from 2 to 5");
   });
 
+  it.each(["--host-stop", "--host-start"])("%s refuses a host the testbed did not start, before touching an engine", (flag) => {
+    for (const name of ["", "x1", "h", "h99"]) {
+      const result = run(flag, name);
+      expect(result.status, `${flag} ${name}`).toBe(2);
+      expect(result.stderr).toContain(`no test host '${name}'`);
+    }
+  });
+
   it("refuses an unknown flag", () => {
     const result = run("--host", "3");
     expect(result.status).toBe(2);
