@@ -21,6 +21,14 @@ export interface LiveFigures {
   multihost_failover_s?: number;
   /** Acknowledged messages lost when a whole host was cut off (three engines). */
   multihost_lost?: number;
+  /** Five nodes over three engines: seconds of the longest gap between acknowledged publishes when the link of a host with two nodes and the stream leader was cut. */
+  multihost5_failover_s?: number;
+  /** Five nodes over three engines: acknowledged messages lost by that cut. */
+  multihost5_lost?: number;
+  /** Seconds of the longest gap between acknowledged publishes when the engine of the stream leader's host (two nodes) was stopped. */
+  multihost_engine_stop_failover_s?: number;
+  /** Acknowledged messages lost when that engine was stopped. */
+  multihost_engine_stop_lost?: number;
 }
 
 declare module "vitest" {
