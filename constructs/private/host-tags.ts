@@ -28,7 +28,7 @@ export interface HostTags {
  * Every node is tagged `host:<name>` (harmless, and shown in varz and jsz,
  * so operators see where a node runs). `unique_tag: "host:"` comes only
  * with three or more hosts: with fewer, it would make every R3 stream
- * impossible to create ("insufficient resources"), and no placement could
+ * impossible to create ("no suitable peers for placement, server tag not unique"), and no placement could
  * survive the loss of the host holding most nodes anyway. That layout (one
  * NATS host beside a monitoring host, say) is legitimate, so it is a
  * synth-time warning, not an error. The rule depends on how many hosts the
