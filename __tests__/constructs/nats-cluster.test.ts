@@ -244,6 +244,16 @@ describe("NatsCluster validation", () => {
     expect(build({ namePrefix: "Team_A" })).toThrow(/NatsCluster "bad\/Nats": namePrefix must be a DNS label .* got "Team_A"/);
   });
 
+  it("rejects a placement host name that would not survive as a host tag", () => {
+    const stack = new TerraformStack(Testing.app(), "bad");
+    const network = new Network(stack, "net", { name: "net" });
+    const host = (name: string) => ({ name, network, address: "10.0.0.1" });
+    expect(() => new NatsCluster(stack, "Nats", { network, nodes: 1, placement: [host("Nats A")] })).toThrow(
+      /NatsCluster "bad\/Nats": placement\[0\]\.name must be a DNS label .* because it becomes the node's host tag \(host:<name>\), got "Nats A"/,
+    );
+    expect(() => new NatsCluster(stack, "Nats2", { network, nodes: 1, placement: [host("nats-a")] })).not.toThrow();
+  });
+
   it("rejects a malformed size", () => {
     expect(build({ maxFileStore: "10 gigs" })).toThrow(
       /NatsCluster "bad\/Nats": maxFileStore must be a size: .* got "10 gigs" \(write it like "256M" or "10G"\)/,

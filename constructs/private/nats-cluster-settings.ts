@@ -210,6 +210,8 @@ function resolvePlacement(
   const perHost = new Map<string, number>();
   return placement.map((host, index) => {
     requireIpv4(scope, `placement[${index}].address`, host.address);
+    // Written into the node's server_tags (host:<name>), which nats-server lower-cases: a DNS label keeps it exact.
+    requireDnsLabel(scope, `placement[${index}].name`, host.name, "because it becomes the node's host tag (host:<name>)", "nats-a");
     const k = perHost.get(host.address) ?? 0;
     perHost.set(host.address, k + 1);
     const ports = { clientHostPort: clientHostPort + k, clusterHostPort: clusterHostPort + k };
