@@ -14,7 +14,7 @@ import { synthLivePlan } from "./live-plan.js";
 import { appLogin, readStream } from "./nats-client.js";
 import { PlanReplayer } from "./plan-replayer.js";
 import { SteadyPublisher } from "./steady-load.js";
-import { docker, TESTBED_IMAGES } from "./testbed.js";
+import { containerLog, docker, TESTBED_IMAGES } from "./testbed.js";
 import { waitFor } from "./wait.js";
 
 /** What `npm run testbed -- --hosts 3` records about the engines it started (scripts/testbed-hosts.sh). */
@@ -331,6 +331,8 @@ describe.skipIf(hosts.length < 3)("five nodes over three Docker engines (npm run
 
   it("loses nothing when the engine of a host with two nodes and the stream leader stops, and its nodes come back with it", async () => {
     const engine = engines[stoppedHost] as Docker;
+    const onStopped = nodes.filter((n) => n.host === stoppedHost);
+    const idsBefore = await Promise.all(onStopped.map(async (n) => (await engine.getContainer(n.name).inspect()).Id));
     const result = await survive(
       "LIVE_ENGINE",
       stoppedHost,
@@ -342,7 +344,7 @@ describe.skipIf(hosts.length < 3)("five nodes over three Docker engines (npm run
         await hostEngine("--host-start", stoppedHost);
         stoppedEngines.delete(stoppedHost);
         // The plan's restart policy (unless-stopped): the engine starts the nodes it stopped itself.
-        for (const node of nodes.filter((n) => n.host === stoppedHost)) {
+        for (const node of onStopped) {
           const state = await waitFor(
             `${node.name} running again on ${stoppedHost}`,
             async () => {
@@ -356,6 +358,12 @@ describe.skipIf(hosts.length < 3)("five nodes over three Docker engines (npm run
       },
     );
     expect(hostOf(result.leader)).toBe(stoppedHost);
+    // The same containers came back (their data with them), and the engine had stopped them with
+    // their stop signal, SIGUSR2: lame duck mode, which hands the leaderships over first.
+    for (const [i, node] of onStopped.entries()) {
+      expect((await engine.getContainer(node.name).inspect()).Id, node.name).toBe(idsBefore[i]);
+      expect(await containerLog(node.name, engine), node.name).toContain("Entering lame duck mode");
+    }
     expect(result.lost).toBe(0);
     expect(result.failoverS).toBeLessThan(10);
     recordFigures({ multihost_engine_stop_failover_s: round(result.failoverS), multihost_engine_stop_lost: result.lost });

@@ -47,9 +47,9 @@ export async function requireTestbed(): Promise<void> {
   }
 }
 
-/** A container's log, stdout and stderr, as text. */
-export async function containerLog(name: string): Promise<string> {
-  const raw = (await docker.getContainer(name).logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+/** A container's log, stdout and stderr, as text (on `engine`, the local one by default). */
+export async function containerLog(name: string, engine: Docker = docker): Promise<string> {
+  const raw = (await engine.getContainer(name).logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
   return demultiplex(raw);
 }
 
