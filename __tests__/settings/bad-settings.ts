@@ -253,6 +253,12 @@ export const BAD_SETTINGS: readonly BadSetting[] = [
     says: /starting with a letter/,
   },
   {
+    name: "cAdvisor on a stack over several hosts",
+    context: { hosts: TWO_HOSTS, cadvisor: true },
+    prop: "cadvisor",
+    says: /not supported together with hosts: it would watch the containers of one engine only/,
+  },
+  {
     name: "dockerHost next to hosts",
     context: { hosts: TWO_HOSTS, dockerHost: "ssh://deploy@elsewhere" },
     prop: "dockerHost",
