@@ -9,7 +9,8 @@ import { NATS_ALERT_TESTS, natsAlertTests } from "../../alerts/nats-rule-tests.j
 import { NATS_ALERT_GROUPS, natsAlertGroups } from "../../alerts/nats-rules.js";
 import { RULES_FILE_NAME, renderRulesFile, renderTestFile, testFileName } from "../../alerts/render.js";
 import type { AlertRule } from "../../alerts/rule-types.js";
-import { catalogMetric, isKnownMetric, isMonotonic } from "../../contract/metric-catalog.js";
+import { LOG_LABELS } from "../../contract/log-labels.js";
+import { catalogMetric, isKnownMetric, isMonotonic, mayCarryHostLabel } from "../../contract/metric-catalog.js";
 import {
   ALL_ALERT_GROUPS,
   GENERATED_DIR,
@@ -38,6 +39,9 @@ const withoutMatchers = (expr: string) => expr.replace(/\{[^}]*\}/g, "");
 /** Labels Prometheus adds to every scraped series. */
 const TARGET_LABELS = ["job", "instance"];
 
+/** The target labels a metric's series may carry: job and instance, and host on the per-host agents' series. */
+const targetLabelsOf = (metric: string) => [...TARGET_LABELS, ...(mayCarryHostLabel(catalogMetric(metric)) ? [LOG_LABELS.host] : [])];
+
 /** What is wrong with a rule's expression, judged against the metric catalog. */
 function expressionProblems(expr: string): string[] {
   const grammar = promqlErrors(expr);
@@ -48,10 +52,10 @@ function expressionProblems(expr: string): string[] {
   for (const metric of refs.metrics) if (!isKnownMetric(metric)) problems.push(`${metric} is not in the metric catalog`);
   for (const [metric, labels] of refs.matchedLabels) {
     if (!isKnownMetric(metric)) continue;
-    const allowed = [...catalogMetric(metric).labels, ...TARGET_LABELS];
+    const allowed = [...catalogMetric(metric).labels, ...targetLabelsOf(metric)];
     for (const label of labels) if (!allowed.includes(label)) problems.push(`${metric} has no label ${label}`);
   }
-  const anyLabel = new Set([...TARGET_LABELS, ...known.flatMap((m) => catalogMetric(m).labels)]);
+  const anyLabel = new Set([...known.flatMap(targetLabelsOf), ...known.flatMap((m) => catalogMetric(m).labels)]);
   for (const label of refs.groupingLabels) if (!anyLabel.has(label)) problems.push(`no metric of the expression has a label ${label}`);
   for (const metric of refs.counterFunctionArguments) {
     if (isKnownMetric(metric) && !isMonotonic(catalogMetric(metric)))
@@ -101,6 +105,11 @@ describe("NATS alert rules", () => {
       /nats_core_jetstream_memstore_used_bytes\s*\/\s*\(nats_core_jetstream_memstore_size_bytes/,
     );
     expect(rule("NatsJetStreamMemoryHigh").expr).toMatch(/> 0\.8$/);
+    // A host is lost when every target labelled with it is down, and it has more than one (its exporter alone is NatsExporterNotScraped).
+    expect(withoutMatchers(rule("NatsHostUnreachable").expr).replace(/\s+/g, " ")).toBe(
+      "( count by (host) (up == 0) == on (host) count by (host) (up) ) > 1",
+    );
+    expect(rule("NatsHostUnreachable").expr).toContain('up{host!=""}');
   });
 
   it.each(RULES.map((r) => [r.alert, r.expr]))("%s parses and names only catalogued metrics and labels", (_alert, expr) => {
@@ -164,6 +173,12 @@ describe("NATS alert rules", () => {
       "nats_core_connection_count is not cumulative, so rate()/increase() on it is wrong",
     ]);
     expect(expressionProblems("sum(rate(nats_core_recv_msgs_count[5m])")).not.toEqual([]);
+    // Surveyor runs once, on the monitoring host: its series carry no host label.
+    expect(expressionProblems('max by (host) (nats_core_info{host="h2"}) > 0')).toEqual([
+      "nats_core_info has no label host",
+      "no metric of the expression has a label host",
+    ]);
+    expect(expressionProblems('max by (host) (node_load1{host="h2"}) > 0')).toEqual([]);
   });
 
   it.each([
