@@ -25,12 +25,6 @@ export const NATS_INHIBIT_RULES: readonly InhibitRule[] = [
     equal: [],
   },
   {
-    // A host that is gone also fails its exporter's scrapes: one page for the host.
-    sourceMatchers: ['alertname="NatsHostUnreachable"'],
-    targetMatchers: ['alertname="NatsExporterNotScraped"'],
-    equal: ["host"],
-  },
-  {
     // Without Surveyor's connection or scrapes, the survey-based alerts say nothing new.
     sourceMatchers: ['alertname=~"NatsSurveyorDisconnected|NatsSurveyorNotScraped"'],
     targetMatchers: ['alertname=~"NatsServerDown|NatsSurveyIncomplete"'],

@@ -32,6 +32,8 @@ const TUNED_RULES = TUNED_ALERT_GROUPS.flatMap((group) => group.rules);
 const CONTAINER_CONFIG = { expectContainerMetrics: true } as const;
 const CONTAINER_GROUPS = natsAlertGroups(CONTAINER_CONFIG);
 const CONTAINER_RULES = CONTAINER_GROUPS.find((group) => group.name === "containers")?.rules ?? [];
+/** The rules of a stack over several hosts. */
+const HOST_RULES = natsAlertGroups({ expectHosts: true }).flatMap((group) => group.rules);
 /** Names outside the Nats prefix: kube-prometheus's conventional ones, and the monitoring stack's own. */
 const NAME = /^((Nats|Prometheus|Alertmanager)[A-Z][A-Za-z]+|Watchdog|InfoInhibitor|MonitoringTargetDown|LogPipelineSilent)$/;
 /** Strips label matchers, so a check reads the shape of an expression whatever the config's selectors. */
@@ -106,10 +108,9 @@ describe("NATS alert rules", () => {
     );
     expect(rule("NatsJetStreamMemoryHigh").expr).toMatch(/> 0\.8$/);
     // A host is lost when every target labelled with it is down, and it has more than one (its exporter alone is NatsExporterNotScraped).
-    expect(withoutMatchers(rule("NatsHostUnreachable").expr).replace(/\s+/g, " ")).toBe(
-      "( count by (host) (up == 0) == on (host) count by (host) (up) ) > 1",
-    );
-    expect(rule("NatsHostUnreachable").expr).toContain('up{host!=""}');
+    const host = HOST_RULES.find((r) => r.alert === "NatsHostUnreachable") as AlertRule;
+    expect(withoutMatchers(host.expr).replace(/\s+/g, " ")).toBe("( count by (host) (up == 0) == on (host) count by (host) (up) ) > 1");
+    expect(host.expr).toContain('up{host!=""}');
   });
 
   it.each(RULES.map((r) => [r.alert, r.expr]))("%s parses and names only catalogued metrics and labels", (_alert, expr) => {
@@ -133,6 +134,13 @@ describe("NATS alert rules", () => {
     expect(tuned?.expr).toMatch(/>= 3$/);
   });
 
+  it("hold the host rule only when targets carry a host label", () => {
+    expect(RULES.map((r) => r.alert)).not.toContain("NatsHostUnreachable");
+    expect(HOST_RULES.map((r) => r.alert)).toContain("NatsHostUnreachable");
+    expect(TUNED_RULES.map((r) => r.alert)).toContain("NatsHostUnreachable");
+    expect(expressionProblems(HOST_RULES.find((r) => r.alert === "NatsHostUnreachable")?.expr ?? "")).toEqual([]);
+  });
+
   it.each(TUNED_RULES.map((r) => [r.alert, r.expr]))(
     "%s of the tuned config parses and names only catalogued metrics and labels",
     (_alert, expr) => {
@@ -142,7 +150,7 @@ describe("NATS alert rules", () => {
 
   it("follow the config: thresholds, for, severities, labels, selectors, runbook URLs and disabled alerts", () => {
     const tuned = (name: string) => TUNED_RULES.find((r) => r.alert === name) as AlertRule;
-    const all = natsAlertGroups({ expectAlertmanager: true, expectContainerMetrics: true }).flatMap((g) => g.rules);
+    const all = natsAlertGroups({ expectAlertmanager: true, expectContainerMetrics: true, expectHosts: true }).flatMap((g) => g.rules);
     const base = (name: string) => all.find((r) => r.alert === name) as AlertRule;
     expect(tuned("NatsTooManyConnections").expr).toBe('nats_core_connection_count{job="nats/surveyor"} > 400');
     expect(tuned("NatsTooManyConnections").severity).toBe("critical");

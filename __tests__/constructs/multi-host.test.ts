@@ -149,6 +149,13 @@ describe("a stack over three Docker hosts", () => {
     ]);
   });
 
+  it("loads NatsHostUnreachable only where targets carry a host label", () => {
+    const rulesOf = (p: Plan) => uploadedFile(containersByName(p).prometheus, "/etc/prometheus/rules/nats-alerts.rules.yml");
+    expect(rulesOf(plan)).toContain("alert: NatsHostUnreachable");
+    expect(rulesOf(synthStack({}).plan)).not.toContain("NatsHostUnreachable");
+    expect(rulesOf(synthStack({ nodeExporter: true }).plan)).not.toContain("NatsHostUnreachable");
+  });
+
   it("leaves node-exporter out unless asked for, on every host", () => {
     expect(Object.values(resourcesOf(plan, "docker_container")).filter((c) => c.name === "node-exporter")).toEqual([]);
   });
