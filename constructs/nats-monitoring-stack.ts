@@ -92,7 +92,7 @@ export interface NatsMonitoringStackProps {
   /** Loki and its log collector (Grafana Alloy, or `collector: "promtail"`); `false` leaves them out. @default Alloy, 168h retention */
   readonly loki?: PartProps<LokiStackProps> | false;
   /** Grafana with both data sources and dashboards; needs Prometheus and Loki; `false` leaves it out. @default on 127.0.0.1:3000 */
-  readonly grafana?: PartProps<Omit<GrafanaProps, "prometheus" | "loki">> | false;
+  readonly grafana?: PartProps<Omit<GrafanaProps, "prometheus" | "loki" | "multiHost">> | false;
   /**
    * Prometheus node-exporter for the Docker host's CPU, memory, load and file
    * systems, scraped by Prometheus and shown in the cluster dashboard's Host
@@ -243,6 +243,7 @@ export class NatsMonitoringStack extends TerraformStack {
         ...data,
         prometheusScrapeInterval: this.prometheus.scrapeInterval,
         ...props.grafana,
+        multiHost: hosts !== undefined,
         prometheus: this.prometheus,
         loki: this.loki,
       });
