@@ -156,6 +156,29 @@ describe("a stack over three Docker hosts", () => {
     expect(rulesOf(synthStack({ nodeExporter: true }).plan)).not.toContain("NatsHostUnreachable");
   });
 
+  it("provisions the cluster dashboard with its host variable and Hosts row, which a single-host stack's lacks", () => {
+    const clusterDashboard = (p: Plan) =>
+      JSON.parse(
+        uploadedFile(containersByName(p).grafana, "/etc/grafana/dashboards/nats/nats-jetstream-cluster.json").replaceAll("$${", "${"),
+      ) as {
+        templating: { list: { name: string }[] };
+        panels: { type: string; title: string }[];
+      };
+    const rowsAndVariables = (p: Plan) => {
+      const dashboard = clusterDashboard(p);
+      return {
+        rows: dashboard.panels.filter((x) => x.type === "row").map((x) => x.title),
+        variables: dashboard.templating.list.map((v) => v.name),
+      };
+    };
+    const many = rowsAndVariables(plan);
+    expect(many.rows).toContain("Hosts");
+    expect(many.variables).toContain("host");
+    const one = rowsAndVariables(synthStack({ nodeExporter: true }).plan);
+    expect(one.rows).not.toContain("Hosts");
+    expect(one.variables).not.toContain("host");
+  });
+
   it("leaves node-exporter out unless asked for, on every host", () => {
     expect(Object.values(resourcesOf(plan, "docker_container")).filter((c) => c.name === "node-exporter")).toEqual([]);
   });
