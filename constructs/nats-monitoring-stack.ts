@@ -359,13 +359,23 @@ function addHostNodeExporters(
   namePrefix: string | undefined,
   own: PartProps<NodeExporterProps>,
 ): Record<string, NodeExporter> {
+  if (own.bindAddress !== undefined) {
+    // One address for every host would publish (and scrape) them all at one place.
+    throw propError(
+      stack,
+      "nodeExporter.bindAddress",
+      own.bindAddress,
+      "cannot be set together with hosts: each host's node-exporter is published on that host's address",
+      "leave nodeExporter.bindAddress out; set each host's address in hosts.<name>.address",
+    );
+  }
   const exporters: Record<string, NodeExporter> = {};
   for (const name of hosts.names) {
     const engine = engines[name] as HostEngine;
     exporters[name] = new NodeExporter(stack, `NodeExporter-${name}`, {
       namePrefix,
-      bindAddress: engine.address,
       ...own,
+      bindAddress: engine.address,
       network: engine.network,
     });
   }
