@@ -117,7 +117,7 @@ export {
   thresholdSteps,
   timeseriesPanel,
 } from "./dashboards/common.js";
-export { natsJetStreamClusterDashboard } from "./dashboards/nats-jetstream-cluster.js";
+export { type ClusterDashboardOptions, natsJetStreamClusterDashboard } from "./dashboards/nats-jetstream-cluster.js";
 export { natsLogsDashboard } from "./dashboards/nats-logs.js";
 export { type ProjectDashboardSources, projectDashboards } from "./dashboards/project-dashboards.js";
 export { DASHBOARD_VARIABLES, logStreamSelector, metricSelector } from "./dashboards/selectors.js";

@@ -62,7 +62,7 @@ export function alertConfigProblems(config: unknown): AlertConfigProblem[] {
       add(key, value, "must be PromQL label matchers, comma-separated, or empty", 'write it like job="nats-surveyor" or job=~"nats/.*"');
     }
   }
-  for (const key of ["expectAlertmanager", "expectLoki", "expectContainerMetrics"] as const) {
+  for (const key of ["expectAlertmanager", "expectLoki", "expectContainerMetrics", "expectHosts"] as const) {
     if (config[key] !== undefined && typeof config[key] !== "boolean")
       add(key, config[key], "must be true or false", "write true or false");
   }

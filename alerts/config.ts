@@ -98,6 +98,13 @@ export interface AlertRulesConfig {
    * @default false, as cAdvisor is opt-in
    */
   readonly expectContainerMetrics?: boolean;
+  /**
+   * Include NatsHostUnreachable, which reads the `host` label of the per-host
+   * agents of a stack over several Docker hosts. `PrometheusStack` sets it
+   * when a scrape job labels its targets with their host.
+   * @default false, as a stack runs on one host unless `hosts` says otherwise
+   */
+  readonly expectHosts?: boolean;
 }
 
 /** A config with every key set. */
@@ -118,6 +125,7 @@ export interface ResolvedAlertConfig {
   readonly expectAlertmanager: boolean;
   readonly expectLoki: boolean;
   readonly expectContainerMetrics: boolean;
+  readonly expectHosts: boolean;
 }
 
 /** The thresholds the project ships. */
@@ -158,6 +166,7 @@ export const DEFAULT_ALERT_CONFIG: ResolvedAlertConfig = {
   expectAlertmanager: false,
   expectLoki: true,
   expectContainerMetrics: false,
+  expectHosts: false,
 };
 
 /**
@@ -183,6 +192,7 @@ export function resolveAlertConfig(overrides: AlertRulesConfig = {}): ResolvedAl
     expectAlertmanager: overrides.expectAlertmanager ?? d.expectAlertmanager,
     expectLoki: overrides.expectLoki ?? d.expectLoki,
     expectContainerMetrics: overrides.expectContainerMetrics ?? d.expectContainerMetrics,
+    expectHosts: overrides.expectHosts ?? d.expectHosts,
   };
 }
 

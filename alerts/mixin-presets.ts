@@ -25,7 +25,9 @@ function fullname(release: string, chart: string): string {
  *   (helm/charts/nats/files/stateful-set/prom-exporter-container.yaml);
  * - the Watchdog, InfoInhibitor and the Prometheus and Alertmanager rules:
  *   kube-prometheus ships its own (prometheus-mixin, alertmanager-mixin, general.rules);
- * - MonitoringTargetDown and LogPipelineSilent watch this stack's own parts.
+ * - MonitoringTargetDown and LogPipelineSilent watch this stack's own parts;
+ * - NatsHostUnreachable reads the `host` label of this stack's per-host agents
+ *   (kube-prometheus's KubeNodeNotReady watches nodes there).
  */
 export const HELM_PRESET_DISABLED_ALERTS = [
   "NatsServerUnhealthy",
@@ -33,6 +35,7 @@ export const HELM_PRESET_DISABLED_ALERTS = [
   "InfoInhibitor",
   "MonitoringTargetDown",
   "LogPipelineSilent",
+  "NatsHostUnreachable",
   "PrometheusRuleEvaluationFailures",
   "PrometheusConfigReloadFailed",
   "PrometheusTSDBCompactionsFailing",

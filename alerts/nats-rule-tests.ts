@@ -1,4 +1,12 @@
-import { CADVISOR_LABELS, CONTAINER_NAMES, CONTAINER_PORTS, DEFAULT_NATS_CLUSTER_NAME } from "../contract/index.js";
+import {
+  CADVISOR_LABELS,
+  CONTAINER_NAMES,
+  CONTAINER_PORTS,
+  DEFAULT_HOST_PORTS,
+  DEFAULT_NATS_CLUSTER_NAME,
+  LOG_LABELS,
+  SCRAPE_JOBS,
+} from "../contract/index.js";
 import { DEFAULT_ALERT_CONFIG, type ResolvedAlertConfig } from "./config.js";
 import { CONSUMER_PROGRESS_WINDOW, FILLING_UP_LOOKBACK, FILLING_UP_MIN_RATIO } from "./groups/nats-jetstream.js";
 import { NATS_ALERT_GROUPS } from "./nats-rules.js";
@@ -254,6 +262,57 @@ export function natsAlertTests(groups: readonly AlertRuleGroup[], config: Resolv
       {
         name: "Surveyor lost NATS, which NatsSurveyorDisconnected reports",
         series: { ...natsUp(steps([1, 11], [0, length - 11])), ...info(1, gone), ...info(2, gone), ...info(3, gone) },
+        at: m(at),
+        expect: [],
+      },
+    ];
+  });
+  define("NatsHostUnreachable", () => {
+    // A stack over three hosts: each host's exporter and node-exporter are
+    // scraped on the host's address and carry its name as `host`.
+    const address = (host: number) => `10.0.0.1${host}`;
+    const agents = (host: number, exporter: string, nodeExporter: string) => ({
+      [series("up", { ...EXPORTER, instance: `${address(host)}:${DEFAULT_HOST_PORTS.exporter}`, [LOG_LABELS.host]: `h${host}` })]: exporter,
+      [series("up", {
+        job: SCRAPE_JOBS.nodeExporter,
+        instance: `${address(host)}:${DEFAULT_HOST_PORTS.nodeExporter}`,
+        [LOG_LABELS.host]: `h${host}`,
+      })]: nodeExporter,
+    });
+    const { at, early, length } = timing("NatsHostUnreachable", 6);
+    const up = run(1, length);
+    const lost = steps([1, 6], [0, length - 6]);
+    const others = { ...agents(1, up, up), ...agents(3, up, up) };
+    return [
+      {
+        name: "every target of h2 is down",
+        series: { ...others, ...agents(2, lost, lost) },
+        at: m(at),
+        expect: [{ labels: { host: "h2" }, value: 2 }],
+      },
+      { name: "h2 is down for less than the rule's for", series: { ...others, ...agents(2, lost, lost) }, at: m(early), expect: [] },
+      {
+        name: "only h2's exporter is down, its node-exporter answers (NatsExporterNotScraped)",
+        series: { ...others, ...agents(2, lost, up) },
+        at: m(at),
+        expect: [],
+      },
+      {
+        name: "h2 runs its exporter alone (no node-exporter), which is down",
+        series: {
+          ...others,
+          [series("up", { ...EXPORTER, instance: `${address(2)}:${DEFAULT_HOST_PORTS.exporter}`, [LOG_LABELS.host]: "h2" })]: lost,
+        },
+        at: m(at),
+        expect: [],
+      },
+      {
+        name: "a single-host stack (no host label) loses every target",
+        series: {
+          [series("up", EXPORTER)]: lost,
+          [series("up", { job: SCRAPE_JOBS.nodeExporter, instance: `${CONTAINER_NAMES.nodeExporter}:${CONTAINER_PORTS.nodeExporter}` })]:
+            lost,
+        },
         at: m(at),
         expect: [],
       },

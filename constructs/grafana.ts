@@ -73,6 +73,13 @@ export interface GrafanaProps extends ServiceBaseProps {
    * @default "dashboards/custom", when that folder exists
    */
   readonly customDashboardsDir?: string;
+  /**
+   * The stack runs on several Docker hosts, whose agents' scrape targets
+   * carry a `host` label: the cluster dashboard gains a host variable and a
+   * Hosts row (which host is down). NatsMonitoringStack sets it with `hosts`.
+   * @default false
+   */
+  readonly multiHost?: boolean;
   /** More dashboards as code (foundation SDK `.build()` output), provisioned next to the project's. @default none */
   readonly additionalDashboards?: readonly DashboardJson[];
   /**
@@ -135,7 +142,12 @@ export class Grafana extends Construct implements IScrapeable {
     const dashboards = [
       // Only what the dashboards read (uid and name): the same sources give the same dashboards,
       // which lets the app launcher render the default ones once, when it bundles the app.
-      ...projectDashboards({ prometheus: dashboardSource(props.prometheus.dataSource), loki: dashboardSource(props.loki.dataSource) }),
+      ...projectDashboards({
+        prometheus: dashboardSource(props.prometheus.dataSource),
+        loki: dashboardSource(props.loki.dataSource),
+        // Only when set: the default sources, deep-equal, are what the app bundle prerenders.
+        ...(props.multiHost === true && { multiHost: true }),
+      }),
       ...(props.additionalDashboards ?? []),
     ];
     const custom = this.readCustomDashboards(props.customDashboardsDir);

@@ -92,12 +92,13 @@ export interface NatsMonitoringStackProps {
   /** Loki and its log collector (Grafana Alloy, or `collector: "promtail"`); `false` leaves them out. @default Alloy, 168h retention */
   readonly loki?: PartProps<LokiStackProps> | false;
   /** Grafana with both data sources and dashboards; needs Prometheus and Loki; `false` leaves it out. @default on 127.0.0.1:3000 */
-  readonly grafana?: PartProps<Omit<GrafanaProps, "prometheus" | "loki">> | false;
+  readonly grafana?: PartProps<Omit<GrafanaProps, "prometheus" | "loki" | "multiHost">> | false;
   /**
    * Prometheus node-exporter for the Docker host's CPU, memory, load and file
    * systems, scraped by Prometheus and shown in the cluster dashboard's Host
    * row: `true`, or its props. Opt-in, since it mounts the host's /proc, /sys
-   * and root file system (read-only).
+   * and root file system (read-only). With hosts, one runs on every host,
+   * published on the host's address and scraped with a `host` label.
    * @default false
    */
   readonly nodeExporter?: PartProps<NodeExporterProps> | boolean;
@@ -107,7 +108,8 @@ export interface NatsMonitoringStackProps {
    * row and watched by the ContainerRestarting and ContainerOomKilled alerts:
    * `true`, or its props. Opt-in, since it reads the host's cgroup tree,
    * Docker's layer database and the kernel log (read-only, with CAP_SYSLOG)
-   * and asks the engine through its own read-only socket proxy.
+   * and asks the engine through its own read-only socket proxy. Refused
+   * together with hosts (it would watch one engine only).
    * @default false
    */
   readonly cadvisor?: PartProps<CadvisorProps> | boolean;
@@ -135,8 +137,10 @@ export class NatsMonitoringStack extends TerraformStack {
   readonly loki?: LokiStack;
   /** Grafana, unless `grafana: false`. */
   readonly grafana?: Grafana;
-  /** node-exporter for the Docker host, when `nodeExporter` is set. */
+  /** node-exporter for the Docker host, when `nodeExporter` is set; with hosts, the monitoring host's. */
   readonly nodeExporter?: NodeExporter;
+  /** With hosts and `nodeExporter`: the node-exporter of every host, by host name. */
+  readonly hostNodeExporters?: Readonly<Record<string, NodeExporter>>;
   /** With hosts: each host's engine (provider and network), by host name. */
   readonly hostEngines?: Readonly<Record<string, HostEngine>>;
   /** With hosts: the exporter of each host that runs NATS nodes, by host name. */
@@ -180,16 +184,7 @@ export class NatsMonitoringStack extends TerraformStack {
       this.hostExporters = this.addHostExporters(hosts, engines, props);
       const exporters = Object.values(this.hostExporters);
       this.exporter = exporters[0];
-      // One job over every host's exporter, each reached on its host's address.
-      const targets = Object.entries(this.hostExporters).map(([host, e]) => [new URL(e.hostUrl).host, host] as const);
-      exporterTarget = {
-        scrapeTarget: {
-          jobName: SCRAPE_JOBS.exporter,
-          targets: targets.map(([target]) => target),
-          // `host` on every exporter series: which host a node (or a whole host) went missing from.
-          targetLabels: Object.fromEntries(targets.map(([target, host]) => [target, { [LOG_LABELS.host]: host }])),
-        },
-      };
+      exporterTarget = hostLabelledTarget(SCRAPE_JOBS.exporter, this.hostExporters);
     } else if (props.exporter !== false) {
       this.exporter = new NatsExporter(this, "Exporter", { ...shared, ...props.exporter, cluster });
       exporterTarget = this.exporter;
@@ -200,10 +195,17 @@ export class NatsMonitoringStack extends TerraformStack {
     }
     if (props.nodeExporter !== undefined && props.nodeExporter !== false) {
       const own = props.nodeExporter === true ? {} : props.nodeExporter;
-      this.nodeExporter = new NodeExporter(this, "NodeExporter", { ...shared, ...own });
-      this.prometheus?.addScrapeTarget(this.nodeExporter);
+      if (hosts && engines) {
+        this.hostNodeExporters = addHostNodeExporters(this, hosts, engines, props.namePrefix, own);
+        this.nodeExporter = this.hostNodeExporters[hosts.monitoringHost];
+        this.prometheus?.addScrapeTarget(hostLabelledTarget(SCRAPE_JOBS.nodeExporter, this.hostNodeExporters));
+      } else {
+        this.nodeExporter = new NodeExporter(this, "NodeExporter", { ...shared, ...own });
+        this.prometheus?.addScrapeTarget(this.nodeExporter);
+      }
     }
     if (props.cadvisor !== undefined && props.cadvisor !== false) {
+      if (hosts) refuseCadvisorOverHosts(this, props.cadvisor);
       const own = props.cadvisor === true ? {} : props.cadvisor;
       this.cadvisor = new Cadvisor(this, "Cadvisor", { ...shared, ...own });
       this.prometheus?.addScrapeTarget(this.cadvisor);
@@ -241,6 +243,7 @@ export class NatsMonitoringStack extends TerraformStack {
         ...data,
         prometheusScrapeInterval: this.prometheus.scrapeInterval,
         ...props.grafana,
+        multiHost: hosts !== undefined,
         prometheus: this.prometheus,
         loki: this.loki,
       });
@@ -325,6 +328,76 @@ export class NatsMonitoringStack extends TerraformStack {
     );
     output(OUTPUTS.parts, partNames(parts), "The parts this stack runs; natsmon check checks these");
   }
+}
+
+/**
+ * One scrape job over the same agent on several hosts, each target reached on
+ * its host's published address and labelled with its `host`: which host a
+ * node (or a whole host, see NatsHostUnreachable) went missing from.
+ */
+function hostLabelledTarget(jobName: string, agents: Readonly<Record<string, { readonly hostUrl: string }>>): IScrapeable {
+  const targets = Object.entries(agents).map(([host, agent]) => [new URL(agent.hostUrl).host, host] as const);
+  return {
+    scrapeTarget: {
+      jobName,
+      targets: targets.map(([target]) => target),
+      targetLabels: Object.fromEntries(targets.map(([target, host]) => [target, { [LOG_LABELS.host]: host }])),
+    },
+  };
+}
+
+/**
+ * One node-exporter per host (ids `NodeExporter-<host>`), monitoring host
+ * included: each on its host's engine and network, published on the host's
+ * address for the monitoring host's Prometheus, since a host's CPU, memory
+ * and disks can only be read on that host.
+ */
+function addHostNodeExporters(
+  stack: Construct,
+  hosts: ResolvedHosts,
+  engines: Readonly<Record<string, HostEngine>>,
+  namePrefix: string | undefined,
+  own: PartProps<NodeExporterProps>,
+): Record<string, NodeExporter> {
+  if (own.bindAddress !== undefined) {
+    // One address for every host would publish (and scrape) them all at one place.
+    throw propError(
+      stack,
+      "nodeExporter.bindAddress",
+      own.bindAddress,
+      "cannot be set together with hosts: each host's node-exporter is published on that host's address",
+      "leave nodeExporter.bindAddress out; set each host's address in hosts.<name>.address",
+    );
+  }
+  const exporters: Record<string, NodeExporter> = {};
+  for (const name of hosts.names) {
+    const engine = engines[name] as HostEngine;
+    exporters[name] = new NodeExporter(stack, `NodeExporter-${name}`, {
+      namePrefix,
+      ...own,
+      bindAddress: engine.address,
+      network: engine.network,
+    });
+  }
+  return exporters;
+}
+
+/**
+ * cAdvisor is not spread over hosts: Prometheus scrapes it on the stack
+ * network, and on the other hosts it would have to be published on the
+ * host's address, where its UI and API (no login) describe every container
+ * of that engine to the network between the hosts. Watching the monitoring
+ * host alone would silently leave the NATS hosts' containers unwatched, so
+ * the combination is refused.
+ */
+function refuseCadvisorOverHosts(stack: Construct, cadvisor: PartProps<CadvisorProps> | true): never {
+  throw propError(
+    stack,
+    "cadvisor",
+    cadvisor,
+    "is not supported together with hosts: it would watch the containers of one engine only, and serves its API without a login",
+    "leave cadvisor out of a stack over several hosts (nodeExporter runs on every host), or use it on a single-host stack",
+  );
 }
 
 /** The hosts that run NATS nodes, in the order hosts lists them. */

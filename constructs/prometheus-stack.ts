@@ -10,6 +10,7 @@ import {
   DATA_SOURCE_NAMES,
   DATA_SOURCE_UIDS,
   DEFAULT_HOST_PORTS,
+  LOG_LABELS,
   SCRAPE_JOBS,
 } from "../contract/index.js";
 import { Alertmanager, type AlertmanagerProps } from "./alertmanager.js";
@@ -67,8 +68,9 @@ export interface PrometheusStackProps extends ServiceBaseProps {
    * durations, severities, extra labels, job selectors, disabled alerts.
    * Unknown keys are refused. The Alertmanager, log-pipeline and container
    * rules follow whether this Prometheus has an Alertmanager and scrapes Loki
-   * and cAdvisor, unless `expectAlertmanager` / `expectLoki` /
-   * `expectContainerMetrics` say otherwise.
+   * and cAdvisor, and the host rule whether a job labels its targets with
+   * their host, unless `expectAlertmanager` / `expectLoki` /
+   * `expectContainerMetrics` / `expectHosts` say otherwise.
    * @default the shipped values (see AlertRulesConfig)
    */
   readonly alertConfig?: AlertRulesConfig;
@@ -160,6 +162,7 @@ export class PrometheusStack extends Construct implements IDataSource {
       expectAlertmanager: this.alertmanager !== undefined,
       expectLoki: this.jobs.some((job) => job.jobName === SCRAPE_JOBS.loki),
       expectContainerMetrics: this.jobs.some((job) => job.jobName === SCRAPE_JOBS.cadvisor),
+      expectHosts: this.jobs.some((job) => Object.values(job.targetLabels ?? {}).some((labels) => LOG_LABELS.host in labels)),
     }));
     const ruleFile = `${PROMETHEUS_PATHS.rules}/${RULES_FILE_NAME}`;
     const alertmanagers = this.alertmanager ? [this.alertmanager.address] : [];

@@ -90,6 +90,16 @@ export function isMonotonic(metric: CatalogMetric): boolean {
   return metric.monotonic ?? metric.type === "counter";
 }
 
+/**
+ * True when Prometheus may put the `host` target label (LOG_LABELS.host) on
+ * the metric's series: in a stack over several hosts, each host's agents (the
+ * exporter, node-exporter) are scraped with it, and `up` exists for every
+ * target. Surveyor and the monitoring parts run once, without it.
+ */
+export function mayCarryHostLabel(metric: CatalogMetric): boolean {
+  return metric.name === "up" || metric.source === "node-exporter" || metric.source.startsWith("exporter");
+}
+
 // Label sets, as Surveyor declares them.
 const CORE = ["server_cluster", "server_name", "server_id"] as const;
 const JS = ["cluster_name", "server_name", "server_id"] as const;

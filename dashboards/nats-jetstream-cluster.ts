@@ -33,6 +33,7 @@ import {
 } from "./common.js";
 import { containersSection } from "./container-panels.js";
 import { hostSection } from "./host-panels.js";
+import { hostsSection, hostVariable } from "./multi-host-panels.js";
 import { DASHBOARD_VARIABLES, metricSelector } from "./selectors.js";
 import { streamsSection, streamVariables } from "./stream-panels.js";
 
@@ -42,8 +43,19 @@ export const NATS_JETSTREAM_CLUSTER_UID = DASHBOARD_UIDS.natsJetStreamCluster;
 /** Counter windows: Grafana's `$__rate_interval` holds at least four scrapes. */
 const RATE = "$__rate_interval";
 
+/** Options of {@link natsJetStreamClusterDashboard}. */
+export interface ClusterDashboardOptions {
+  /**
+   * The stack runs on several Docker hosts, whose agents carry a `host`
+   * label: a host variable, a Hosts row and a Host row per host.
+   * @default false
+   */
+  readonly multiHost?: boolean;
+}
+
 /** Builds the "NATS JetStream Cluster" dashboard for a Prometheus data source. */
-export function natsJetStreamClusterDashboard(prometheus: DashboardDataSource): DashboardJson {
+export function natsJetStreamClusterDashboard(prometheus: DashboardDataSource, options: ClusterDashboardOptions = {}): DashboardJson {
+  const multiHost = options.multiHost ?? false;
   const dashboard = newDashboard({
     uid: NATS_JETSTREAM_CLUSTER_UID,
     title: "NATS JetStream Cluster",
@@ -74,6 +86,7 @@ export function natsJetStreamClusterDashboard(prometheus: DashboardDataSource): 
       }),
     );
   for (const variable of streamVariables()) dashboard.withVariable(variable);
+  if (multiHost) dashboard.withVariable(hostVariable());
 
   return layOut(dashboard, [
     {
@@ -114,7 +127,8 @@ export function natsJetStreamClusterDashboard(prometheus: DashboardDataSource): 
       ],
     },
     streamsSection(),
-    hostSection(),
+    ...(multiHost ? [hostsSection()] : []),
+    hostSection({ multiHost }),
     containersSection(),
   ]).build();
 }

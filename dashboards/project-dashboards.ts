@@ -6,6 +6,14 @@ import { natsLogsDashboard } from "./nats-logs.js";
 export interface ProjectDashboardSources {
   readonly prometheus: DashboardDataSource;
   readonly loki: DashboardDataSource;
+  /**
+   * The stack runs on several Docker hosts: the cluster dashboard gains its
+   * host dimension (see natsJetStreamClusterDashboard). Leave it out, rather
+   * than false, for one host: the app bundle prerenders the dashboards for
+   * the default sources exactly.
+   * @default false
+   */
+  readonly multiHost?: boolean;
 }
 
 /**
@@ -14,5 +22,5 @@ export interface ProjectDashboardSources {
  * A new dashboard module is added to this list.
  */
 export function projectDashboards(sources: ProjectDashboardSources): DashboardJson[] {
-  return [natsJetStreamClusterDashboard(sources.prometheus), natsLogsDashboard(sources.loki)];
+  return [natsJetStreamClusterDashboard(sources.prometheus, { multiHost: sources.multiHost }), natsLogsDashboard(sources.loki)];
 }

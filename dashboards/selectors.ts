@@ -16,6 +16,8 @@ export const DASHBOARD_VARIABLES = {
   job: "job",
   container: "container",
   level: "level",
+  /** Only in a stack over several hosts: see dashboards/multi-host-panels.ts. */
+  host: "host",
 } as const;
 
 /** A metric filter: a variable and the labels it may match, in order of preference. */
@@ -69,6 +71,15 @@ export function metricSelector(name: string, options: { filters?: readonly Metri
   }
   if (options.extra) matchers.push(options.extra);
   return matchers.length > 0 ? `${name}{${matchers.join(", ")}}` : name;
+}
+
+/**
+ * The host variable's matcher, `host=~"$host"`: the `host` target label that
+ * every agent of a stack over several hosts carries. Only queries of the
+ * multi-host dashboard use it; a single-host dashboard has no host variable.
+ */
+export function hostMatcher(): string {
+  return `${LOG_LABELS.host}=~"$${DASHBOARD_VARIABLES.host}"`;
 }
 
 /**

@@ -9,7 +9,8 @@ import { NATS_ALERT_TESTS, natsAlertTests } from "../../alerts/nats-rule-tests.j
 import { NATS_ALERT_GROUPS, natsAlertGroups } from "../../alerts/nats-rules.js";
 import { RULES_FILE_NAME, renderRulesFile, renderTestFile, testFileName } from "../../alerts/render.js";
 import type { AlertRule } from "../../alerts/rule-types.js";
-import { catalogMetric, isKnownMetric, isMonotonic } from "../../contract/metric-catalog.js";
+import { LOG_LABELS } from "../../contract/log-labels.js";
+import { catalogMetric, isKnownMetric, isMonotonic, mayCarryHostLabel } from "../../contract/metric-catalog.js";
 import {
   ALL_ALERT_GROUPS,
   GENERATED_DIR,
@@ -31,12 +32,17 @@ const TUNED_RULES = TUNED_ALERT_GROUPS.flatMap((group) => group.rules);
 const CONTAINER_CONFIG = { expectContainerMetrics: true } as const;
 const CONTAINER_GROUPS = natsAlertGroups(CONTAINER_CONFIG);
 const CONTAINER_RULES = CONTAINER_GROUPS.find((group) => group.name === "containers")?.rules ?? [];
+/** The rules of a stack over several hosts. */
+const HOST_RULES = natsAlertGroups({ expectHosts: true }).flatMap((group) => group.rules);
 /** Names outside the Nats prefix: kube-prometheus's conventional ones, and the monitoring stack's own. */
 const NAME = /^((Nats|Prometheus|Alertmanager)[A-Z][A-Za-z]+|Watchdog|InfoInhibitor|MonitoringTargetDown|LogPipelineSilent)$/;
 /** Strips label matchers, so a check reads the shape of an expression whatever the config's selectors. */
 const withoutMatchers = (expr: string) => expr.replace(/\{[^}]*\}/g, "");
 /** Labels Prometheus adds to every scraped series. */
 const TARGET_LABELS = ["job", "instance"];
+
+/** The target labels a metric's series may carry: job and instance, and host on the per-host agents' series. */
+const targetLabelsOf = (metric: string) => [...TARGET_LABELS, ...(mayCarryHostLabel(catalogMetric(metric)) ? [LOG_LABELS.host] : [])];
 
 /** What is wrong with a rule's expression, judged against the metric catalog. */
 function expressionProblems(expr: string): string[] {
@@ -48,10 +54,10 @@ function expressionProblems(expr: string): string[] {
   for (const metric of refs.metrics) if (!isKnownMetric(metric)) problems.push(`${metric} is not in the metric catalog`);
   for (const [metric, labels] of refs.matchedLabels) {
     if (!isKnownMetric(metric)) continue;
-    const allowed = [...catalogMetric(metric).labels, ...TARGET_LABELS];
+    const allowed = [...catalogMetric(metric).labels, ...targetLabelsOf(metric)];
     for (const label of labels) if (!allowed.includes(label)) problems.push(`${metric} has no label ${label}`);
   }
-  const anyLabel = new Set([...TARGET_LABELS, ...known.flatMap((m) => catalogMetric(m).labels)]);
+  const anyLabel = new Set([...known.flatMap(targetLabelsOf), ...known.flatMap((m) => catalogMetric(m).labels)]);
   for (const label of refs.groupingLabels) if (!anyLabel.has(label)) problems.push(`no metric of the expression has a label ${label}`);
   for (const metric of refs.counterFunctionArguments) {
     if (isKnownMetric(metric) && !isMonotonic(catalogMetric(metric)))
@@ -101,6 +107,10 @@ describe("NATS alert rules", () => {
       /nats_core_jetstream_memstore_used_bytes\s*\/\s*\(nats_core_jetstream_memstore_size_bytes/,
     );
     expect(rule("NatsJetStreamMemoryHigh").expr).toMatch(/> 0\.8$/);
+    // A host is lost when every target labelled with it is down, and it has more than one (its exporter alone is NatsExporterNotScraped).
+    const host = HOST_RULES.find((r) => r.alert === "NatsHostUnreachable") as AlertRule;
+    expect(withoutMatchers(host.expr).replace(/\s+/g, " ")).toBe("( count by (host) (up == 0) == on (host) count by (host) (up) ) > 1");
+    expect(host.expr).toContain('up{host!=""}');
   });
 
   it.each(RULES.map((r) => [r.alert, r.expr]))("%s parses and names only catalogued metrics and labels", (_alert, expr) => {
@@ -124,6 +134,13 @@ describe("NATS alert rules", () => {
     expect(tuned?.expr).toMatch(/>= 3$/);
   });
 
+  it("hold the host rule only when targets carry a host label", () => {
+    expect(RULES.map((r) => r.alert)).not.toContain("NatsHostUnreachable");
+    expect(HOST_RULES.map((r) => r.alert)).toContain("NatsHostUnreachable");
+    expect(TUNED_RULES.map((r) => r.alert)).toContain("NatsHostUnreachable");
+    expect(expressionProblems(HOST_RULES.find((r) => r.alert === "NatsHostUnreachable")?.expr ?? "")).toEqual([]);
+  });
+
   it.each(TUNED_RULES.map((r) => [r.alert, r.expr]))(
     "%s of the tuned config parses and names only catalogued metrics and labels",
     (_alert, expr) => {
@@ -133,7 +150,7 @@ describe("NATS alert rules", () => {
 
   it("follow the config: thresholds, for, severities, labels, selectors, runbook URLs and disabled alerts", () => {
     const tuned = (name: string) => TUNED_RULES.find((r) => r.alert === name) as AlertRule;
-    const all = natsAlertGroups({ expectAlertmanager: true, expectContainerMetrics: true }).flatMap((g) => g.rules);
+    const all = natsAlertGroups({ expectAlertmanager: true, expectContainerMetrics: true, expectHosts: true }).flatMap((g) => g.rules);
     const base = (name: string) => all.find((r) => r.alert === name) as AlertRule;
     expect(tuned("NatsTooManyConnections").expr).toBe('nats_core_connection_count{job="nats/surveyor"} > 400');
     expect(tuned("NatsTooManyConnections").severity).toBe("critical");
@@ -164,6 +181,12 @@ describe("NATS alert rules", () => {
       "nats_core_connection_count is not cumulative, so rate()/increase() on it is wrong",
     ]);
     expect(expressionProblems("sum(rate(nats_core_recv_msgs_count[5m])")).not.toEqual([]);
+    // Surveyor runs once, on the monitoring host: its series carry no host label.
+    expect(expressionProblems('max by (host) (nats_core_info{host="h2"}) > 0')).toEqual([
+      "nats_core_info has no label host",
+      "no metric of the expression has a label host",
+    ]);
+    expect(expressionProblems('max by (host) (node_load1{host="h2"}) > 0')).toEqual([]);
   });
 
   it.each([

@@ -119,6 +119,78 @@ describe("a stack over three Docker hosts", () => {
     ]);
   });
 
+  it("runs node-exporter on every host, published on the host's address and scraped with its host label", () => {
+    const withAgents = synthStack({
+      hosts: { ...HOSTS, mon: { dockerHost: "ssh://deploy@10.99.0.20", address: "10.99.0.20", nats: false } },
+      monitoringHost: "mon",
+      nodeExporter: true,
+    }).plan;
+    const nodeExporters = Object.values(resourcesOf(withAgents, "docker_container")).filter((c) => c.name === "node-exporter");
+    // The monitoring-only host too: its CPU, memory and disks are read there alone.
+    expect(Object.fromEntries(nodeExporters.map((c) => [c.provider, c.ports]))).toEqual({
+      "docker.nats-a": [{ internal: 9100, external: 9100, ip: "10.99.0.11", protocol: "tcp" }],
+      "docker.nats-b": [{ internal: 9100, external: 9100, ip: "10.99.0.12", protocol: "tcp" }],
+      "docker.nats-c": [{ internal: 9100, external: 9100, ip: "10.99.0.13", protocol: "tcp" }],
+      "docker.mon": [{ internal: 9100, external: 9100, ip: "10.99.0.20", protocol: "tcp" }],
+    });
+    // Each on its own host's network, not the monitoring host's.
+    for (const c of nodeExporters) {
+      const network = String((c.networks_advanced as { name: string }[])[0].name).match(/docker_network\.([\w-]+)\./)?.[1];
+      expect(resourcesOf(withAgents, "docker_network")[network as string]?.provider, String(c.provider)).toBe(c.provider);
+    }
+    const prometheusYml = uploadedFile(containersByName(withAgents).prometheus, "/etc/prometheus/prometheus.yml");
+    const job = (parse(prometheusYml).scrape_configs as { job_name: string; static_configs: unknown[] }[]).find(
+      (j) => j.job_name === "node-exporter",
+    );
+    expect(job?.static_configs).toEqual([
+      { targets: ["10.99.0.11:9100"], labels: { host: "nats-a" } },
+      { targets: ["10.99.0.12:9100"], labels: { host: "nats-b" } },
+      { targets: ["10.99.0.13:9100"], labels: { host: "nats-c" } },
+      { targets: ["10.99.0.20:9100"], labels: { host: "mon" } },
+    ]);
+  });
+
+  it("loads NatsHostUnreachable only where targets carry a host label", () => {
+    const rulesOf = (p: Plan) => uploadedFile(containersByName(p).prometheus, "/etc/prometheus/rules/nats-alerts.rules.yml");
+    expect(rulesOf(plan)).toContain("alert: NatsHostUnreachable");
+    expect(rulesOf(synthStack({}).plan)).not.toContain("NatsHostUnreachable");
+    expect(rulesOf(synthStack({ nodeExporter: true }).plan)).not.toContain("NatsHostUnreachable");
+  });
+
+  it("provisions the cluster dashboard with its host variable and Hosts row, which a single-host stack's lacks", () => {
+    const clusterDashboard = (p: Plan) =>
+      JSON.parse(
+        uploadedFile(containersByName(p).grafana, "/etc/grafana/dashboards/nats/nats-jetstream-cluster.json").replaceAll("$${", "${"),
+      ) as {
+        templating: { list: { name: string }[] };
+        panels: { type: string; title: string }[];
+      };
+    const rowsAndVariables = (p: Plan) => {
+      const dashboard = clusterDashboard(p);
+      return {
+        rows: dashboard.panels.filter((x) => x.type === "row").map((x) => x.title),
+        variables: dashboard.templating.list.map((v) => v.name),
+      };
+    };
+    const many = rowsAndVariables(plan);
+    expect(many.rows).toContain("Hosts");
+    expect(many.variables).toContain("host");
+    const one = rowsAndVariables(synthStack({ nodeExporter: true }).plan);
+    expect(one.rows).not.toContain("Hosts");
+    expect(one.variables).not.toContain("host");
+  });
+
+  it("leaves node-exporter out unless asked for, on every host", () => {
+    expect(Object.values(resourcesOf(plan, "docker_container")).filter((c) => c.name === "node-exporter")).toEqual([]);
+  });
+
+  it("refuses cAdvisor, which would watch one host's containers only", () => {
+    expect(() => synthStack({ ...THREE, cadvisor: true })).toThrow(
+      /NatsMonitoringStack.*cadvisor.*not supported together with hosts.*leave cadvisor out of a stack over several hosts/,
+    );
+    expect(() => synthStack({ ...THREE, cadvisor: false })).not.toThrow();
+  });
+
   it("ships every host's logs to the central Loki with a host label", () => {
     const collectors = Object.values(resourcesOf(plan, "docker_container")).filter((c) => c.name === "alloy");
     expect(collectors).toHaveLength(3);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { catalogMetric, isKnownMetric, isMonotonic, METRIC_CATALOG } from "../../contract/metric-catalog.js";
+import { catalogMetric, isKnownMetric, isMonotonic, METRIC_CATALOG, mayCarryHostLabel } from "../../contract/metric-catalog.js";
 
 describe("the metric catalog", () => {
   it("lists each metric once, with a source and a help text", () => {
@@ -70,6 +70,12 @@ describe("the metric catalog", () => {
     // Typed counter by the exporter, but a sum over the current connections.
     expect(catalogMetric("gnatsd_connz_in_msgs").type).toBe("counter");
     expect(isMonotonic(catalogMetric("gnatsd_connz_in_msgs"))).toBe(false);
+  });
+
+  it("lets only the per-host agents' series and up carry the host target label", () => {
+    const host = (name: string) => mayCarryHostLabel(catalogMetric(name));
+    expect(["up", "gnatsd_varz_connections", "gnatsd_healthz_status", "node_load1"].filter(host)).toHaveLength(4);
+    expect(["nats_core_info", "nats_up", "prometheus_tsdb_storage_blocks_bytes", "container_start_time_seconds"].filter(host)).toEqual([]);
   });
 
   it("serves every exporter value as a gauge except the connz traffic sums", () => {

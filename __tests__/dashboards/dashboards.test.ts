@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { catalogMetric, isKnownMetric } from "../../contract/metric-catalog.js";
+import { LOG_LABELS } from "../../contract/log-labels.js";
+import { catalogMetric, isKnownMetric, mayCarryHostLabel } from "../../contract/metric-catalog.js";
 import { NATS_JETSTREAM_CLUSTER_UID, natsJetStreamClusterDashboard } from "../../dashboards/nats-jetstream-cluster.js";
 import { NATS_LOGS_UID, natsLogsDashboard } from "../../dashboards/nats-logs.js";
 import { projectDashboards } from "../../dashboards/project-dashboards.js";
@@ -26,6 +27,8 @@ const SOURCES = { prometheus: { uid: "prometheus", name: "Prometheus" }, loki: {
 const asJson = (dashboard: unknown): DashboardJsonShape => JSON.parse(JSON.stringify(dashboard)) as DashboardJsonShape;
 const dashboards = projectDashboards(SOURCES).map(asJson);
 const [jetstream, logs] = dashboards;
+/** The cluster dashboard of a stack over several hosts. */
+const multiHost = asJson(natsJetStreamClusterDashboard(SOURCES.prometheus, { multiHost: true }));
 const byUid = { prometheus: "prometheus", loki: "loki" } as const;
 
 /** Labels every scraped series has besides the exporter's own. */
@@ -44,9 +47,11 @@ function promqlProblems(query: QueryInfo): string[] {
       continue;
     }
     const metric = catalogMetric(selector.metric);
-    for (const l of metric.labels) usedLabels.add(l);
+    // The per-host agents' series (and up) carry the host target label in a stack over several hosts.
+    const targetLabels = mayCarryHostLabel(metric) ? [...TARGET_LABELS, LOG_LABELS.host] : TARGET_LABELS;
+    for (const l of [...metric.labels, ...targetLabels]) usedLabels.add(l);
     for (const label of selector.matcherLabels) {
-      if (!metric.labels.includes(label) && !TARGET_LABELS.includes(label))
+      if (!metric.labels.includes(label) && !targetLabels.includes(label))
         problems.push(`${query.where}: ${selector.metric} has no label ${label}`);
     }
     if (metric.type === "counter" && !["rate", "increase", "irate"].includes(selector.rangeFunction ?? "")) {
@@ -125,6 +130,10 @@ describe("the project's dashboards", () => {
     expect(check("label_values(nats_core_jetstream_enabled, server_cluster)")).toEqual([
       "q: lists values of server_cluster, which its metric lacks",
     ]);
+    // Surveyor runs once: its series carry no host label; the agents' do.
+    expect(check('nats_core_info{host=~"$host"}')).toEqual(["q: nats_core_info has no label host"]);
+    expect(check("label_values(nats_core_info, host)")).toEqual(["q: lists values of host, which its metric lacks"]);
+    expect(check('max by (host) (up{host=~"$host"})')).toEqual([]);
   });
 
   it("the grammar checks reject a broken query from a dashboard", () => {
@@ -216,6 +225,54 @@ describe("NATS JetStream Cluster", () => {
 
   it("matches its JSON snapshot", async () => {
     await expect(`${JSON.stringify(jetstream, null, 2)}\n`).toMatchFileSnapshot("__snapshots__/nats-jetstream-cluster.json");
+  });
+});
+
+describe("NATS JetStream Cluster over several hosts", () => {
+  const panels = panelsOf(multiHost);
+  const rowPanels = (title: string) => {
+    const row = panels.findIndex((p) => p.type === "row" && p.title === title);
+    const next = panels.findIndex((p, i) => i > row && p.type === "row");
+    return row < 0 ? [] : panels.slice(row + 1, next < 0 ? undefined : next);
+  };
+  const exprsOf = (list: typeof panels) => list.flatMap((p) => (p.targets ?? []).map((t) => String(t.expr)));
+
+  it("adds a host variable and a Hosts row, which a single-host dashboard lacks", () => {
+    expect(variablesOf(multiHost).map((v) => v.name)).toEqual([...variablesOf(jetstream).map((v) => v.name), "host"]);
+    expect(rowPanels("Hosts").map((p) => p.title)).toEqual(["Host reachability", "Targets up per host", "Targets down"]);
+    expect(panelsOf(jetstream).some((p) => p.title === "Hosts")).toBe(false);
+    expect(JSON.stringify(jetstream)).not.toContain("$host");
+    // The rows in order: the Hosts row before the node-exporter row.
+    const rows = panels.filter((p) => p.type === "row").map((p) => p.title);
+    expect(rows.indexOf("Hosts")).toBe(rows.indexOf("Host (node-exporter)") - 1);
+  });
+
+  it("reads only the targets that carry a host label, and filters the Host row by host", () => {
+    for (const expr of exprsOf(rowPanels("Hosts"))) expect(expr).toContain('up{host=~"$host", host!=""}');
+    const hostRow = exprsOf(rowPanels("Host (node-exporter)"));
+    expect(hostRow).toHaveLength(6);
+    for (const expr of hostRow) expect(expr).toContain('job="node-exporter", host=~"$host"');
+    const legends = rowPanels("Host (node-exporter)").flatMap((p) =>
+      (p.targets ?? []).map((t) => String((t as { legendFormat?: string }).legendFormat)),
+    );
+    expect(legends.filter((l) => !l.startsWith("{{host}}"))).toEqual([]);
+  });
+
+  it("places every panel on the grid, and every query parses and names catalogued metrics and labels", () => {
+    expect(layoutProblems(panels)).toEqual([]);
+    expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
+    const queries = parseableQueries(multiHost, "prometheus");
+    for (const query of queries) expect(promqlErrors(substituteGrafanaVariables(query.expr)), `${query.where}: ${query.expr}`).toEqual([]);
+    expect(queriesOfType(multiHost, "prometheus").flatMap(promqlProblems)).toEqual([]);
+    for (const { where, ref } of dataSourceRefsOf(multiHost)) expect(resolveDataSourceUid(multiHost, ref), where).toBe("prometheus");
+  });
+
+  it("is what projectDashboards gives for multiHost sources", () => {
+    expect(asJson(projectDashboards({ ...SOURCES, multiHost: true })[0])).toEqual(multiHost);
+  });
+
+  it("matches its JSON snapshot", async () => {
+    await expect(`${JSON.stringify(multiHost, null, 2)}\n`).toMatchFileSnapshot("__snapshots__/nats-jetstream-cluster-multi-host.json");
   });
 });
 

@@ -25,6 +25,20 @@ interface TestHost {
 
 const hosts: TestHost[] = existsSync(HOSTS_FILE) ? (JSON.parse(readFileSync(HOSTS_FILE, "utf8")) as TestHost[]) : [];
 const NODES = ["live-nats-node1", "live-nats-node2", "live-nats-node3"];
+/** The host rule's `for`, shortened through the alert config so that a cut host fires within seconds. */
+const HOST_RULE_FOR_S = 10;
+
+/** One target of Prometheus's /api/v1/targets. */
+interface ActiveTarget {
+  readonly labels: Record<string, string>;
+  readonly health: "up" | "down" | "unknown";
+}
+
+/** One alert of Prometheus's /api/v1/alerts. */
+interface ActiveAlert {
+  readonly labels: Record<string, string>;
+  readonly state: "pending" | "firing";
+}
 
 function setLink(link: string, state: "up" | "down"): void {
   const result = spawnSync("ip", ["link", "set", link, state], { encoding: "utf8", timeout: 10_000 });
@@ -65,7 +79,24 @@ describe.skipIf(hosts.length < 3)("a cluster over three Docker engines (npm run 
   const plan = synthLivePlan({
     hosts: Object.fromEntries(used.map((h) => [h.name, { dockerHost: `unix://${h.socket}`, address: h.address }])),
     nats: { natsBox: false, publishEveryNode: undefined, monitoringHostPort: undefined },
+    // node-exporter on every host; short intervals and `for`, so that a lost host shows within the test's time.
+    nodeExporter: true,
+    prometheus: {
+      scrapeInterval: "5s",
+      evaluationInterval: "5s",
+      alertConfig: { for: { NatsHostUnreachable: `${HOST_RULE_FOR_S}s` } },
+    },
   });
+  /** A GET of the monitoring host's Prometheus API, from inside its container (its port is on 127.0.0.1 of that host's namespace). */
+  const prometheusApi = async <T>(path: string): Promise<T> => {
+    const monitoring = engines[used[0]?.name as string] as Docker;
+    const { exitCode, output } = await execIn("live-prometheus", ["wget", "-q", "-O", "-", `http://127.0.0.1:9090${path}`], monitoring);
+    if (exitCode !== 0) throw new Error(`GET ${path} on Prometheus: exit ${exitCode}: ${output}`);
+    return (JSON.parse(output) as { data: T }).data;
+  };
+  const activeTargets = async () => (await prometheusApi<{ activeTargets: ActiveTarget[] }>("/api/v1/targets")).activeTargets;
+  const hostAlerts = async () =>
+    (await prometheusApi<{ alerts: ActiveAlert[] }>("/api/v1/alerts")).alerts.filter((a) => a.labels.alertname === "NatsHostUnreachable");
   const clientUrls = used.map((h) => `nats://${h.address}:4222`);
 
   beforeAll(async () => {
@@ -201,22 +232,88 @@ describe.skipIf(hosts.length < 3)("a cluster over three Docker engines (npm run 
     // The testbed has no exporter image (only Prometheus, NATS, nats-box, Alertmanager stand-ins):
     // the targets stay down, but their addresses and labels are what the real Prometheus loaded.
     await replayer.apply(["live-prometheus"]);
-    const monitoring = engines[used[0]?.name as string] as Docker;
     const targets = await waitFor(
       "Prometheus to list the three exporter targets",
       async () => {
-        const { exitCode, output } = await execIn(
-          "live-prometheus",
-          ["wget", "-q", "-O", "-", "http://127.0.0.1:9090/api/v1/targets"],
-          monitoring,
-        );
-        if (exitCode !== 0) return undefined;
-        const active = (JSON.parse(output) as { data: { activeTargets: { labels: Record<string, string> }[] } }).data.activeTargets;
-        const exporters = active.filter((t) => t.labels.job === "nats-exporter");
+        const exporters = (await activeTargets()).filter((t) => t.labels.job === "nats-exporter");
         return exporters.length === 3 ? exporters : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 2_000 },
     );
     expect(targets.map((t) => `${t.labels.instance} ${t.labels.host}`).sort()).toEqual(used.map((h) => `${h.address}:7778 ${h.name}`));
+  });
+
+  it("runs node-exporter on every host, and names the one host that is cut off in NatsHostUnreachable", async () => {
+    // Prometheus runs already when the case before this one ran; the replayer creates a container once.
+    const monitoring = engines[used[0]?.name as string] as Docker;
+    const prometheusRuns = await monitoring
+      .getContainer("live-prometheus")
+      .inspect()
+      .then(() => true)
+      .catch(() => false);
+    await replayer.apply([...used.map((h) => `live-node-exporter@${h.name}`), ...(prometheusRuns ? [] : ["live-prometheus"])]);
+    for (const h of used) {
+      const { State } = await (engines[h.name] as Docker).getContainer("live-node-exporter").inspect();
+      expect(State.Running, `node-exporter on ${h.name}`).toBe(true);
+    }
+    // Each host's node-exporter answers the monitoring host's Prometheus on its host's address, with its host label.
+    const nodeTargets = await waitFor(
+      "the three node-exporter targets to be up",
+      async () => {
+        const nodes = (await activeTargets()).filter((t) => t.labels.job === "node-exporter");
+        return nodes.length === 3 && nodes.every((t) => t.health === "up") ? nodes : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 2_000 },
+    );
+    expect(nodeTargets.map((t) => `${t.labels.instance} ${t.labels.host}`).sort()).toEqual(used.map((h) => `${h.address}:9100 ${h.name}`));
+    // The testbed has no exporter image: every host's exporter target is down. With its node-exporter up,
+    // no host is taken for lost: the rule needs every target of a host down.
+    const exporters = (await activeTargets()).filter((t) => t.labels.job === "nats-exporter");
+    expect(exporters.map((t) => `${t.labels.host} ${t.health}`).sort()).toEqual(used.map((h) => `${h.name} down`));
+    const upSince = Date.now();
+    const evaluated = await waitFor(
+      "the host rule to be evaluated on every host's targets, longer than its for",
+      async () => {
+        const groups = (
+          await prometheusApi<{ groups: { rules: { name: string; health: string; lastEvaluation: string }[] }[] }>("/api/v1/rules")
+        ).groups;
+        const rule = groups.flatMap((g) => g.rules).find((r) => r.name === "NatsHostUnreachable");
+        return rule && Date.now() - upSince > (HOST_RULE_FOR_S + 10) * 1000 && Date.parse(rule.lastEvaluation) > upSince ? rule : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 2_000 },
+    );
+    expect(evaluated.health).toBe("ok");
+    expect(await hostAlerts()).toEqual([]);
+
+    // Cut off a NATS host that is not the monitoring host.
+    const cut = used[2] as TestHost;
+    const cutAt = Date.now();
+    setLink(cut.link, "down");
+    try {
+      const firing = await waitFor(
+        `NatsHostUnreachable to fire for ${cut.name}`,
+        async () => {
+          const alerts = await hostAlerts();
+          return alerts.some((a) => a.state === "firing") ? alerts : undefined;
+        },
+        { timeoutMs: 120_000, intervalMs: 2_000 },
+      );
+      // That host, and only that one, pending or firing.
+      expect(firing.map((a) => `${a.labels.host} ${a.state}`)).toEqual([`${cut.name} firing`]);
+      const downTargets = (await activeTargets()).filter((t) => t.labels.host === cut.name);
+      expect(downTargets.map((t) => t.health)).toEqual(["down", "down"]);
+      console.info(`NatsHostUnreachable fired for ${cut.name} ${round((Date.now() - cutAt) / 1000)} s after its link was cut`);
+    } finally {
+      setLink(cut.link, "up");
+    }
+    // Back on the network, its node-exporter answers again and the alert clears.
+    await waitFor(
+      `${cut.name}'s node-exporter to be up again and the alert to clear`,
+      async () => {
+        const back = (await activeTargets()).find((t) => t.labels.job === "node-exporter" && t.labels.host === cut.name);
+        return back?.health === "up" && (await hostAlerts()).length === 0 ? true : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 2_000 },
+    );
   });
 });

@@ -108,6 +108,7 @@ const PUBLIC_TYPES = [
   "IDataSource",
   "IScrapeable",
   "CadvisorProps",
+  "ClusterDashboardOptions",
   "InhibitRule",
   "LogCollectorKind",
   "LogCollectorProps",

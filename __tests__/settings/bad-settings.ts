@@ -253,6 +253,18 @@ export const BAD_SETTINGS: readonly BadSetting[] = [
     says: /starting with a letter/,
   },
   {
+    name: "one node-exporter address for every host",
+    context: { hosts: TWO_HOSTS, nodeExporter: { bindAddress: "10.0.0.11" } },
+    prop: "nodeExporter.bindAddress",
+    says: /each host's node-exporter is published on that host's address/,
+  },
+  {
+    name: "cAdvisor on a stack over several hosts",
+    context: { hosts: TWO_HOSTS, cadvisor: true },
+    prop: "cadvisor",
+    says: /not supported together with hosts: it would watch the containers of one engine only/,
+  },
+  {
     name: "dockerHost next to hosts",
     context: { hosts: TWO_HOSTS, dockerHost: "ssh://deploy@elsewhere" },
     prop: "dockerHost",

@@ -28,7 +28,7 @@ export function baseAlertGroups(config: ResolvedAlertConfig): AlertRuleGroup[] {
 /** Names of every alert a config may refer to (in `for`, `severities`, `disabledAlerts`). */
 export function knownAlertNames(): string[] {
   // Every optional part switched on, so that every alert is known.
-  return baseAlertGroups(resolveAlertConfig({ expectAlertmanager: true, expectLoki: true, expectContainerMetrics: true })).flatMap(
-    (group) => group.rules.map((rule) => rule.alert),
-  );
+  return baseAlertGroups(
+    resolveAlertConfig({ expectAlertmanager: true, expectLoki: true, expectContainerMetrics: true, expectHosts: true }),
+  ).flatMap((group) => group.rules.map((rule) => rule.alert));
 }

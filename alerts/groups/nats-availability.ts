@@ -1,6 +1,9 @@
-import { CONTAINER_PORTS } from "../../contract/index.js";
-import type { AlertRuleGroup } from "../rule-types.js";
+import { CONTAINER_PORTS, LOG_LABELS } from "../../contract/index.js";
+import type { AlertRule, AlertRuleGroup } from "../rule-types.js";
 import type { RuleContext } from "./context.js";
+
+/** The target label that names a target's Docker host in a stack over several hosts. */
+const HOST = LOG_LABELS.host;
 
 /** Server-level availability: is every server there, surveyed, routed, healthy and on one version. */
 export function availabilityGroup(c: RuleContext): AlertRuleGroup {
@@ -26,6 +29,7 @@ and on () (max(${s("nats_up")}) == 1)`,
         action:
           "docker ps -a and docker logs for the server's container; nats --context system server list from nats-box to see which servers answer. Restart the container if it exited. After scaling in on purpose, the alert clears within an hour.",
       },
+      ...(c.config.expectHosts ? [hostUnreachable()] : []),
       {
         alert: "NatsSurveyIncomplete",
         expr: `${s("nats_survey_surveyed_count")} < ${s("nats_survey_expected_count")}`,
@@ -123,5 +127,32 @@ and on () (max(${s("nats_up")}) == 1)`,
           "nats --context system server list shows each server's version; finish the rollout (natsmon rollout) or roll back the servers that were upgraded by mistake.",
       },
     ],
+  };
+}
+
+/**
+ * A whole host lost, in a stack over several hosts (`expectHosts`): which
+ * host, where the per-target alerts only say which agent.
+ */
+function hostUnreachable(): AlertRule {
+  return {
+    alert: "NatsHostUnreachable",
+    // Only a stack over several hosts labels targets with their host (the
+    // exporter and node-exporter of each host): without such labels this
+    // selects nothing and stays silent. Two targets at least, so that one
+    // crashed exporter (NatsExporterNotScraped) is not taken for a lost host.
+    expr: `(
+  count by (${HOST}) (up{${HOST}!=""} == 0)
+  == on (${HOST})
+  count by (${HOST}) (up{${HOST}!=""})
+)
+> 1`,
+    for: "2m",
+    severity: "critical",
+    summary: "Docker host {{ $labels.host }} is unreachable: none of its {{ $value }} scrape targets answers",
+    description:
+      "Prometheus cannot scrape any of the agents on host {{ $labels.host }} (its NATS exporter and node-exporter), while it still scrapes the other hosts': the host is down, or cut off from the monitoring host. Its NATS nodes are lost to the cluster too, unless only the path to the monitoring host broke; JetStream assets with a replica there run with one replica less.",
+    action:
+      "Check that the host is up and reachable from the monitoring host (ping its address, ssh to it, docker -H for its engine); then docker ps -a there. nats --context system server list from nats-box tells whether its NATS nodes still answer the cluster. Once the host is back, its nodes catch up on their own.",
   };
 }

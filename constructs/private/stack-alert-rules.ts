@@ -17,12 +17,12 @@ export interface StackAlertRules {
 /**
  * Validates `alertConfig` now (a bad key fails at construction, with the
  * construct's path) and builds the rules later: `parts()` tells which parts
- * the stack ended up with (an Alertmanager, a Loki or cAdvisor scrape job).
+ * the stack ended up with (an Alertmanager, a Loki or cAdvisor scrape job, targets labelled with their host).
  */
 export function stackAlertRules(
   scope: IConstruct,
   props: { readonly alertRules?: readonly AlertRuleGroup[]; readonly alertConfig?: AlertRulesConfig },
-  parts: () => Pick<AlertRulesConfig, "expectAlertmanager" | "expectLoki" | "expectContainerMetrics">,
+  parts: () => Pick<AlertRulesConfig, "expectAlertmanager" | "expectLoki" | "expectContainerMetrics" | "expectHosts">,
 ): StackAlertRules {
   const { alertRules, alertConfig } = props;
   if (alertRules !== undefined && alertConfig !== undefined) {

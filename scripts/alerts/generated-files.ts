@@ -10,11 +10,12 @@ export const GENERATED_DIR = "alerts/generated";
 /** Folder of the rules and tests of the tuned config (scripts/alerts/tuned-config.ts). */
 export const TUNED_GENERATED_DIR = `${GENERATED_DIR}/tuned`;
 
-/** Every rule, the optional ones included (Alertmanager, log pipeline, containers): the rules table lists them all. */
+/** Every rule, the optional ones included (Alertmanager, log pipeline, containers, hosts): the rules table lists them all. */
 export const ALL_ALERT_GROUPS: readonly AlertRuleGroup[] = natsAlertGroups({
   expectAlertmanager: true,
   expectLoki: true,
   expectContainerMetrics: true,
+  expectHosts: true,
 });
 
 /** The rules of the tuned config. */

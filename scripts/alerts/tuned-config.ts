@@ -11,7 +11,7 @@ const IMMEDIATE = ["Watchdog", "InfoInhibitor"];
 function tunedDurations(): Record<string, string> {
   const durations: Record<string, string> = {};
   for (const rule of alertGroupsOf(
-    resolveAlertConfig({ expectAlertmanager: true, expectLoki: true, expectContainerMetrics: true }),
+    resolveAlertConfig({ expectAlertmanager: true, expectLoki: true, expectContainerMetrics: true, expectHosts: true }),
   ).flatMap((group) => group.rules)) {
     if (!IMMEDIATE.includes(rule.alert)) durations[rule.alert] = `${2 * durationMinutes(rule.for) + 1}m`;
   }
@@ -53,6 +53,7 @@ export const TUNED_ALERT_CONFIG: AlertRulesConfig = {
   runbookUrlBase: "https://runbooks.example.com/nats",
   expectAlertmanager: true,
   expectContainerMetrics: true,
+  expectHosts: true,
 };
 
 /** Alerts the tuned config leaves in place, for the tests. */
