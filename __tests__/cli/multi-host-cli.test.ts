@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backupCommand } from "../../cli/backup/backup-command.js";
+import { type NodeHealth, peersOutOfSight } from "../../cli/backup/jetstream-health.js";
 import { restoreCommand } from "../../cli/backup/restore-command.js";
 import { CheckRun } from "../../cli/check/check-run.js";
 import { runExporterChecks } from "../../cli/check/exporter-checks.js";
@@ -286,8 +287,10 @@ describe("commands that talk to one engine, on a stack over several hosts", () =
   it("backup refuses the whole stack and says what to run on each host", async () => {
     const error = await refusal(() => backupCommand({ outputs, out: join(dir, "b"), waitTimeout: 1 }));
     expect(error.message).toContain("this stack spreads over 2 hosts (a, b)");
-    expect(error.fix).toContain("a (ssh://deploy@a): DOCKER_HOST=ssh://deploy@a natsmon backup --volume n1-data --volume prometheus-data");
-    expect(error.fix).toContain("b (ssh://deploy@b): DOCKER_HOST=ssh://deploy@b natsmon backup --volume n2-data");
+    expect(error.fix).toContain(
+      "a (ssh://deploy@a): DOCKER_HOST=ssh://deploy@a natsmon backup --volume prometheus-data; JetStream (n1-data): nats account backup through the cluster",
+    );
+    expect(error.fix).toContain("b (ssh://deploy@b): JetStream (n2-data): nats account backup through the cluster");
   });
 
   it("backup refuses named volumes that are on different hosts", async () => {
@@ -312,5 +315,29 @@ describe("commands that talk to one engine, on a stack over several hosts", () =
     expect(hostOfVolumes(["n2-data"], hosts)?.name).toBe("b");
     expect(hostOfVolumes(["other"], hosts)).toBeUndefined();
     expect(hostOfVolumes(["n2-data"], undefined)).toBeUndefined();
+  });
+});
+
+describe("peersOutOfSight", () => {
+  const node = (clusterSize?: number): NodeHealth => ({
+    name: "n2",
+    running: true,
+    jetstreamEnabled: true,
+    current: true,
+    metaLeader: "n1",
+    ...(clusterSize === undefined ? {} : { clusterSize }),
+  });
+
+  it("refuses when the node's meta group has servers the engine does not hold (a cluster over several hosts)", () => {
+    expect(peersOutOfSight([node(3)], 1)).toBe(
+      "its JetStream cluster has 3 servers and this Docker engine holds 1 of them: the others run elsewhere (another Docker host), where natsmon cannot check that they are healthy and current before this node goes down",
+    );
+  });
+
+  it("lets the engine's own check run when it holds every server, or the size is unknown", () => {
+    expect(peersOutOfSight([node(3)], 3)).toBeUndefined();
+    expect(peersOutOfSight([node(1)], 1)).toBeUndefined();
+    expect(peersOutOfSight([node()], 1)).toBeUndefined();
+    expect(peersOutOfSight([], 0)).toBeUndefined();
   });
 });

@@ -97,6 +97,18 @@ function runNatsmonOnHost(host: TestHost, args: readonly string[]): Promise<Nats
   });
 }
 
+/** Runs `body` with DOCKER_HOST set, as a user runs natsmon against one host's engine. */
+async function withDockerHost<T>(engine: string, body: () => Promise<T>): Promise<T> {
+  const before = process.env.DOCKER_HOST;
+  process.env.DOCKER_HOST = engine;
+  try {
+    return await body();
+  } finally {
+    if (before === undefined) delete process.env.DOCKER_HOST;
+    else process.env.DOCKER_HOST = before;
+  }
+}
+
 function checksOf(run: NatsmonRun): Record<string, CheckResult> {
   const report = JSON.parse(run.stdout) as { checks: CheckResult[] };
   return Object.fromEntries(report.checks.map((check) => [check.name, check]));
@@ -195,14 +207,27 @@ describe.skipIf(hosts.length < 3)("natsmon on a stack over three Docker engines 
     );
   });
 
+  it("backs up the monitoring host's Prometheus volume through that host's engine, as the refusal below tells", async () => {
+    const monitoring = used[0] as TestHost;
+    const run = await withDockerHost(`unix://${monitoring.socket}`, () =>
+      runNatsmon(["backup", "--volume", "live-prometheus-data", "--prometheus-url", "http://127.0.0.1:1", "--out", join(dir, "mon")]),
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/live-prometheus-\d{8}\.tar\.gz {2}.* \(live-prometheus-data, stopped, /);
+    const prometheus = await (engines[monitoring.name] as Docker).getContainer("live-prometheus").inspect();
+    expect(prometheus.State.Running).toBe(true);
+  });
+
   it("refuses a whole-stack backup, restore --cluster and volumes, naming each host's engine and volumes, and touches nothing", async () => {
     const backup = await runNatsmon(["backup", "--outputs", outputsFile, "--out", join(dir, "backups")]);
     expect(backup.code).toBe(2);
     expect(backup.stderr).toContain("this stack spreads over 3 hosts");
+    expect(backup.stderr).toContain(
+      `${used[0]?.name} (unix://${used[0]?.socket}): DOCKER_HOST=unix://${used[0]?.socket} natsmon backup --volume live-prometheus-data`,
+    );
     for (const [i, h] of used.entries()) {
-      expect(backup.stderr).toContain(
-        `${h.name} (unix://${h.socket}): DOCKER_HOST=unix://${h.socket} natsmon backup --volume ${NODES[i]}-data`,
-      );
+      expect(backup.stderr).toContain(`JetStream (${NODES[i]}-data): nats account backup through the cluster`);
+      expect(backup.stderr).toContain(`${h.name} (unix://${h.socket}):`);
     }
     expect(existsSync(join(dir, "backups"))).toBe(false);
     const archive = join(dir, "live-nats-node1-data-20260101.tar.gz");
@@ -212,6 +237,17 @@ describe.skipIf(hosts.length < 3)("natsmon on a stack over three Docker engines 
     expect(restore.stderr).toContain("natsmon restore --cluster works on one Docker engine");
     const volumes = await runNatsmon(["volumes", "--outputs", outputsFile]);
     expect(volumes.code).toBe(2);
+    // One node's volume through its own host's engine: that engine holds one of the cluster's three
+    // servers, so natsmon cannot check the others before stopping it, and refuses.
+    const h2 = used[1] as TestHost;
+    const nodeBackup = await withDockerHost(`unix://${h2.socket}`, () =>
+      runNatsmon(["backup", "--volume", `${NODES[1]}-data`, "--prometheus-url", "http://127.0.0.1:1", "--out", join(dir, "node")]),
+    );
+    expect(nodeBackup.code, nodeBackup.stderr).toBe(2);
+    expect(nodeBackup.stderr).toContain(
+      `not stopping ${NODES[1]}: its JetStream cluster has 3 servers and this Docker engine holds 1 of them`,
+    );
+    expect(nodeBackup.stderr).toContain("nats account backup");
     // Nothing was stopped: every node still runs on its host.
     for (const [i, h] of used.entries()) {
       expect((await (engines[h.name] as Docker).getContainer(NODES[i] as string).inspect()).State.Running).toBe(true);

@@ -59,11 +59,7 @@ export async function backupCommand(options: BackupCommandOptions): Promise<numb
     hosts = parseStackHosts(outputs.values[OUTPUTS.hosts]);
     // The volumes are on several engines and a backup talks to one: it would archive part of the stack and look complete.
     if (!volumes) {
-      refuseAcrossHosts(
-        "backup",
-        hosts,
-        (host) => `DOCKER_HOST=${host.dockerHost} natsmon backup ${host.dataVolumes.map((volume) => `--volume ${volume}`).join(" ")}`,
-      );
+      refuseAcrossHosts("backup", hosts, perHostBackup);
     }
     const listed = outputs.values[OUTPUTS.dataVolumes];
     volumes ??= Array.isArray(listed) ? listed.filter((name): name is string => typeof name === "string") : undefined;
@@ -106,6 +102,24 @@ export async function backupCommand(options: BackupCommandOptions): Promise<numb
     );
   }
   return 0;
+}
+
+/**
+ * What to run on one host instead: natsmon backup for its other volumes
+ * through its engine, and JetStream through the cluster, since a node's
+ * volume backup stops the node and natsmon cannot check the other hosts'
+ * nodes through this engine first.
+ */
+export function perHostBackup(host: StackHost): string {
+  const nats = new Set(host.natsServers.map((server) => `${server}-data`));
+  const others = host.dataVolumes.filter((volume) => !nats.has(volume));
+  const parts = [
+    ...(others.length > 0
+      ? [`DOCKER_HOST=${host.dockerHost} natsmon backup ${others.map((volume) => `--volume ${volume}`).join(" ")}`]
+      : []),
+    ...(nats.size > 0 ? [`JetStream (${[...nats].join(", ")}): nats account backup through the cluster`] : []),
+  ];
+  return parts.join("; ") || "no data volume";
 }
 
 /** Settings of {@link backupVolumes}. */
