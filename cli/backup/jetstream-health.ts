@@ -131,7 +131,8 @@ export async function requireOtherNodesReady(
   action: string,
 ): Promise<void> {
   const others = await otherNatsNodes(docker, owners);
-  const nodes = owners.filter((owner) => owner.running && owner.component === COMPONENTS.nats);
+  // Only for the project's own nodes (a natsmon.project label), whose peers natsmon looks for on the engine.
+  const nodes = owners.filter((owner) => owner.running && owner.component === COMPONENTS.nats && owner.project !== undefined);
   const seen = await Promise.all(nodes.map((node) => nodeHealth(docker, node)));
   const outOfSight = peersOutOfSight(seen, others.length + nodes.length);
   if (outOfSight) {
