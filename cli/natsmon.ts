@@ -186,6 +186,8 @@ export function buildProgram(): Command {
       "--cluster",
       "restore a whole JetStream cluster: every node's archive of one backup run; all nodes stop, are restored and start together",
     )
+    .addOption(outputsOption())
+    .addOption(stackOption())
     .action(async (archives: string[], options) => {
       process.exitCode = await restoreCommand(archives, options);
     });

@@ -1,4 +1,5 @@
 import { DEFAULT_BIND_ADDRESS, DEFAULT_HOST_PORTS, OUTPUT_NAMES, OUTPUTS } from "../contract/index.js";
+import { parseStackHosts, type StackHost } from "./stack-hosts.js";
 
 /**
  * Where the stack's services answer and how to log in: the stack's outputs,
@@ -7,6 +8,14 @@ import { DEFAULT_BIND_ADDRESS, DEFAULT_HOST_PORTS, OUTPUT_NAMES, OUTPUTS } from 
 export interface StackTargets {
   /** nats://127.0.0.1:4222 */
   readonly natsUrl: string;
+  /**
+   * On a stack over several hosts (and no --nats-url): every node's client
+   * URL on its host's address, so that the client reaches the cluster while
+   * any one host is down.
+   */
+  readonly natsUrls?: readonly string[];
+  /** The stack's Docker hosts (the `hosts` output); undefined for a stack on one host. */
+  readonly hosts?: readonly StackHost[];
   /** Server names the cluster should have (the `nats_servers` output). */
   readonly natsServers?: readonly string[];
   /** How many servers the cluster should have; the length of natsServers unless a flag says otherwise. */
@@ -21,6 +30,8 @@ export interface StackTargets {
   readonly natsSystemPassword?: string;
   readonly surveyorUrl: string;
   readonly exporterUrl: string;
+  /** On a stack over several hosts (and no --exporter-url): each host's exporter, checked one by one. */
+  readonly exporters?: readonly { readonly host: string; readonly url: string }[];
   readonly prometheusUrl: string;
   /** Checked only when the stack has one. */
   readonly alertmanagerUrl?: string;
@@ -78,8 +89,11 @@ export type OutputValues = Readonly<Record<string, unknown>>;
 /** Merges the stack's outputs, the flags (which win) and the defaults. */
 export function resolveTargets(outputs: OutputValues, flags: TargetFlags): StackTargets {
   const natsServers = stringList(outputs[OUTPUTS.natsServers]);
+  const hosts = parseStackHosts(outputs[OUTPUTS.hosts]);
   return {
     natsUrl: flags.natsUrl ?? text(outputs[OUTPUTS.natsUrl]) ?? DEFAULT_TARGETS.natsUrl,
+    natsUrls: flags.natsUrl === undefined && hosts ? hosts.flatMap((host) => host.natsUrls) : undefined,
+    hosts,
     natsServers,
     expectedServers: flags.expectedServers ?? natsServers?.length,
     natsUser: flags.natsUser ?? text(outputs[OUTPUTS.natsAppUser]),
@@ -89,6 +103,10 @@ export function resolveTargets(outputs: OutputValues, flags: TargetFlags): Stack
     natsSystemPassword: flags.natsSystemPassword ?? text(outputs[OUTPUTS.natsSystemPassword]),
     surveyorUrl: flags.surveyorUrl ?? text(outputs[OUTPUTS.surveyorUrl]) ?? DEFAULT_TARGETS.surveyorUrl,
     exporterUrl: flags.exporterUrl ?? text(outputs[OUTPUTS.exporterUrl]) ?? DEFAULT_TARGETS.exporterUrl,
+    exporters:
+      flags.exporterUrl === undefined && hosts
+        ? hosts.flatMap((host) => (host.exporterUrl ? [{ host: host.name, url: host.exporterUrl }] : []))
+        : undefined,
     prometheusUrl: flags.prometheusUrl ?? text(outputs[OUTPUTS.prometheusUrl]) ?? DEFAULT_TARGETS.prometheusUrl,
     alertmanagerUrl: flags.alertmanagerUrl ?? text(outputs[OUTPUTS.alertmanagerUrl]),
     lokiUrl: flags.lokiUrl ?? text(outputs[OUTPUTS.lokiUrl]) ?? DEFAULT_TARGETS.lokiUrl,

@@ -4,12 +4,13 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider/index.js";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { LOG_LABELS, OUTPUTS, type OutputName, SCRAPE_JOBS } from "../contract/index.js";
+import { type HostOutput, LOG_LABELS, OUTPUTS, type OutputName, SCRAPE_JOBS } from "../contract/index.js";
 import { Cadvisor, type CadvisorProps } from "./cadvisor.js";
 import { LOKI_PUSH_PATH } from "./config/log-pipeline.js";
 import type { DockerHostSettings } from "./docker-hosts.js";
 import { Grafana, type GrafanaProps } from "./grafana.js";
 import { KeptVolumes, STACK_PART_VOLUME_PATHS } from "./kept-volumes.js";
+import type { LogCollector } from "./log-collector.js";
 import { LokiStack, type LokiStackProps } from "./loki-stack.js";
 import { NatsCluster, type NatsClusterProps } from "./nats-cluster.js";
 import { NatsExporter, type NatsExporterProps } from "./nats-exporter.js";
@@ -147,6 +148,8 @@ export class NatsMonitoringStack extends TerraformStack {
   readonly hostExporters?: Readonly<Record<string, NatsExporter>>;
   /** cAdvisor for the stack's containers, when `cadvisor` is set. */
   readonly cadvisor?: Cadvisor;
+  /** With hosts: the log collector of each NATS host other than the monitoring host, by host name. */
+  private readonly hostCollectors: Record<string, LogCollector> = {};
 
   constructor(scope: Construct, id: string, props: NatsMonitoringStackProps = {}) {
     super(scope, id);
@@ -223,7 +226,9 @@ export class NatsMonitoringStack extends TerraformStack {
       if (hosts && engines) {
         const pushUrl = `${this.loki.hostUrl}${LOKI_PUSH_PATH}`;
         for (const name of natsHosts(hosts)) {
-          if (name !== hosts.monitoringHost) this.loki.addHostCollector(name, (engines[name] as HostEngine).network, pushUrl);
+          if (name !== hosts.monitoringHost) {
+            this.hostCollectors[name] = this.loki.addHostCollector(name, (engines[name] as HostEngine).network, pushUrl);
+          }
         }
       }
     }
@@ -263,6 +268,7 @@ export class NatsMonitoringStack extends TerraformStack {
     new KeptVolumes(this, "KeptVolumes", STACK_PART_VOLUME_PATHS);
     warnAboutMissingMetrics(this, parts);
     this.addOutputs(parts);
+    if (hosts) this.addHostsOutput(hosts);
   }
 
   /**
@@ -289,6 +295,39 @@ export class NatsMonitoringStack extends TerraformStack {
       });
     }
     return exporters;
+  }
+
+  /**
+   * The `hosts` output, only with hosts (so single-host plans do not change):
+   * per host its engine, address, NATS servers and their URLs, exporter and
+   * data volumes, so that natsmon checks every host's parts and names the
+   * host of a failing one.
+   */
+  private addHostsOutput(hosts: ResolvedHosts): void {
+    const monitoringVolumes = [this.prometheus, this.loki, this.grafana].flatMap((part) => part?.dataVolumes ?? []);
+    const value: Record<string, HostOutput> = {};
+    for (const name of hosts.names) {
+      const onHost = this.nats.nodeNames.flatMap((_node, i) => (hosts.placement[i] === name ? [i] : []));
+      const exporter = this.hostExporters?.[name];
+      const collector = this.hostCollectors[name];
+      value[name] = {
+        docker_host: (hosts.hosts[name] as { dockerHost: string }).dockerHost,
+        address: (hosts.hosts[name] as { address: string }).address,
+        monitoring: name === hosts.monitoringHost,
+        nats_servers: onHost.map((i) => this.nats.nodeNames[i] as string),
+        nats_urls: onHost.map((i) => this.nats.clientUrls[i] as string),
+        ...(exporter && { exporter_url: exporter.hostUrl }),
+        data_volumes: [
+          ...onHost.map((i) => (this.nats.dataVolumes[i] as { name: string }).name),
+          ...(collector ? [collector.dataVolume.name] : []),
+          ...(name === hosts.monitoringHost ? monitoringVolumes.map((volume) => volume.name) : []),
+        ],
+      };
+    }
+    new TerraformOutput(this, OUTPUTS.hosts, {
+      value,
+      description: "Each Docker host's engine, address, NATS servers, exporter and data volumes; natsmon reads it",
+    });
   }
 
   /** `cdktf synth --hcl` output as plain Terraform: see {@link portableHcl}. */

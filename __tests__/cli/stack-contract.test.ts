@@ -16,14 +16,23 @@ describe("natsmon and NatsMonitoringStack agree", () => {
     resource: { docker_volume: Record<string, { name: string }> };
   };
 
-  it("on the outputs natsmon reads (alertmanager_url only with an Alertmanager, nats_ca_cert only with client TLS)", () => {
-    expect([...OUTPUT_NAMES].filter((name) => !(name in synth.output))).toEqual(["nats_ca_cert", "alertmanager_url"]);
+  it("on the outputs natsmon reads (alertmanager_url only with an Alertmanager, nats_ca_cert only with client TLS, hosts only with hosts)", () => {
+    expect([...OUTPUT_NAMES].filter((name) => !(name in synth.output))).toEqual(["nats_ca_cert", "alertmanager_url", "hosts"]);
     const withAlertmanager = new NatsMonitoringStack(Testing.app(), "with-alertmanager", {
       prometheus: { alertmanager: true },
       nats: { clientTls: true },
     });
     const outputs = (JSON.parse(Testing.synth(withAlertmanager)) as { output: object }).output;
-    expect(Object.keys(outputs).sort()).toEqual([...OUTPUT_NAMES].sort());
+    expect(Object.keys(outputs).sort()).toEqual([...OUTPUT_NAMES].filter((name) => name !== "hosts").sort());
+    const overHosts = new NatsMonitoringStack(Testing.app(), "over-hosts", {
+      prometheus: { alertmanager: true },
+      hosts: {
+        a: { dockerHost: "ssh://deploy@10.0.0.11", address: "10.0.0.11" },
+        b: { dockerHost: "ssh://deploy@10.0.0.12", address: "10.0.0.12" },
+      },
+    });
+    const hostOutputs = (JSON.parse(Testing.synth(overHosts)) as { output: object }).output;
+    expect(Object.keys(hostOutputs).sort()).toEqual([...OUTPUT_NAMES].sort());
     expect(synth.output.nats_system_password.sensitive).toBe(true);
     expect(synth.output.grafana_admin_password.sensitive).toBe(true);
   });

@@ -147,6 +147,7 @@ describe("contract values", () => {
       "grafana_admin_password",
       "data_volumes",
       "parts",
+      "hosts",
     ]);
     expect(Object.values(OUTPUTS)).toEqual(OUTPUT_NAMES);
   });

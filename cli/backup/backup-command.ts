@@ -4,6 +4,7 @@ import type Docker from "dockerode";
 import { COMPONENTS, OUTPUTS } from "../../contract/index.js";
 import { NatsmonError } from "../natsmon-error.js";
 import { loadOutputs } from "../outputs.js";
+import { hostOfVolumes, parseStackHosts, refuseAcrossHosts, type StackHost } from "../stack-hosts.js";
 import { DEFAULT_TARGETS } from "../targets.js";
 import { archiveName } from "./archive-names.js";
 import {
@@ -52,8 +53,14 @@ export interface BackupRecord {
 export async function backupCommand(options: BackupCommandOptions): Promise<number> {
   let volumes = options.volume;
   let prometheusUrl = options.prometheusUrl;
+  let hosts: StackHost[] | undefined;
   if (!volumes || !prometheusUrl) {
     const outputs = await loadOutputs(options.outputs, { stack: options.stack });
+    hosts = parseStackHosts(outputs.values[OUTPUTS.hosts]);
+    // The volumes are on several engines and a backup talks to one: it would archive part of the stack and look complete.
+    if (!volumes) {
+      refuseAcrossHosts("backup", hosts, perHostBackup);
+    }
     const listed = outputs.values[OUTPUTS.dataVolumes];
     volumes ??= Array.isArray(listed) ? listed.filter((name): name is string => typeof name === "string") : undefined;
     const listedUrl = outputs.values[OUTPUTS.prometheusUrl];
@@ -62,6 +69,11 @@ export async function backupCommand(options: BackupCommandOptions): Promise<numb
   if (!volumes || volumes.length === 0) {
     throw new NatsmonError("no volumes to back up", `pass --outputs (the stack's ${OUTPUTS.dataVolumes} output) or --volume NAME`);
   }
+  const host = hostOfVolumes(volumes, hosts);
+  if (host)
+    process.stderr.write(
+      `natsmon: the volumes are on host ${host.name} (${host.dockerHost}); using the engine at ${process.env.DOCKER_HOST ?? "the local socket"}\n`,
+    );
   const interruption = new Interruption().install((message) => process.stderr.write(`natsmon: ${message}\n`));
   let records: BackupRecord[];
   try {
@@ -90,6 +102,24 @@ export async function backupCommand(options: BackupCommandOptions): Promise<numb
     );
   }
   return 0;
+}
+
+/**
+ * What to run on one host instead: natsmon backup for its other volumes
+ * through its engine, and JetStream through the cluster, since a node's
+ * volume backup stops the node and natsmon cannot check the other hosts'
+ * nodes through this engine first.
+ */
+export function perHostBackup(host: StackHost): string {
+  const nats = new Set(host.natsServers.map((server) => `${server}-data`));
+  const others = host.dataVolumes.filter((volume) => !nats.has(volume));
+  const parts = [
+    ...(others.length > 0
+      ? [`DOCKER_HOST=${host.dockerHost} natsmon backup ${others.map((volume) => `--volume ${volume}`).join(" ")}`]
+      : []),
+    ...(nats.size > 0 ? [`JetStream (${[...nats].join(", ")}): nats account backup through the cluster`] : []),
+  ];
+  return parts.join("; ") || "no data volume";
 }
 
 /** Settings of {@link backupVolumes}. */

@@ -19,6 +19,8 @@ export interface NodeHealth {
   readonly current: boolean;
   /** The meta group's leader as this node sees it; undefined when it knows none. */
   readonly metaLeader?: string;
+  /** How many servers the meta group has, as this node sees it (`/jsz` meta_cluster.cluster_size). */
+  readonly clusterSize?: number;
   /** Why it cannot be asked (not running, no wget in its image). */
   readonly unknown?: string;
 }
@@ -61,12 +63,22 @@ export async function nodeHealth(docker: Docker, container: { id: string; name: 
   const current = await get("/healthz");
   const jsz = await get("/jsz");
   let metaLeader: string | undefined;
+  let clusterSize: number | undefined;
   try {
-    metaLeader = (JSON.parse(jsz.stdout) as { meta_cluster?: { leader?: string } }).meta_cluster?.leader || undefined;
+    const meta = (JSON.parse(jsz.stdout) as { meta_cluster?: { leader?: string; cluster_size?: number } }).meta_cluster;
+    metaLeader = meta?.leader || undefined;
+    clusterSize = typeof meta?.cluster_size === "number" ? meta.cluster_size : undefined;
   } catch {
     metaLeader = undefined;
   }
-  return { ...base, running: true, jetstreamEnabled: enabled.code === 0, current: current.code === 0, metaLeader };
+  return {
+    ...base,
+    running: true,
+    jetstreamEnabled: enabled.code === 0,
+    current: current.code === 0,
+    metaLeader,
+    ...(clusterSize === undefined ? {} : { clusterSize }),
+  };
 }
 
 /** Why a node is not ready to carry the cluster while another is down; undefined when it is. */
@@ -93,6 +105,19 @@ export async function otherNatsNodes(docker: Docker, owners: readonly VolumeOwne
 }
 
 /**
+ * Whether the node's meta group has servers this engine does not hold (a
+ * cluster spread over several Docker hosts): natsmon checks the other nodes
+ * through the engine, so it cannot tell whether those are healthy and
+ * current, and taking this node down could cost the cluster its quorum.
+ * Says so, or undefined when the engine holds every server.
+ */
+export function peersOutOfSight(nodes: readonly NodeHealth[], onEngine: number): string | undefined {
+  const size = Math.max(0, ...nodes.map((node) => node.clusterSize ?? 0));
+  if (size <= onEngine) return undefined;
+  return `its JetStream cluster has ${size} servers and this Docker engine holds ${onEngine} of them: the others run elsewhere (another Docker host), where natsmon cannot check that they are healthy and current before this node goes down`;
+}
+
+/**
  * Before one node goes down (for a backup or a restore): every other node
  * of the cluster must run, have JetStream up and current, and follow a meta
  * leader. Otherwise taking this node down could cost the cluster its quorum
@@ -106,6 +131,16 @@ export async function requireOtherNodesReady(
   action: string,
 ): Promise<void> {
   const others = await otherNatsNodes(docker, owners);
+  // Only for the project's own nodes (a natsmon.project label), whose peers natsmon looks for on the engine.
+  const nodes = owners.filter((owner) => owner.running && owner.component === COMPONENTS.nats && owner.project !== undefined);
+  const seen = await Promise.all(nodes.map((node) => nodeHealth(docker, node)));
+  const outOfSight = peersOutOfSight(seen, others.length + nodes.length);
+  if (outOfSight) {
+    throw new NatsmonError(
+      `not ${action} ${owners.map((owner) => owner.name).join(", ")}: ${outOfSight}`,
+      "on a stack over several Docker hosts, back up JetStream through the cluster with `nats account backup` (or `nats stream backup`) instead; see docs/multi-host.md",
+    );
+  }
   if (others.length === 0) return;
   progress.step(volume, `checking the other nodes (${others.map((node) => node.name).join(", ")}): healthy, current, a meta leader`);
   const health = await Promise.all(others.map((node) => nodeHealth(docker, node)));

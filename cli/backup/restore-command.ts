@@ -2,8 +2,10 @@ import { randomBytes } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type Docker from "dockerode";
-import { COMPONENTS } from "../../contract/index.js";
+import { COMPONENTS, OUTPUTS } from "../../contract/index.js";
 import { NatsmonError } from "../natsmon-error.js";
+import { loadOutputs } from "../outputs.js";
+import { parseStackHosts, refuseAcrossHosts } from "../stack-hosts.js";
 import { volumeOfArchive } from "./archive-names.js";
 import {
   connectDocker,
@@ -32,6 +34,9 @@ export interface RestoreCommandOptions {
   readonly force?: boolean;
   readonly allowMismatch?: boolean;
   readonly cluster?: boolean;
+  /** Where the stack's outputs are, for --cluster (which nodes, on which hosts). */
+  readonly outputs?: string;
+  readonly stack?: string;
 }
 
 /** Runs `natsmon restore`; returns the exit status (130 after Ctrl-C or SIGTERM, everything put back). */
@@ -48,6 +53,20 @@ export async function restoreCommand(archives: readonly string[], options: Resto
   }
   if (options.cluster && options.volume)
     throw new NatsmonError("--volume does not go with --cluster", "each archive names its node's volume");
+  if (options.cluster) {
+    // All nodes must stop and start together; across hosts one engine sees only its own nodes
+    // and would restore them while the others keep newer JetStream state.
+    const outputs = await loadOutputs(options.outputs, { stack: options.stack });
+    refuseAcrossHosts(
+      "restore --cluster",
+      parseStackHosts(outputs.values[OUTPUTS.hosts]),
+      (host) =>
+        host.natsServers.length === 0
+          ? "no NATS node"
+          : `docker -H ${host.dockerHost} stop ${host.natsServers.join(" ")}; then extract each node's archive into its empty volume there (tar -xzpf, see docs/operations-backup-restore.md)`,
+      "stop every node on every host first, restore each volume on its own host, then start them all together",
+    );
+  }
   const interruption = new Interruption().install((message) => process.stderr.write(`natsmon: ${message}\n`));
   const settings: RestoreSettings = {
     force: options.force ?? false,

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { NatsmonError } from "../natsmon-error.js";
 import { loadOutputs } from "../outputs.js";
 import { resolveTargets, type TargetFlags } from "../targets.js";
+import { withHostNotes } from "./host-notes.js";
 import { jsonReport, renderTable } from "./report.js";
 import { CHECK_GROUP_NAMES, type CheckGroupName, runChecks } from "./run-checks.js";
 import { allPassed } from "./verdict.js";
@@ -47,7 +48,13 @@ export async function checkCommand(options: CheckCommandOptions): Promise<number
       `natsmon: checking ${outputs.source === "defaults" ? "the default endpoints" : outputs.source} (timeout ${options.timeout} s per check)...\n`,
     );
   }
-  const results = await runChecks(targets, { timeoutMs, groups });
+  const results = withHostNotes(await runChecks(targets, { timeoutMs, groups }), targets.hosts, {
+    surveyor: targets.surveyorUrl,
+    prometheus: targets.prometheusUrl,
+    alertmanager: targets.alertmanagerUrl,
+    loki: targets.lokiUrl,
+    grafana: targets.grafanaUrl,
+  });
   if (options.json) {
     process.stdout.write(`${JSON.stringify(jsonReport(results, outputs.source, options.timeout), null, 2)}\n`);
   } else {

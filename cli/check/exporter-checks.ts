@@ -7,11 +7,25 @@ import { fail, ok, type Verdict } from "./verdict.js";
 
 export const EXPORTER_CHECKS = ["exporter.metrics"] as const;
 
-/** prometheus-nats-exporter has no health endpoint: its /metrics is the check. */
+/**
+ * prometheus-nats-exporter has no health endpoint: its /metrics is the check.
+ * On a stack over several hosts every host's exporter is checked, each as
+ * `exporter.metrics@<host>`, so a failure says which host it is on.
+ */
 export async function runExporterChecks(targets: StackTargets, run: CheckRun): Promise<void> {
-  const url = joinUrl(targets.exporterUrl, "/metrics");
-  const fix = `start prometheus-nats-exporter (docker ps --filter label=${LABELS.component}=${COMPONENTS.exporter}) or point --exporter-url at it`;
-  await run.check("exporter.metrics", { what: `GET ${url}`, fix }, async ({ signal }) => {
+  if (!targets.exporters) return checkExporter(run, "exporter.metrics", targets.exporterUrl);
+  for (const { host, url } of targets.exporters) {
+    const engine = targets.hosts?.find((h) => h.name === host)?.dockerHost;
+    await checkExporter(run, `exporter.metrics@${host}`, url, { host, engine });
+  }
+}
+
+async function checkExporter(run: CheckRun, name: string, base: string, on?: { host: string; engine?: string }): Promise<void> {
+  const url = joinUrl(base, "/metrics");
+  const docker = on?.engine ? `docker -H ${on.engine}` : "docker";
+  const where = on ? ` on host ${on.host}` : "";
+  const fix = `start prometheus-nats-exporter${where} (${docker} ps --filter label=${LABELS.component}=${COMPONENTS.exporter})${on ? "; its port must be open to this machine" : " or point --exporter-url at it"}`;
+  await run.check(name, { what: `GET ${url}${where}`, fix }, async ({ signal }) => {
     const response = await httpGet(url, { signal });
     if (response.status !== 200) {
       return {

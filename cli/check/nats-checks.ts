@@ -2,8 +2,10 @@ import { type JetStreamAccountStats, jetstreamManager } from "@nats-io/jetstream
 import type { NatsConnection } from "@nats-io/transport-node";
 import { connect } from "@nats-io/transport-node";
 import { COMPONENTS, LABELS, OUTPUTS } from "../../contract/index.js";
+import { hostOfServer } from "../stack-hosts.js";
 import type { StackTargets } from "../targets.js";
 import type { CheckRun } from "./check-run.js";
+import { describeError } from "./describe-error.js";
 import { fail, ok, type Verdict } from "./verdict.js";
 
 /** The checks of this group, in the order they run. */
@@ -41,91 +43,161 @@ const SYSTEM_SUBJECT = "$SYS.REQ.SERVER.PING.JSZ";
 
 /**
  * The NATS group: connect as a client would, ask every server through the
- * system account, then exercise core NATS and JetStream.
+ * system account, then exercise core NATS and JetStream. On a stack over
+ * several hosts the client knows every node's URL, and each host's nodes are
+ * then reached one by one on that host's address (`nats.node@<host>`), so a
+ * host that is down or firewalled is named.
  */
 export async function runNatsChecks(targets: StackTargets, run: CheckRun): Promise<void> {
-  const url = targets.natsUrl;
-  const unreachable = `start the cluster (docker ps --filter label=${LABELS.component}=${COMPONENTS.nats} shows its containers) or point --nats-url at it`;
   const connections: NatsConnection[] = [];
   try {
-    // With a CA the client port speaks TLS, verified against the stack's CA.
-    const tls = targets.natsCaCert ? { tls: { ca: targets.natsCaCert } } : {};
-    const login = { ...tls, ...(targets.natsUser ? { user: targets.natsUser, pass: targets.natsPassword ?? "" } : {}) };
-    const as = targets.natsUser ? ` as ${targets.natsUser}` : "";
-    const connectFix = targets.natsUser
-      ? `${unreachable}; on "Authorization Violation", check the application user's credentials (nats_app_user / nats_app_password)`
-      : `${unreachable}; on "Authorization Violation", the cluster refuses anonymous clients: pass --outputs (nats_app_user, nats_app_password) or --nats-user and NATSMON_NATS_PASSWORD`;
-    const client = await run.check("nats.connect", { what: `connect to ${url}${as}`, fix: connectFix }, async ({ signal, timeoutMs }) => {
-      const nc = await connectWithin({ servers: url, timeout: timeoutMs, name: "natsmon check", ...login }, signal, connections);
-      const info = nc.info;
-      return {
-        verdict: ok(
-          `connected to ${url}${as}: server ${info?.server_name ?? "?"}, nats-server ${info?.version ?? "?"}${info?.cluster ? `, cluster ${info.cluster}` : ""}`,
-        ),
-        value: nc,
-      };
-    });
-    if (!client) {
-      run.skipAll(NATS_CHECKS.slice(1), "needs a connection (nats.connect failed)");
-      return;
-    }
-
-    const expected: ExpectedCluster = { names: targets.natsServers, count: targets.expectedServers };
-    const replies = await run.check(
-      "nats.servers",
-      { what: `${SYSTEM_SUBJECT} as the system user`, fix: unreachable },
-      async ({ signal, timeoutMs }) => {
-        if (!targets.natsSystemUser || !targets.natsSystemPassword) {
-          return {
-            verdict: fail(
-              "no system-account credentials, so the servers cannot be asked one by one",
-              `pass --outputs (the stack's ${OUTPUTS.natsSystemUser} and ${OUTPUTS.natsSystemPassword}) or --nats-system-user and NATSMON_NATS_SYSTEM_PASSWORD`,
-            ),
-          };
-        }
-        const system = await connectWithin(
-          {
-            servers: url,
-            timeout: timeoutMs,
-            name: "natsmon check (system)",
-            user: targets.natsSystemUser,
-            pass: targets.natsSystemPassword,
-            ...tls,
-          },
-          signal,
-          connections,
-        );
-        const answers = await pingServers(system, expected.count, timeoutMs);
-        return {
-          verdict: serversVerdict(
-            answers.map((reply) => reply.server.name),
-            expected,
-          ),
-          value: answers,
-        };
-      },
-    );
-    if (replies) {
-      await run.check("nats.jetstream", { what: "JetStream on each server", fix: unreachable }, async () => ({
-        verdict: jetstreamVerdict(replies),
-      }));
-      await run.check("nats.meta-leader", { what: "JetStream meta leader", fix: unreachable }, async () => ({
-        verdict: metaLeaderVerdict(replies, expected.count ?? replies.length),
-      }));
-    } else {
-      run.skipAll(["nats.jetstream", "nats.meta-leader"], "needs the servers' answers (nats.servers failed)");
-    }
-
-    await run.check("nats.pubsub", { what: "publish and receive one message", fix: unreachable }, async ({ signal }) => ({
-      verdict: await pubSubRoundTrip(client, signal),
-    }));
-
-    await run.check("nats.jetstream-account", { what: "JetStream account info", fix: JETSTREAM_ACCOUNT_FIX }, async ({ timeoutMs }) => {
-      const jsm = await jetstreamManager(client, { timeout: timeoutMs });
-      return { verdict: accountVerdict(await jsm.getAccountInfo()) };
-    });
+    await runClusterChecks(targets, run, connections);
+    await runNodeChecks(targets, run, connections);
   } finally {
     await Promise.allSettled(connections.map((nc) => nc.close()));
+  }
+}
+
+/** How the client checks log in: TLS with the stack's CA when known, the application user when there is one. */
+function clientLogin(targets: StackTargets): { tls?: { ca: string }; user?: string; pass?: string } {
+  // With a CA the client port speaks TLS, verified against the stack's CA.
+  const tls = targets.natsCaCert ? { tls: { ca: targets.natsCaCert } } : {};
+  return { ...tls, ...(targets.natsUser ? { user: targets.natsUser, pass: targets.natsPassword ?? "" } : {}) };
+}
+
+async function runClusterChecks(targets: StackTargets, run: CheckRun, connections: NatsConnection[]): Promise<void> {
+  const url = targets.natsUrls ? targets.natsUrls.join(",") : targets.natsUrl;
+  const servers = targets.natsUrls ?? targets.natsUrl;
+  const unreachable = `start the cluster (docker ps --filter label=${LABELS.component}=${COMPONENTS.nats} shows its containers) or point --nats-url at it`;
+  const tls = targets.natsCaCert ? { tls: { ca: targets.natsCaCert } } : {};
+  const login = clientLogin(targets);
+  const as = targets.natsUser ? ` as ${targets.natsUser}` : "";
+  const connectFix = targets.natsUser
+    ? `${unreachable}; on "Authorization Violation", check the application user's credentials (nats_app_user / nats_app_password)`
+    : `${unreachable}; on "Authorization Violation", the cluster refuses anonymous clients: pass --outputs (nats_app_user, nats_app_password) or --nats-user and NATSMON_NATS_PASSWORD`;
+  const client = await run.check("nats.connect", { what: `connect to ${url}${as}`, fix: connectFix }, async ({ signal, timeoutMs }) => {
+    const nc = await connectWithin({ servers, timeout: timeoutMs, name: "natsmon check", ...login }, signal, connections);
+    const info = nc.info;
+    return {
+      verdict: ok(
+        `connected to ${url}${as}: server ${info?.server_name ?? "?"}, nats-server ${info?.version ?? "?"}${info?.cluster ? `, cluster ${info.cluster}` : ""}`,
+      ),
+      value: nc,
+    };
+  });
+  if (!client) {
+    run.skipAll(NATS_CHECKS.slice(1), "needs a connection (nats.connect failed)");
+    return;
+  }
+
+  const expected: ExpectedCluster = { names: targets.natsServers, count: targets.expectedServers };
+  const replies = await run.check(
+    "nats.servers",
+    { what: `${SYSTEM_SUBJECT} as the system user`, fix: unreachable },
+    async ({ signal, timeoutMs }) => {
+      if (!targets.natsSystemUser || !targets.natsSystemPassword) {
+        return {
+          verdict: fail(
+            "no system-account credentials, so the servers cannot be asked one by one",
+            `pass --outputs (the stack's ${OUTPUTS.natsSystemUser} and ${OUTPUTS.natsSystemPassword}) or --nats-system-user and NATSMON_NATS_SYSTEM_PASSWORD`,
+          ),
+        };
+      }
+      const system = await connectWithin(
+        {
+          servers,
+          timeout: timeoutMs,
+          name: "natsmon check (system)",
+          user: targets.natsSystemUser,
+          pass: targets.natsSystemPassword,
+          ...tls,
+        },
+        signal,
+        connections,
+      );
+      const answers = await pingServers(system, expected.count, timeoutMs);
+      return {
+        verdict: serversVerdict(
+          answers.map((reply) => reply.server.name),
+          expected,
+          targets.hosts && serverHosts(targets),
+        ),
+        value: answers,
+      };
+    },
+  );
+  if (replies) {
+    await run.check("nats.jetstream", { what: "JetStream on each server", fix: unreachable }, async () => ({
+      verdict: jetstreamVerdict(replies),
+    }));
+    await run.check("nats.meta-leader", { what: "JetStream meta leader", fix: unreachable }, async () => ({
+      verdict: metaLeaderVerdict(replies, expected.count ?? replies.length),
+    }));
+  } else {
+    run.skipAll(["nats.jetstream", "nats.meta-leader"], "needs the servers' answers (nats.servers failed)");
+  }
+
+  await run.check("nats.pubsub", { what: "publish and receive one message", fix: unreachable }, async ({ signal }) => ({
+    verdict: await pubSubRoundTrip(client, signal),
+  }));
+
+  await run.check("nats.jetstream-account", { what: "JetStream account info", fix: JETSTREAM_ACCOUNT_FIX }, async ({ timeoutMs }) => {
+    const jsm = await jetstreamManager(client, { timeout: timeoutMs });
+    return { verdict: accountVerdict(await jsm.getAccountInfo()) };
+  });
+}
+
+/** Where each server runs, for messages: its host's name and engine. */
+function serverHosts(targets: StackTargets): ReadonlyMap<string, ServerHost> {
+  return new Map([...hostOfServer(targets.hosts ?? [])].map(([server, host]) => [server, { host: host.name, engine: host.dockerHost }]));
+}
+
+/**
+ * One check per host with NATS nodes: each node's client port on its host's
+ * address answers as that node (TLS verified with the stack's CA when the
+ * client port requires it). The cluster checks above go through whichever
+ * node answers first; these say which host is unreachable.
+ */
+async function runNodeChecks(targets: StackTargets, run: CheckRun, connections: NatsConnection[]): Promise<void> {
+  if (!targets.hosts || !targets.natsUrls) return;
+  const login = clientLogin(targets);
+  for (const host of targets.hosts.filter((h) => h.natsServers.length > 0)) {
+    const fix = `start the node(s) (docker -H ${host.dockerHost} ps -a --filter label=${LABELS.component}=${COMPONENTS.nats}), check that host ${host.name} is up and its client port is open to this machine`;
+    await run.check(
+      `nats.node@${host.name}`,
+      { what: `connect to ${host.natsUrls.join(", ")} on host ${host.name}`, fix },
+      async ({ signal, timeoutMs }) => {
+        const seen: string[] = [];
+        for (const [i, nodeUrl] of host.natsUrls.entries()) {
+          const expected = host.natsServers[i] as string;
+          let nc: NatsConnection;
+          try {
+            nc = await connectWithin(
+              { servers: nodeUrl, timeout: timeoutMs, name: "natsmon check (node)", ignoreClusterUpdates: true, ...login },
+              signal,
+              connections,
+            );
+          } catch (error) {
+            if (signal.aborted) throw error;
+            const described = describeError(error);
+            return { verdict: fail(`on host ${host.name}, ${expected} at ${nodeUrl}: ${described.saw}`, described.fix ?? fix) };
+          }
+          const name = nc.info?.server_name;
+          await nc.close();
+          if (name !== expected) {
+            return {
+              verdict: fail(
+                `on host ${host.name}, ${nodeUrl} answers as ${name ?? "an unnamed server"}, not ${expected}`,
+                `the stack places ${expected} there: check which container publishes that port (docker -H ${host.dockerHost} ps)`,
+              ),
+            };
+          }
+          seen.push(`${expected} at ${nodeUrl}`);
+        }
+        const how = login.tls ? " (TLS verified with the stack's CA)" : "";
+        return { verdict: ok(`host ${host.name}: ${seen.join(", ")} answer${how}`) };
+      },
+    );
   }
 }
 
@@ -134,11 +206,22 @@ export async function runNatsChecks(targets: StackTargets, run: CheckRun): Promi
  * the check already timed out, so that nothing keeps the process alive.
  */
 async function connectWithin(
-  options: { servers: string; timeout: number; name: string; user?: string; pass?: string; tls?: { ca: string } },
+  options: {
+    servers: string | readonly string[];
+    timeout: number;
+    name: string;
+    user?: string;
+    pass?: string;
+    tls?: { ca: string };
+    ignoreClusterUpdates?: boolean;
+  },
   signal: AbortSignal,
   connections: NatsConnection[],
 ): Promise<NatsConnection> {
-  const nc = await connect({ ...options, reconnect: false, maxReconnectAttempts: 0 });
+  // A list of URLs (one per node across hosts): keep to them, the announced ones may not be reachable from here.
+  const servers = typeof options.servers === "string" ? options.servers : [...options.servers];
+  const ignoreClusterUpdates = options.ignoreClusterUpdates ?? typeof options.servers !== "string";
+  const nc = await connect({ ...options, servers, ignoreClusterUpdates, reconnect: false, maxReconnectAttempts: 0 });
   connections.push(nc);
   if (signal.aborted) {
     await nc.close();
@@ -165,8 +248,18 @@ async function pingServers(nc: NatsConnection, expectedCount: number | undefined
   return replies;
 }
 
-/** Are the servers that answered the ones the cluster should have? */
-export function serversVerdict(seen: readonly string[], expected: ExpectedCluster): Verdict {
+/** Where a server runs on a stack over several hosts. */
+export interface ServerHost {
+  readonly host: string;
+  /** The host's engine address, for the fix's docker -H. */
+  readonly engine: string;
+}
+
+/**
+ * Are the servers that answered the ones the cluster should have? With
+ * `hosts` (a stack over several hosts), a missing server is named with its host.
+ */
+export function serversVerdict(seen: readonly string[], expected: ExpectedCluster, hosts?: ReadonlyMap<string, ServerHost>): Verdict {
   const names = [...new Set(seen)].sort();
   const list = names.length > 0 ? names.join(", ") : "none";
   if (names.length === 0) {
@@ -176,6 +269,15 @@ export function serversVerdict(seen: readonly string[], expected: ExpectedCluste
     );
   }
   const missing = (expected.names ?? []).filter((name) => !names.includes(name));
+  if (missing.length > 0 && hosts) {
+    const on = (name: string) => (hosts.get(name) ? ` (on host ${hosts.get(name)?.host})` : "");
+    const first = missing[0] as string;
+    const docker = hosts.get(first) ? `docker -H ${hosts.get(first)?.engine}` : "docker";
+    return fail(
+      `saw ${names.length} server(s) (${list}); missing ${missing.map((name) => `${name}${on(name)}`).join(", ")}`,
+      `check that the host is up and reaches the others on the cluster port, start the server (${docker} start ${first}) and read its log (${docker} logs ${first}) for route errors`,
+    );
+  }
   if (missing.length > 0) {
     return fail(
       `saw ${names.length} server(s) (${list}); missing ${missing.join(", ")}`,

@@ -170,6 +170,8 @@ export interface SystemAccountOptions {
   readonly url: string | readonly string[];
   readonly user: string;
   readonly password: string;
+  /** PEM of the CA the servers' client certificates come from, when the client port requires TLS. */
+  readonly ca?: string;
   /** How long to collect the servers' replies to one ping. */
   readonly replyWaitMs?: number;
 }
@@ -188,6 +190,7 @@ export class SystemAccountCluster implements JetStreamCluster {
       ignoreClusterUpdates: typeof options.url !== "string",
       user: options.user,
       pass: options.password,
+      ...(options.ca ? { tls: { ca: options.ca } } : {}),
       name: "natsmon rollout",
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,

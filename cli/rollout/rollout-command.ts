@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { OUTPUTS } from "../../contract/index.js";
 import { NatsmonError } from "../natsmon-error.js";
 import { loadOutputs } from "../outputs.js";
-import { resolveTargets, type TargetFlags } from "../targets.js";
-import { type JetStreamCluster, SystemAccountCluster } from "./jetstream-cluster.js";
+import { resolveTargets, type StackTargets, type TargetFlags } from "../targets.js";
+import { type JetStreamCluster, SystemAccountCluster, type SystemAccountOptions } from "./jetstream-cluster.js";
 import type { PlanJson } from "./plan-json.js";
 import { requireRolloutSynth } from "./replacement-guard.js";
 import { rollout } from "./rollout.js";
@@ -47,6 +47,21 @@ function readPlanJson(path: string): PlanJson {
   }
 }
 
+/**
+ * How the rollout reaches the cluster: every node's URL on a stack over
+ * several hosts (the client keeps to them while each node is replaced in
+ * turn; Terraform replaces each node through its own host's provider), and
+ * TLS with the stack's CA when the client port requires it.
+ */
+export function rolloutConnection(targets: StackTargets, user: string, password: string): SystemAccountOptions {
+  return {
+    url: targets.natsUrls ?? targets.natsUrl,
+    user,
+    password,
+    ...(targets.natsCaCert ? { ca: targets.natsCaCert } : {}),
+  };
+}
+
 /** Runs `natsmon rollout`; returns the exit status. */
 export async function rolloutCommand(options: RolloutCommandOptions): Promise<number> {
   const stackDir = stackFolder(options);
@@ -56,15 +71,11 @@ export async function rolloutCommand(options: RolloutCommandOptions): Promise<nu
   let cluster: JetStreamCluster | undefined;
   if (targets.natsSystemUser && targets.natsSystemPassword) {
     try {
-      cluster = await SystemAccountCluster.connect({
-        url: targets.natsUrl,
-        user: targets.natsSystemUser,
-        password: targets.natsSystemPassword,
-      });
+      cluster = await SystemAccountCluster.connect(rolloutConnection(targets, targets.natsSystemUser, targets.natsSystemPassword));
     } catch (error) {
       if (!options.dryRun)
         throw new NatsmonError(
-          `cannot connect to ${targets.natsUrl} as ${targets.natsSystemUser}: ${(error as Error).message}`,
+          `cannot connect to ${targets.natsUrls?.join(",") ?? targets.natsUrl} as ${targets.natsSystemUser}: ${(error as Error).message}`,
           "start the cluster or pass --nats-url",
         );
     }

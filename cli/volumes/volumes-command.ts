@@ -1,7 +1,9 @@
 import type Docker from "dockerode";
+import { OUTPUTS } from "../../contract/index.js";
 import { connectDocker, type VolumeOwner, volumeOwners } from "../backup/docker-engine.js";
 import { NatsmonError } from "../natsmon-error.js";
 import { loadOutputs } from "../outputs.js";
+import { parseStackHosts, refuseAcrossHosts } from "../stack-hosts.js";
 import { prefixFromServers, stackVolumeNames } from "./stack-volume-names.js";
 
 /** Options shared by `natsmon volumes` and `natsmon volumes rm`. */
@@ -29,8 +31,15 @@ interface StackContext {
   readonly configured?: readonly string[];
 }
 
-async function stackContext(options: VolumesOptions): Promise<StackContext> {
+async function stackContext(options: VolumesOptions, command: string): Promise<StackContext> {
   const outputs = await loadOutputs(options.outputs, { stack: options.stack });
+  // One engine holds one host's volumes: "kept" or "in the configuration" would be judged against the whole stack.
+  refuseAcrossHosts(
+    command,
+    parseStackHosts(outputs.values[OUTPUTS.hosts]),
+    (host) => `docker -H ${host.dockerHost} volume ls; the configuration declares there: ${host.dataVolumes.join(", ") || "none"}`,
+    "list each host's volumes on its engine",
+  );
   const listed = outputs.values.data_volumes;
   const configured = Array.isArray(listed) ? listed.filter((name): name is string => typeof name === "string") : undefined;
   const prefix = options.prefix ?? prefixFromServers(outputs.values.nats_servers) ?? "";
@@ -58,7 +67,7 @@ export async function listStackVolumes(docker: Docker, prefix: string, configure
 
 /** `natsmon volumes`: every volume of the stack on the engine, the kept ones that no configuration declares included. */
 export async function volumesCommand(options: VolumesOptions): Promise<number> {
-  const context = await stackContext(options);
+  const context = await stackContext(options, "volumes");
   const volumes = await listStackVolumes(await connectDocker(), context.prefix, context.configured);
   if (options.json) {
     process.stdout.write(`${JSON.stringify(volumes, null, 2)}\n`);
@@ -88,7 +97,7 @@ export async function volumesCommand(options: VolumesOptions): Promise<number> {
  * scale in and deploy first), and a volume any container mounts.
  */
 export async function volumesRmCommand(name: string, options: VolumesOptions): Promise<number> {
-  const context = await stackContext(options);
+  const context = await stackContext(options, "volumes rm");
   if (!stackVolumeNames(context.prefix).includes(name)) {
     throw new NatsmonError(
       `${name} is not a data volume of the stack (prefix "${context.prefix}")`,

@@ -366,6 +366,40 @@ describeWithDockerEngine("natsmon restore never leaves a part worse off (real Do
         expect(await filesOf(docker, nodeVolume)).toEqual(nodeFiles);
       }, 60_000);
 
+      it("backup and restore do not stop a node whose meta group has servers this engine does not hold (other hosts)", async () => {
+        await startPeer("www");
+        const volume = `${RUN}-nats-node3-data`;
+        await createVolume(volume);
+        await fill(volume, { healthy: "yes\n" });
+        const elsewhere = await startPart(`${RUN}-nats-node3`, "nats", volume, {
+          Cmd: ["/bin/sh", "-c", "httpd -p 127.0.0.1:8222 -h /www-elsewhere && exec sleep 3600"],
+        });
+        try {
+          await waitHealthy(elsewhere);
+          const startedAt = (await elsewhere.inspect()).State.StartedAt;
+          await expect(
+            backupVolumes([volume], {
+              outDir: join(outDir, "elsewhere"),
+              prometheusUrl: "http://127.0.0.1:9",
+              waitTimeoutSeconds: 30,
+              overwrite: false,
+              progress: quiet,
+            }),
+          ).rejects.toThrow(`not stopping ${RUN}-nats-node3: its JetStream cluster has 5 servers and this Docker engine holds 3 of them`);
+          await expect(
+            restoreVolume(nodeArchive, volume, { force: true, allowMismatch: true, waitTimeoutSeconds: 30, progress: quiet }),
+          ).rejects.toThrow(`not restoring ${RUN}-nats-node3: its JetStream cluster has 5 servers`);
+          expect((await elsewhere.inspect()).State.StartedAt).toBe(startedAt);
+          expect(existsSync(join(outDir, "elsewhere", archiveName(volume)))).toBe(false);
+        } finally {
+          await elsewhere.remove({ force: true });
+          await docker
+            .getVolume(volume)
+            .remove({ force: true })
+            .catch(() => undefined);
+        }
+      }, 90_000);
+
       it("with the other node healthy and current, the node is restored and waited for until current", async () => {
         await startPeer("www");
         const said: string[] = [];

@@ -28,9 +28,13 @@ export async function importBusyboxImage(docker: Docker, image: string, files: R
 
 /** What a NATS node's monitoring port answers once it is healthy and current, for {@link importBusyboxImage}. */
 export const HEALTHY_NODE_FILES: Record<string, string> = {
+  // No cluster_size: the fake cluster is whichever fake nodes a test runs on the engine.
   "www/healthz": '{"status":"ok"}',
-  "www/jsz": JSON.stringify({ meta_cluster: { name: "fake", leader: "fake-leader", cluster_size: 3 } }),
+  "www/jsz": JSON.stringify({ meta_cluster: { name: "fake", leader: "fake-leader" } }),
   // A node that is up but behind: JetStream on, no meta leader it follows.
   "www-behind/healthz": '{"status":"ok"}',
-  "www-behind/jsz": JSON.stringify({ meta_cluster: { name: "fake", cluster_size: 3 } }),
+  "www-behind/jsz": JSON.stringify({ meta_cluster: { name: "fake" } }),
+  // A node of a 5-server meta group, most of it on other engines (a cluster over several hosts).
+  "www-elsewhere/healthz": '{"status":"ok"}',
+  "www-elsewhere/jsz": JSON.stringify({ meta_cluster: { name: "fake", leader: "fake-leader", cluster_size: 5 } }),
 };
