@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Plugin } from "esbuild";
@@ -43,7 +43,7 @@ function bundleText(dir: string): string {
 function readdirBundles(dir: string): string[] {
   const cache = join(dir, "cache");
   return readdirSync(cache)
-    .filter((name) => name.endsWith(".mjs"))
+    .filter((name) => name.endsWith(".cjs"))
     .map((name) => join(cache, name));
 }
 
@@ -173,6 +173,44 @@ describe("scripts/app/run.mjs, the cdktf app command", () => {
     writeFileSync(join(dir, "double.ts"), "export function double(n: number) { return 2 * n; }\n");
     const built = await build();
     expect(built.outputFiles[0].text).toContain('COMPUTED = JSON.parse("4")');
+  }, 30_000);
+
+  it("keeps a V8 code cache of the bundle after a run that succeeded, and replaces one that V8 rejects", () => {
+    const dir = fixture({
+      "app.ts":
+        'import { greeting } from "./greeting.js";\nif (process.env.FAIL) throw new Error("failed on purpose");\nconsole.log(greeting);\n',
+      "greeting.ts": 'export const greeting: string = "cached";\n',
+    });
+    const cacheOf = () => `${readdirBundles(dir)[0]}.code-cache`;
+    const failed = launch(dir, "app.ts", { FAIL: "1" });
+    expect(failed.status).not.toBe(0);
+    expect(failed.stderr).toContain("failed on purpose");
+    expect(existsSync(cacheOf()), "no cache after a failed run").toBe(false);
+
+    expect(launch(dir, "app.ts")).toMatchObject({ status: 0, stdout: "cached\n" });
+    const written = statSync(cacheOf());
+    expect(written.size).toBeGreaterThan(0);
+    expect(launch(dir, "app.ts")).toMatchObject({ status: 0, stdout: "cached\n", stderr: "" });
+    // A rewrite renames a new file into place: another inode.
+    expect(statSync(cacheOf()).ino, "a cache V8 accepted is kept, not written again").toBe(written.ino);
+
+    writeFileSync(cacheOf(), "not a code cache");
+    expect(launch(dir, "app.ts")).toMatchObject({ status: 0, stdout: "cached\n", stderr: "" });
+    expect(readFileSync(cacheOf(), "utf8")).not.toBe("not a code cache");
+  }, 30_000);
+
+  it("runs the bundle as a module: its own require, __filename, and import() of a package", () => {
+    const dir = fixture({
+      "app.ts": [
+        'import { basename } from "node:path";',
+        "async function main() {",
+        '  const { default: colours } = await import("picocolors");',
+        '  console.log(typeof colours.red, basename(__filename).endsWith(".cjs"), typeof require.resolve);',
+        "}",
+        "void main();",
+      ].join("\n"),
+    });
+    expect(launch(dir, "app.ts")).toMatchObject({ status: 0, stdout: "function true function\n" });
   }, 30_000);
 
   it("keeps class names, which construct errors quote", () => {

@@ -5,7 +5,7 @@
  * Why: `cdktf synth/diff/deploy` start the app on every run. Under `tsx`, each of
  * our ~60 TypeScript modules and the Grafana SDK's ~300 CommonJS modules goes
  * through a loader hook; that costs about half a second before any synth work.
- * One ES module bundle, built by esbuild when a source changed and reused
+ * One CommonJS bundle, built by esbuild when a source changed and reused
  * otherwise, loads in a few tens of milliseconds.
  *
  * Freshness: the bundle is reused only while every file esbuild read to build it
@@ -38,7 +38,7 @@ export const BUNDLED_PACKAGES = [
 ];
 
 /** Bumped when the build options change in a way the inputs' stats cannot show. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** Size and time recorded for a settings file that did not exist at build time. */
 const ABSENT = -1;
@@ -69,7 +69,7 @@ export function defaultCacheDir() {
 export async function freshBundle(entry, cacheDir = defaultCacheDir()) {
   const entryPath = resolve(entry);
   const key = createHash("sha256").update(entryPath).digest("hex").slice(0, 12);
-  const file = join(cacheDir, `${basename(entryPath).replace(/\.[cm]?[jt]sx?$/, "")}-${key}.mjs`);
+  const file = join(cacheDir, `${basename(entryPath).replace(/\.[cm]?[jt]sx?$/, "")}-${key}.cjs`);
   const manifestFile = `${file}.inputs.json`;
   const reason = staleReason(entryPath, file, manifestFile);
   if (reason === undefined) return { file, rebuilt: false };
@@ -118,16 +118,15 @@ async function build(entryPath, file, manifestFile) {
     entryPoints: [entryPath],
     bundle: true,
     platform: "node",
-    format: "esm",
+    // CommonJS, not an ES module: the launcher compiles it with node:vm, whose
+    // code cache can keep the functions a run compiled (see code-cache.mjs).
+    // For ES modules that needs vm.SourceTextModule, behind a flag. One cost: no top-level await in the entry.
+    format: "cjs",
     // The oldest Node the project runs on; the output does not depend on the Node running the build.
     target: "node20",
     // Construct classes name themselves in error messages (`NatsCluster "Nats": ...`);
     // bundling would otherwise rename classes whose names collide across modules.
     keepNames: true,
-    // The bundled CommonJS packages call require(); an ES module has none of its own.
-    banner: {
-      js: 'import { createRequire as __natsmonCreateRequire } from "node:module";\nconst require = __natsmonCreateRequire(import.meta.url);',
-    },
     // Before the externals plugin: it decides which module an import of a prerendered function gets.
     plugins: [prerendered(resolve(here, "../.."), dirname(file)), externalUnlessBundled()],
     metafile: true,
