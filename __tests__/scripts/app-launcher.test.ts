@@ -1,3 +1,4 @@
+import { isAscii } from "node:buffer";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -68,6 +69,9 @@ describe("scripts/app/run.mjs, the cdktf app command", () => {
       expect(tsx.status, tsx.stderr).toBe(0);
       const plan = (dir: string) => readFileSync(join(out, dir, "stacks/nats-monitoring/cdk.tf.json"), "utf8");
       expect(plan("bundled")).toBe(plan("tsx"));
+      // Pure ASCII, which the launcher reads without decoding UTF-8 (see asciiLineComments).
+      const [bundle] = readdirSync(cache).filter((name) => name.endsWith(".cjs"));
+      expect(isAscii(readFileSync(join(cache, bundle))), "the bundle is ASCII").toBe(true);
       expect(readFileSync(join(out, "bundled/manifest.json"), "utf8")).toBe(readFileSync(join(out, "tsx/manifest.json"), "utf8"));
     } finally {
       rmSync(out, { recursive: true, force: true });
@@ -212,6 +216,16 @@ describe("scripts/app/run.mjs, the cdktf app command", () => {
     });
     expect(launch(dir, "app.ts")).toMatchObject({ status: 0, stdout: "function true function\n" });
   }, 30_000);
+
+  it("escapes non-ASCII characters in whole-line comments only, where they are text", async () => {
+    // A plain .mjs file (checked by its own @ts-check), typed here by hand.
+    const bundleModule = "../../scripts/app/bundle.mjs";
+    const { asciiLineComments } = (await import(bundleModule)) as { asciiLineComments: (text: string) => string };
+    const text = ["  // the dashboard\u2019s time \u{1F600}", 'const quote = "\u2019";', "x(); // trailing \u2019"].join("\n");
+    expect(asciiLineComments(text)).toBe(
+      ["  // the dashboard\\u2019s time \\ud83d\\ude00", 'const quote = "\u2019";', "x(); // trailing \u2019"].join("\n"),
+    );
+  });
 
   it("keeps class names, which construct errors quote", () => {
     // Two modules with a class of the same name: bundling must not rename either.
