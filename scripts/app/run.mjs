@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { defaultCacheDir, freshBundle } from "./bundle.mjs";
 import { runBundle } from "./code-cache.mjs";
 import { deferCdktfStackTraces } from "./deferred-stack-traces.mjs";
+import { skipPreparingPassForSingleStack } from "./single-stack-prepare.mjs";
 
 const [entry, ...rest] = process.argv.slice(2);
 if (!entry || rest.length > 0) {
@@ -27,4 +28,6 @@ const bundle = await freshBundle(entry);
 if (bundle.rebuilt) console.error(`natsmon app: compiled ${entry} (${bundle.reason})`);
 // cdktf formats a full stack trace for each token it creates; format them only when read.
 deferCdktfStackTraces(bundle.file);
+// cdktf resolves each stack once more before synth, for references between stacks; one stack has none.
+skipPreparingPassForSingleStack(bundle.file);
 runBundle(bundle.file);
