@@ -201,6 +201,17 @@ describe("scripts/app/run.mjs, the cdktf app command", () => {
     writeFileSync(cacheOf(), "not a code cache");
     expect(launch(dir, "app.ts")).toMatchObject({ status: 0, stdout: "cached\n", stderr: "" });
     expect(readFileSync(cacheOf(), "utf8")).not.toBe("not a code cache");
+
+    // A cache that cannot be written (here a folder in its place) is reported, and the run still succeeds.
+    rmSync(cacheOf());
+    mkdirSync(cacheOf());
+    const unwritable = launch(dir, "app.ts");
+    expect(unwritable).toMatchObject({ status: 0, stdout: "cached\n" });
+    expect(unwritable.stderr).toContain("natsmon app: could not keep the code cache");
+    expect(
+      readdirSync(join(dir, "cache")).filter((name) => name.endsWith(".tmp")),
+      "no temporary file left",
+    ).toEqual([]);
   }, 30_000);
 
   it("runs the bundle as a module: its own require, __filename, and import() of a package", () => {

@@ -17,7 +17,7 @@
  * cache, so a stale one costs one compile, never a wrong result.
  */
 import { isAscii } from "node:buffer";
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import vm from "node:vm";
@@ -54,7 +54,15 @@ export function runBundle(file) {
   if (cache !== "used") {
     // At exit, so that the cache holds everything the run compiled, synth included.
     process.once("exit", (code) => {
-      if (code === 0) writeAtomically(cacheFile, script.createCachedData());
+      if (code !== 0) return;
+      // Only a cache: a synth that worked must not fail because it cannot be kept (a read-only folder, say).
+      try {
+        writeAtomically(cacheFile, script.createCachedData());
+      } catch (error) {
+        console.error(
+          `natsmon app: could not keep the code cache ${cacheFile} (${error instanceof Error ? error.message : error}); synth is not affected`,
+        );
+      }
     });
   }
   const module = { exports: {} };
@@ -88,6 +96,10 @@ function readOrUndefined(path) {
  */
 function writeAtomically(path, data) {
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, data);
-  renameSync(temp, path);
+  try {
+    writeFileSync(temp, data);
+    renameSync(temp, path);
+  } finally {
+    rmSync(temp, { force: true });
+  }
 }
