@@ -37,7 +37,9 @@ export function skipPreparingPassForSingleStack(fromFile) {
   try {
     const require = createRequire(fromFile);
     cdktfPackage = require("cdktf/package.json");
-    stackModule = require("cdktf/lib/terraform-stack.js");
+    // Through cdktf's index, as the app loads it: loading lib/terraform-stack.js
+    // first (before the index) costs about 15 ms more, measured on the empty app.
+    stackModule = require("cdktf");
   } catch {
     return false;
   }
