@@ -255,6 +255,11 @@ describe("scripts/app/run.mjs, the cdktf app command", () => {
     expect(build.status).not.toBe(0);
     expect(build.stderr).toMatch(/app\.ts:1:\d+: ERROR: Unexpected ";"/);
 
+    // The bundle is CommonJS (for its code cache): top-level await is refused, with esbuild's reason.
+    const awaiting = launch(fixture({ "app.ts": "console.log(await Promise.resolve(1));\n" }), "app.ts");
+    expect(awaiting.status).not.toBe(0);
+    expect(awaiting.stderr).toContain('Top-level await is currently not supported with the "cjs" output format');
+
     const throwing = fixture({ "app.ts": 'throw new Error("Grafana \\"Grafana\\": adminUser must be a login");\n' });
     const run = launch(throwing, "app.ts");
     expect(run.status).not.toBe(0);
