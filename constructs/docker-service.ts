@@ -137,6 +137,9 @@ export interface DockerServiceProps {
   readonly hardening?: ContainerHardening;
 }
 
+/** What the spec hash resolves to in cdktf's preparing pass, whose output is never written. */
+const PREPARING_PLACEHOLDER = "(spec hash: computed in the final resolution)";
+
 /** Size of each json-file log and how many are kept: 3 x 10 MB per container. */
 const LOG_OPTS = { "max-size": "10m", "max-file": "3" };
 
@@ -241,7 +244,13 @@ export class DockerService extends Construct {
     const specHash = Lazy.stringValue({
       // Resolved at synth time, so Terraform references hash by their
       // expression and the hash is stable from one synth to the next.
-      produce: (context) => sha256(JSON.stringify(context.resolve({ spec, labels }))),
+      // cdktf resolves the whole stack twice: first a preparing pass, whose
+      // result it drops (it only lets references register themselves across
+      // stacks), then the real one. Every token in the spec is also in the
+      // container's own attributes, which that pass resolves anyway, so the
+      // hash (a second resolution of the largest spec, config files included)
+      // is computed only for the output; it is a measurable part of synth.
+      produce: (context) => (context.preparing ? PREPARING_PLACEHOLDER : sha256(JSON.stringify(context.resolve({ spec, labels })))),
     });
 
     this.container = new Container(this, "Container", {

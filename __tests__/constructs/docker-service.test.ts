@@ -1,6 +1,6 @@
 import { Network } from "@cdktf/provider-docker/lib/network/index.js";
 import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
-import { TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { Lazy, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { DockerService, type DockerServiceProps } from "../../constructs/docker-service.js";
 import { escapeTerraform } from "../../constructs/private/escape-terraform.js";
@@ -57,6 +57,25 @@ describe("DockerService", () => {
     expect(hash({ healthcheck: { test: ["CMD", "false"] } })).not.toBe(base);
     expect(hash({ env: { A: "1" } })).not.toBe(base);
     expect(hash({ files: [{ path: "/x", content: "y" }] })).not.toBe(base);
+  });
+
+  it("resolves the spec for its hash in cdktf's final pass only, not in the preparing pass whose output is dropped", () => {
+    const preparing: boolean[] = [];
+    const command = Lazy.stringValue({
+      produce: (context) => {
+        preparing.push(context.preparing);
+        return "serve";
+      },
+    });
+    const stack = serviceStack({ command: [command] });
+    // What App.synth does before it writes a stack (Testing.synth skips it).
+    stack.prepareStack();
+    const c = container(synthesize(stack).plan, "svc");
+    expect(c.command).toEqual(["serve"]);
+    // The container's attribute in each pass, and the hash in the final one.
+    expect(preparing.filter((pass) => pass)).toHaveLength(1);
+    expect(preparing.filter((pass) => !pass)).toHaveLength(2);
+    expect(labelsOf(c)["natsmon.spec-hash"]).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it("uploads files, mounts volumes and host paths, publishes ports", () => {

@@ -1,5 +1,6 @@
+import { isAscii } from "node:buffer";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Plugin } from "esbuild";
@@ -43,7 +44,7 @@ function bundleText(dir: string): string {
 function readdirBundles(dir: string): string[] {
   const cache = join(dir, "cache");
   return readdirSync(cache)
-    .filter((name) => name.endsWith(".mjs"))
+    .filter((name) => name.endsWith(".cjs"))
     .map((name) => join(cache, name));
 }
 
@@ -68,6 +69,9 @@ describe("scripts/app/run.mjs, the cdktf app command", () => {
       expect(tsx.status, tsx.stderr).toBe(0);
       const plan = (dir: string) => readFileSync(join(out, dir, "stacks/nats-monitoring/cdk.tf.json"), "utf8");
       expect(plan("bundled")).toBe(plan("tsx"));
+      // Pure ASCII, which the launcher reads without decoding UTF-8 (see asciiLineComments).
+      const [bundle] = readdirSync(cache).filter((name) => name.endsWith(".cjs"));
+      expect(isAscii(readFileSync(join(cache, bundle))), "the bundle is ASCII").toBe(true);
       expect(readFileSync(join(out, "bundled/manifest.json"), "utf8")).toBe(readFileSync(join(out, "tsx/manifest.json"), "utf8"));
     } finally {
       rmSync(out, { recursive: true, force: true });
@@ -175,6 +179,65 @@ describe("scripts/app/run.mjs, the cdktf app command", () => {
     expect(built.outputFiles[0].text).toContain('COMPUTED = JSON.parse("4")');
   }, 30_000);
 
+  it("keeps a V8 code cache of the bundle after a run that succeeded, and replaces one that V8 rejects", () => {
+    const dir = fixture({
+      "app.ts":
+        'import { greeting } from "./greeting.js";\nif (process.env.FAIL) throw new Error("failed on purpose");\nconsole.log(greeting);\n',
+      "greeting.ts": 'export const greeting: string = "cached";\n',
+    });
+    const cacheOf = () => `${readdirBundles(dir)[0]}.code-cache`;
+    const failed = launch(dir, "app.ts", { FAIL: "1" });
+    expect(failed.status).not.toBe(0);
+    expect(failed.stderr).toContain("failed on purpose");
+    expect(existsSync(cacheOf()), "no cache after a failed run").toBe(false);
+
+    expect(launch(dir, "app.ts")).toMatchObject({ status: 0, stdout: "cached\n" });
+    const written = statSync(cacheOf());
+    expect(written.size).toBeGreaterThan(0);
+    expect(launch(dir, "app.ts")).toMatchObject({ status: 0, stdout: "cached\n", stderr: "" });
+    // A rewrite renames a new file into place: another inode.
+    expect(statSync(cacheOf()).ino, "a cache V8 accepted is kept, not written again").toBe(written.ino);
+
+    writeFileSync(cacheOf(), "not a code cache");
+    expect(launch(dir, "app.ts")).toMatchObject({ status: 0, stdout: "cached\n", stderr: "" });
+    expect(readFileSync(cacheOf(), "utf8")).not.toBe("not a code cache");
+
+    // A cache that cannot be written (here a folder in its place) is reported, and the run still succeeds.
+    rmSync(cacheOf());
+    mkdirSync(cacheOf());
+    const unwritable = launch(dir, "app.ts");
+    expect(unwritable).toMatchObject({ status: 0, stdout: "cached\n" });
+    expect(unwritable.stderr).toContain("natsmon app: could not keep the code cache");
+    expect(
+      readdirSync(join(dir, "cache")).filter((name) => name.endsWith(".tmp")),
+      "no temporary file left",
+    ).toEqual([]);
+  }, 30_000);
+
+  it("runs the bundle as a module: its own require, __filename, and import() of a package", () => {
+    const dir = fixture({
+      "app.ts": [
+        'import { basename } from "node:path";',
+        "async function main() {",
+        '  const { default: colours } = await import("picocolors");',
+        '  console.log(typeof colours.red, basename(__filename).endsWith(".cjs"), typeof require.resolve);',
+        "}",
+        "void main();",
+      ].join("\n"),
+    });
+    expect(launch(dir, "app.ts")).toMatchObject({ status: 0, stdout: "function true function\n" });
+  }, 30_000);
+
+  it("escapes non-ASCII characters in whole-line comments only, where they are text", async () => {
+    // A plain .mjs file (checked by its own @ts-check), typed here by hand.
+    const bundleModule = "../../scripts/app/bundle.mjs";
+    const { asciiLineComments } = (await import(bundleModule)) as { asciiLineComments: (text: string) => string };
+    const text = ["  // the dashboard\u2019s time \u{1F600}", 'const quote = "\u2019";', "x(); // trailing \u2019"].join("\n");
+    expect(asciiLineComments(text)).toBe(
+      ["  // the dashboard\\u2019s time \\ud83d\\ude00", 'const quote = "\u2019";', "x(); // trailing \u2019"].join("\n"),
+    );
+  });
+
   it("keeps class names, which construct errors quote", () => {
     // Two modules with a class of the same name: bundling must not rename either.
     const dir = fixture({
@@ -191,6 +254,11 @@ describe("scripts/app/run.mjs, the cdktf app command", () => {
     const build = launch(broken, "app.ts");
     expect(build.status).not.toBe(0);
     expect(build.stderr).toMatch(/app\.ts:1:\d+: ERROR: Unexpected ";"/);
+
+    // The bundle is CommonJS (for its code cache): top-level await is refused, with esbuild's reason.
+    const awaiting = launch(fixture({ "app.ts": "console.log(await Promise.resolve(1));\n" }), "app.ts");
+    expect(awaiting.status).not.toBe(0);
+    expect(awaiting.stderr).toContain('Top-level await is currently not supported with the "cjs" output format');
 
     const throwing = fixture({ "app.ts": 'throw new Error("Grafana \\"Grafana\\": adminUser must be a login");\n' });
     const run = launch(throwing, "app.ts");

@@ -5,7 +5,7 @@
  * Why: `cdktf synth/diff/deploy` start the app on every run. Under `tsx`, each of
  * our ~60 TypeScript modules and the Grafana SDK's ~300 CommonJS modules goes
  * through a loader hook; that costs about half a second before any synth work.
- * One ES module bundle, built by esbuild when a source changed and reused
+ * One CommonJS bundle, built by esbuild when a source changed and reused
  * otherwise, loads in a few tens of milliseconds.
  *
  * Freshness: the bundle is reused only while every file esbuild read to build it
@@ -38,7 +38,7 @@ export const BUNDLED_PACKAGES = [
 ];
 
 /** Bumped when the build options change in a way the inputs' stats cannot show. */
-const FORMAT = 2;
+const FORMAT = 4;
 
 /** Size and time recorded for a settings file that did not exist at build time. */
 const ABSENT = -1;
@@ -69,7 +69,7 @@ export function defaultCacheDir() {
 export async function freshBundle(entry, cacheDir = defaultCacheDir()) {
   const entryPath = resolve(entry);
   const key = createHash("sha256").update(entryPath).digest("hex").slice(0, 12);
-  const file = join(cacheDir, `${basename(entryPath).replace(/\.[cm]?[jt]sx?$/, "")}-${key}.mjs`);
+  const file = join(cacheDir, `${basename(entryPath).replace(/\.[cm]?[jt]sx?$/, "")}-${key}.cjs`);
   const manifestFile = `${file}.inputs.json`;
   const reason = staleReason(entryPath, file, manifestFile);
   if (reason === undefined) return { file, rebuilt: false };
@@ -118,16 +118,15 @@ async function build(entryPath, file, manifestFile) {
     entryPoints: [entryPath],
     bundle: true,
     platform: "node",
-    format: "esm",
+    // CommonJS, not an ES module: the launcher compiles it with node:vm, whose
+    // code cache can keep the functions a run compiled (see code-cache.mjs).
+    // For ES modules that needs vm.SourceTextModule, behind a flag. One cost: no top-level await in the entry.
+    format: "cjs",
     // The oldest Node the project runs on; the output does not depend on the Node running the build.
     target: "node20",
     // Construct classes name themselves in error messages (`NatsCluster "Nats": ...`);
     // bundling would otherwise rename classes whose names collide across modules.
     keepNames: true,
-    // The bundled CommonJS packages call require(); an ES module has none of its own.
-    banner: {
-      js: 'import { createRequire as __natsmonCreateRequire } from "node:module";\nconst require = __natsmonCreateRequire(import.meta.url);',
-    },
     // Before the externals plugin: it decides which module an import of a prerendered function gets.
     plugins: [prerendered(resolve(here, "../.."), dirname(file)), externalUnlessBundled()],
     metafile: true,
@@ -166,12 +165,33 @@ async function build(entryPath, file, manifestFile) {
   mkdirSync(dirname(file), { recursive: true });
   // Write then rename, so two synths starting at once never read half a file.
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, output.contents);
+  writeFileSync(temp, asciiLineComments(output.text));
   renameSync(temp, file);
   if (!editedDuringBuild) {
     writeFileSync(temp, JSON.stringify(manifest));
     renameSync(temp, manifestFile);
   }
+}
+
+/**
+ * The bundle with the non-ASCII characters of its whole-line `//` comments
+ * written as `\u` escapes (in a comment they are only text).
+ *
+ * Why: esbuild escapes non-ASCII characters in code (its default `charset`
+ * is ASCII) but keeps comments as written, and a few bundled comments hold
+ * typographic quotes. One such character makes the whole 2.5 MB source a
+ * two-byte string that Node must decode as UTF-8; pure ASCII is read as
+ * Latin-1 with no decoding (code-cache.mjs), several milliseconds less on every
+ * synth. A character outside such a comment is left alone: the bundle then
+ * stays UTF-8 and is read as such, slower but correct.
+ * @param {string} text
+ * @returns {string}
+ */
+export function asciiLineComments(text) {
+  return text.replace(
+    /^([ \t]*\/\/)(.*[\u0080-\uffff].*)$/gm,
+    (_, start, rest) => start + rest.replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`),
+  );
 }
 
 /**
