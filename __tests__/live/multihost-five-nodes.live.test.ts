@@ -11,7 +11,7 @@ import { COMPONENTS, LABELS } from "../../contract/index.js";
 import type { Plan } from "../helpers/plan.js";
 import { recordFigures } from "./figures.js";
 import { synthLivePlan } from "./live-plan.js";
-import { appLogin, readStream } from "./nats-client.js";
+import { appLogin, readStream, settledStreamState } from "./nats-client.js";
 import { PlanReplayer } from "./plan-replayer.js";
 import { SteadyPublisher } from "./steady-load.js";
 import { containerLog, docker, TESTBED_IMAGES } from "./testbed.js";
@@ -250,7 +250,7 @@ describe.skipIf(hosts.length < 3)("five nodes over three Docker engines (npm run
         { timeoutMs: 120_000, intervalMs: 1_000 },
       );
       expect(caughtUp).toMatch(/current|leader again/);
-      const { state } = await jsm.streams.info(stream);
+      const state = await settledStreamState(jsm, stream, publisher.acked.size);
       expect(state.messages, "no duplicates: retried publishes were deduplicated").toBe(publisher.acked.size);
       const stored = await readStream(nc, stream, state.messages);
       const missing = [...publisher.acked].filter(([seq, id]) => stored.get(seq) !== id).length;

@@ -6,7 +6,7 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordFigures } from "./figures.js";
 import { synthLivePlan } from "./live-plan.js";
-import { appLogin, publishUntilAcked, readStream } from "./nats-client.js";
+import { appLogin, publishUntilAcked, readStream, settledStreamState } from "./nats-client.js";
 import { PlanReplayer } from "./plan-replayer.js";
 import { routedPeers } from "./routes.js";
 import { docker, execIn, TESTBED_IMAGES } from "./testbed.js";
@@ -219,7 +219,7 @@ describe.skipIf(hosts.length < 3)("a cluster over three Docker engines (npm run 
     );
     expect(caughtUp.current).toBe(true);
 
-    const { state } = await jsm.streams.info("LIVE_HOSTS");
+    const state = await settledStreamState(jsm, "LIVE_HOSTS", acked.size);
     expect(state.messages, "no duplicates: retried publishes were deduplicated").toBe(acked.size);
     const stored = await readStream(nc!, "LIVE_HOSTS", state.messages);
     const lost = [...acked].filter(([seq, id]) => stored.get(seq) !== id).length;

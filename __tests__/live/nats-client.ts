@@ -1,4 +1,4 @@
-import { type JetStreamClient, jetstream } from "@nats-io/jetstream";
+import { type JetStreamClient, type JetStreamManager, jetstream, type StreamState } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { LiveNode } from "./live-plan.js";
 import type { PlanReplayer } from "./plan-replayer.js";
@@ -63,6 +63,28 @@ export async function readStream(nc: NatsConnection, stream: string, expected: n
     { timeoutMs: 60_000, intervalMs: 10 },
   );
   return bySeq;
+}
+
+/**
+ * The stream's state once its info agrees with what was acknowledged, or the
+ * last state read after `timeoutMs`. Right after a cut-off leader rejoins, it
+ * may still answer a stream info request for a moment with its own stale
+ * count (seen once: 300 of 700 just after the node was current again); the
+ * caller asserts on the returned state, so a count that never reaches
+ * `expected` (loss) or passes it (duplicates) still fails.
+ */
+export async function settledStreamState(
+  jsm: JetStreamManager,
+  stream: string,
+  expected: number,
+  timeoutMs = 30_000,
+): Promise<StreamState> {
+  let last = (await jsm.streams.info(stream)).state;
+  for (const deadline = Date.now() + timeoutMs; last.messages !== expected && Date.now() < deadline; ) {
+    await sleep(1_000);
+    last = (await jsm.streams.info(stream)).state;
+  }
+  return last;
 }
 
 /** What one server's monitoring endpoint says about a stream's copy on that server. */
