@@ -11,7 +11,7 @@ import { COMPONENTS, LABELS } from "../../contract/index.js";
 import type { Plan } from "../helpers/plan.js";
 import { recordFigures } from "./figures.js";
 import { synthLivePlan } from "./live-plan.js";
-import { appLogin, readStream, settledStreamState } from "./nats-client.js";
+import { appLogin, HOST_LOSS_CLIENT_OPTIONS, readStream, settledStreamState } from "./nats-client.js";
 import { PlanReplayer } from "./plan-replayer.js";
 import { SteadyPublisher } from "./steady-load.js";
 import { containerLog, docker, TESTBED_IMAGES } from "./testbed.js";
@@ -112,13 +112,7 @@ describe.skipIf(hosts.length < 3)("five nodes over three Docker engines (npm run
         : { user: await replayer.output("nats_system_user"), pass: await replayer.output("nats_system_password") };
     const nc = await connect({
       servers: nodes.filter((n) => !avoid.includes(n.host)).map((n) => n.clientUrl),
-      ignoreClusterUpdates: true,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 200,
-      // A host cut off sends no reset: short pings let the client notice within seconds.
-      pingInterval: 1_000,
-      maxPingOut: 2,
-      timeout: 5_000,
+      ...HOST_LOSS_CLIENT_OPTIONS,
       tls: { ca },
       ...login,
     });

@@ -6,7 +6,7 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordFigures } from "./figures.js";
 import { synthLivePlan } from "./live-plan.js";
-import { appLogin, publishUntilAcked, readStream, settledStreamState } from "./nats-client.js";
+import { appLogin, HOST_LOSS_CLIENT_OPTIONS, publishUntilAcked, readStream, settledStreamState } from "./nats-client.js";
 import { PlanReplayer } from "./plan-replayer.js";
 import { routedPeers } from "./routes.js";
 import { docker, execIn, TESTBED_IMAGES } from "./testbed.js";
@@ -103,15 +103,9 @@ describe.skipIf(hosts.length < 3)("a cluster over three Docker engines (npm run 
     for (const h of used) await engines[h.name]?.ping();
     replayer = await PlanReplayer.start(docker, plan, TESTBED_IMAGES, engines);
     await replayer.apply(NODES);
-    // Short client pings: a host cut off sends no reset, and the client must notice within seconds.
     nc = await connect({
       servers: clientUrls,
-      ignoreClusterUpdates: true,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 200,
-      pingInterval: 1_000,
-      maxPingOut: 2,
-      timeout: 5_000,
+      ...HOST_LOSS_CLIENT_OPTIONS,
       // Client TLS is on across hosts: the certificates name the hosts' addresses.
       tls: { ca: await replayer.output("nats_ca_cert") },
       ...(await appLogin(replayer)),

@@ -66,6 +66,20 @@ export async function readStream(nc: NatsConnection, stream: string, expected: n
 }
 
 /**
+ * Client options for tests that lose a host: a host cut off sends no reset,
+ * so short pings let the client notice within seconds, and it keeps
+ * reconnecting to the nodes it was given (cluster updates ignored).
+ */
+export const HOST_LOSS_CLIENT_OPTIONS = {
+  ignoreClusterUpdates: true,
+  maxReconnectAttempts: -1,
+  reconnectTimeWait: 200,
+  pingInterval: 1_000,
+  maxPingOut: 2,
+  timeout: 5_000,
+} as const;
+
+/**
  * The stream's state once its info agrees with what was acknowledged, or the
  * last state read after `timeoutMs`. Right after a cut-off leader rejoins, it
  * may still answer a stream info request for a moment with its own stale
